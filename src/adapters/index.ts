@@ -1,0 +1,2 @@
+// placeholder: the Node adapter
+export {}

@@ -1,0 +1,2 @@
+// placeholder: the CLI lands with the proxy issue
+export {}

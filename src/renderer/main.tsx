@@ -1,0 +1,2 @@
+// placeholder: the React UI
+export {}

@@ -1,0 +1,309 @@
+// The one API contract. The inspector service implements `Api`; the control server
+// (HTTP + SSE), the Electron IPC bridge and the renderer's client are loops over
+// API_METHODS and ROUTES. Every method takes one plain object and returns JSON data.
+import type { SessionData } from './json'
+import type { EngineName, Settings } from './settings'
+import type { ReasonCode, ResponseDecision } from './decision'
+import type { WireSession, WireUpdate } from './wire'
+
+// ---------------------------------------------------------------- data types
+
+/** The engine's clock. */
+export interface ClockState {
+  /** Engine time, ISO. */
+  now: string
+  /** Real (wall) time when this was read, ISO: the UI shows how far apart they are. */
+  realNow: string
+  /** Engine time minus real time, in seconds (positive when fast-forwarded). */
+  offsetSeconds: number
+  frozen: boolean
+}
+
+/** One session as the inspector sees it in the store. */
+export interface SessionInfo {
+  key: string
+  /** Decoded data ({} when it cannot be decoded: see decodeError). */
+  data: SessionData
+  /** get_expiry_date() as the store enforces it (ISO), or null when the store cannot tell. */
+  expireDate: string | null
+  /** get_expiry_age() at the engine's now. */
+  expiryAge: number
+  expireAtBrowserClose: boolean
+  /** True when the store would no longer load it at the engine's now. */
+  expired: boolean
+  /** Engine time of the last save, when the store knows it (ISO). */
+  savedAt: string | null
+  /** The stored `_session_expiry`, if any. */
+  customExpiry: number | string | null
+  /** The browser profile last seen with this session, if any. */
+  clientId: string | null
+  engine: EngineName
+  /** Set when the data could not be decoded, e.g. "cannot decode: wrong SECRET_KEY?". */
+  decodeError?: string
+}
+
+export interface SessionList {
+  total: number
+  sessions: SessionInfo[]
+  /** Set when the current engine cannot enumerate sessions (signed_cookies). */
+  unsupported?: string
+}
+
+/** A cookie the proxy saw set for a client, with its lifetime on the engine's clock. */
+export interface MirroredCookie {
+  name: string
+  value: string
+  path: string
+  domain: string | null
+  /** Engine time when it was set (ISO). */
+  setAt: string
+  /** Engine time when it expires (ISO), or null for a browser-session cookie. */
+  expiresAt: string | null
+  sessionOnly: boolean
+  /** live; expired on the engine's clock; discarded by a simulated browser close */
+  state: 'live' | 'expired' | 'discarded'
+  /** True for the session cookie (SESSION_COOKIE_NAME). */
+  isSessionCookie: boolean
+}
+
+/** A browser profile talking through the proxy, recognised by the `si_client` cookie. */
+export interface ClientInfo {
+  id: string
+  name: string
+  userAgent: string
+  /** Engine time (ISO). */
+  firstSeen: string
+  lastSeen: string
+  /** The session key its last request carried or received. */
+  sessionKey: string | null
+  requestCount: number
+  cookies: MirroredCookie[]
+}
+
+/** What happened to the session on one request (a traffic badge). */
+export type SessionEffect =
+  | 'created'
+  | 'modified'
+  | 'cycled'
+  | 'flushed'
+  | 'deleted'
+  | 'read'
+  | 'untouched'
+  | 'rejected'
+  | 'upstream-error'
+
+export const SESSION_EFFECTS: readonly SessionEffect[] = [
+  'created', 'modified', 'cycled', 'flushed', 'deleted', 'read', 'untouched', 'rejected', 'upstream-error'
+]
+
+/** The session at one moment, as stored in traffic entries. */
+export interface SessionSnapshot {
+  key: string | null
+  data: SessionData
+}
+
+/** One request through the proxy, as listed. */
+export interface TrafficSummary {
+  id: number
+  /** Engine time when the request arrived (ISO). */
+  time: string
+  /** Real time when the request arrived (ISO). */
+  realTime: string
+  method: string
+  url: string
+  /** null when no response came (upstream error before headers). */
+  status: number | null
+  durationMs: number
+  clientId: string | null
+  sessionBefore: SessionSnapshot | null
+  sessionAfter: SessionSnapshot | null
+  /** The session cookie's Set-Cookie (or deletion) sent on this response, if any. */
+  setCookie: string | null
+  effect: SessionEffect
+  reasonCode: ReasonCode | null
+  /** The middleware's reason, one sentence (explainDecision). */
+  reason: string
+  /** Upstream error, or why the app's X-Session-Update was refused. */
+  error?: string
+}
+
+/** One request with everything the detail view shows. */
+export interface TrafficEntry extends TrafficSummary {
+  requestHeaders: [string, string][]
+  responseHeaders: [string, string][]
+  /** What the proxy sent the app in X-Session, decoded. */
+  xSession: WireSession | null
+  /** What the app answered in X-Session-Update, decoded (null: no header or refused). */
+  xSessionUpdate: WireUpdate | null
+  /** The raw X-Session-Update when it was refused. */
+  rejectedUpdate?: string
+  decision: ResponseDecision | null
+  /** Mirrored cookies the proxy removed from this request (expired or discarded). */
+  droppedCookies: string[]
+}
+
+export type UpstreamState = 'up' | 'down' | 'unknown'
+
+/** The header's facts: where the proxy listens, where it forwards, and whether that is up. */
+export interface Status {
+  version: string
+  proxyUrl: string
+  controlUrl: string
+  /** The upstream URL, or "demo" for the built-in demo app (then demoUrl says where it runs). */
+  upstream: string
+  demoUrl?: string
+  upstreamState: UpstreamState
+  /** The last upstream error, while down. */
+  upstreamError?: string
+  /** middleware: the proxy runs the session middleware; observe-django: the app runs its own. */
+  mode: 'middleware' | 'observe-django'
+  /** In observe-django mode the app owns the settings; the UI shows them read-only except SECRET_KEY/COOKIE_NAME. */
+  settingsOwnedByApp: boolean
+  dataDir: string
+  databasePath: string
+}
+
+export interface Health {
+  ok: true
+  version: string
+}
+
+/** The Set-Cookie headers the next save (or deletion) would send under the current settings. */
+export interface CookiePreview {
+  setCookie: string
+  deleteCookie: string
+  /** Notes in words, e.g. "signed_cookies ignores set_expiry for server-side expiry". */
+  notes: string[]
+}
+
+export interface HarExport {
+  /** A HAR 1.2 log, each entry with a `_session` field. */
+  har: unknown
+  count: number
+}
+
+// ---------------------------------------------------------------- method inputs
+
+export type Empty = Record<string, never>
+export interface ListSessionsInput { search?: string; limit?: number; offset?: number }
+export interface SessionKeyInput { key: string }
+export interface UpdateSessionDataInput { key: string; data: SessionData }
+/** value as set_expiry takes it: seconds, 0, ISO datetime, or null (global policy). */
+export interface SetSessionExpiryInput { key: string; value: number | string | null }
+export interface AdvanceClockInput { seconds: number }
+export interface SetClockInput { now: string }
+export interface FreezeClockInput { frozen: boolean }
+export interface UpdateSettingsInput { settings: Record<string, unknown> }
+export interface RenameClientInput { id: string; name: string }
+export interface CloseBrowserInput { client?: string }
+export interface ListTrafficInput {
+  limit?: number
+  /** Only entries with id < before (paging backwards). */
+  before?: number
+  /** Only entries whose session before or after has this key (a session's history). */
+  sessionKey?: string
+  /** Free text over method, URL, status, reason, keys. */
+  search?: string
+  effect?: SessionEffect
+}
+export interface TrafficIdInput { id: number }
+export interface ExportHarInput { ids?: number[] }
+
+// ---------------------------------------------------------------- the API
+
+/** Everything the UI or a script can do. One plain object in, JSON out. */
+export interface Api {
+  health(input: Empty): Promise<Health>
+  getStatus(input: Empty): Promise<Status>
+
+  /** All settings, Django names; SECRET_KEY masked. */
+  getSettings(input: Empty): Promise<Settings>
+  /** Validates all values first (shared validator); nothing is applied if any is invalid. */
+  updateSettings(input: UpdateSettingsInput): Promise<Settings>
+  /** Django's defaults; SECRET_KEY is kept. */
+  resetSettings(input: Empty): Promise<Settings>
+  revealSecretKey(input: Empty): Promise<{ secretKey: string }>
+  regenerateSecretKey(input: Empty): Promise<Settings>
+  previewCookie(input: Empty): Promise<CookiePreview>
+
+  getClock(input: Empty): Promise<ClockState>
+  advanceClock(input: AdvanceClockInput): Promise<ClockState>
+  setClock(input: SetClockInput): Promise<ClockState>
+  freezeClock(input: FreezeClockInput): Promise<ClockState>
+  resetClock(input: Empty): Promise<ClockState>
+
+  /** Newest save first; search matches key and data. */
+  listSessions(input: ListSessionsInput): Promise<SessionList>
+  getSession(input: SessionKeyInput): Promise<SessionInfo>
+  /** Replaces the data and saves it like a modification (expiry counts from now). */
+  updateSessionData(input: UpdateSessionDataInput): Promise<SessionInfo>
+  /** set_expiry(value) on the stored session, then save. */
+  setSessionExpiry(input: SetSessionExpiryInput): Promise<SessionInfo>
+  /** Makes the session expired at the engine's now (the row stays until clear_expired). */
+  expireSession(input: SessionKeyInput): Promise<SessionInfo>
+  deleteSession(input: SessionKeyInput): Promise<{ deleted: true }>
+  clearExpired(input: Empty): Promise<{ removed: number }>
+
+  listClients(input: Empty): Promise<{ clients: ClientInfo[] }>
+  renameClient(input: RenameClientInput): Promise<ClientInfo>
+  /** Simulated browser close for one client, or all when `client` is absent. */
+  closeBrowser(input: CloseBrowserInput): Promise<{ closed: number }>
+
+  /** Newest first. */
+  listTraffic(input: ListTrafficInput): Promise<{ entries: TrafficSummary[]; total: number }>
+  getTraffic(input: TrafficIdInput): Promise<TrafficEntry>
+  clearTraffic(input: Empty): Promise<{ cleared: number }>
+  exportHar(input: ExportHarInput): Promise<HarExport>
+}
+
+export type ApiMethod = keyof Api
+export type ApiInput<M extends ApiMethod> = Parameters<Api[M]>[0]
+export type ApiOutput<M extends ApiMethod> = Awaited<ReturnType<Api[M]>>
+
+/** Every method, once. The compile-time checks below keep it equal to the interface. */
+export const API_METHODS = [
+  'health', 'getStatus',
+  'getSettings', 'updateSettings', 'resetSettings', 'revealSecretKey', 'regenerateSecretKey', 'previewCookie',
+  'getClock', 'advanceClock', 'setClock', 'freezeClock', 'resetClock',
+  'listSessions', 'getSession', 'updateSessionData', 'setSessionExpiry', 'expireSession', 'deleteSession', 'clearExpired',
+  'listClients', 'renameClient', 'closeBrowser',
+  'listTraffic', 'getTraffic', 'clearTraffic', 'exportHar'
+] as const satisfies readonly ApiMethod[]
+
+type Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>
+// If this line fails to compile, a method of Api is missing from API_METHODS.
+export const API_METHODS_COMPLETE: Missing extends never ? true : Missing = true
+
+// ---------------------------------------------------------------- events
+
+/** A session changed in the store: saved, deleted or expired (session is null when deleted). */
+export interface SessionEvent {
+  key: string
+  change: 'saved' | 'deleted' | 'expired'
+  session: SessionInfo | null
+}
+
+/** Server-sent events, by name. */
+export interface EventMap {
+  traffic: TrafficSummary
+  session: SessionEvent
+  /** The whole list should be fetched again (engine switched, clear_expired, many changes). */
+  sessions: { reason: string }
+  settings: Settings
+  clock: ClockState
+  client: ClientInfo
+  status: Status
+}
+
+export type EventName = keyof EventMap
+export const EVENT_NAMES = ['traffic', 'session', 'sessions', 'settings', 'clock', 'client', 'status'] as const satisfies readonly EventName[]
+
+export interface ApiEvent<E extends EventName = EventName> {
+  type: E
+  payload: EventMap[E]
+}
+
+/** How a host delivers events: subscribe returns an unsubscribe function. */
+export interface EventSource {
+  subscribe(listener: (event: ApiEvent) => void): () => void
+}

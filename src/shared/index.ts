@@ -1,0 +1,13 @@
+// The contract shared by main, preload and renderer: plain TypeScript, no node:*, no DOM, no electron.
+export * from './api'
+export * from './cookies'
+export * from './decision'
+export * from './errors'
+export * from './expiry'
+export * from './json'
+export * from './routes'
+export * from './session-dict'
+export * from './settings'
+export * from './validate'
+export * from './wire'
+export * from './bridge'

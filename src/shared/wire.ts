@@ -1,0 +1,137 @@
+// Wire protocol v1 (PROTOCOL.md): the `X-Session` header the proxy sends to the app and
+// the `X-Session-Update` header the app answers with. Plain TS (TextEncoder, atob/btoa)
+// so that the proxy, the Node adapter and the UI decode it the same way.
+import { findNonJson, isPlainObject, type SessionData } from './json'
+
+export const SESSION_HEADER = 'x-session'
+export const UPDATE_HEADER = 'x-session-update'
+/** An update larger than this (encoded) is refused. */
+export const MAX_UPDATE_BYTES = 1024 * 1024
+
+/** What the proxy hands to the app, base64url(JSON) in `X-Session`. */
+export interface WireSession {
+  v: 1
+  /** Django's session_key once the view touches the session: null for no/short/unknown keys. */
+  key: string | null
+  data: SessionData
+  /** get_expiry_age() at `now` */
+  expiryAge: number
+  /** get_expiry_date() at `now`, ISO */
+  expiryDate: string
+  /** get_expire_at_browser_close() */
+  expireAtBrowserClose: boolean
+  /** get_session_cookie_age(): SESSION_COOKIE_AGE */
+  cookieAge: number
+  /** SESSION_EXPIRE_AT_BROWSER_CLOSE, so adapters can answer after set_expiry(None) (v1 extension). */
+  expireAtBrowserCloseSetting?: boolean
+  /** The engine's clock, ISO (may be fast-forwarded). */
+  now: string
+}
+
+/** What the app answers, base64url(JSON) in `X-Session-Update`. Every field is optional. */
+export interface WireUpdate {
+  accessed?: boolean
+  data?: SessionData
+  modified?: boolean
+  flush?: boolean
+  cycleKey?: boolean
+  clearExpired?: boolean
+}
+
+export function encodeBase64UrlJson(value: unknown): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(value))
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  }
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** Decodes base64url (no padding) UTF-8 JSON; throws a plain Error saying which part failed. */
+export function decodeBase64UrlJson(text: string): unknown {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url')
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/')
+  let binary: string
+  try {
+    binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
+  } catch {
+    throw new Error('not base64url')
+  }
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
+  let json: string
+  try {
+    json = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new Error('not UTF-8')
+  }
+  try {
+    return JSON.parse(json)
+  } catch {
+    throw new Error('not JSON')
+  }
+}
+
+export function encodeWireSession(session: WireSession): string {
+  return encodeBase64UrlJson(session)
+}
+
+export function encodeWireUpdate(update: WireUpdate): string {
+  return encodeBase64UrlJson(update)
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string }
+
+const UPDATE_FLAGS = ['accessed', 'modified', 'flush', 'cycleKey', 'clearExpired'] as const
+
+/**
+ * Parses and validates an `X-Session-Update` value. Anything malformed (bad base64, bad
+ * JSON, wrong types, `data` not an object of JSON values, over 1 MiB, unknown fields) is
+ * refused with a one-line reason and must not be applied.
+ */
+export function parseWireUpdate(header: string | string[] | undefined): Parsed<WireUpdate> {
+  if (header === undefined) return { ok: true, value: {} }
+  if (Array.isArray(header)) {
+    if (header.length !== 1) return { ok: false, error: `X-Session-Update sent ${header.length} times` }
+    header = header[0] as string
+  }
+  const text = header.trim()
+  if (text.length > MAX_UPDATE_BYTES) return { ok: false, error: `X-Session-Update is over 1 MiB (${text.length} bytes)` }
+  let raw: unknown
+  try {
+    raw = decodeBase64UrlJson(text)
+  } catch (e) {
+    return { ok: false, error: `X-Session-Update is ${(e as Error).message}` }
+  }
+  if (!isPlainObject(raw)) return { ok: false, error: 'X-Session-Update must be a JSON object' }
+  const update: WireUpdate = {}
+  for (const [name, value] of Object.entries(raw)) {
+    if ((UPDATE_FLAGS as readonly string[]).includes(name)) {
+      if (typeof value !== 'boolean') return { ok: false, error: `X-Session-Update: "${name}" must be true or false` }
+      update[name as (typeof UPDATE_FLAGS)[number]] = value
+    } else if (name === 'data') {
+      if (!isPlainObject(value)) return { ok: false, error: 'X-Session-Update: "data" must be an object' }
+      const bad = findNonJson(value, 'data')
+      if (bad) return { ok: false, error: `X-Session-Update: ${bad} is not a JSON value` }
+      update.data = value as SessionData
+    } else {
+      return { ok: false, error: `X-Session-Update: unknown field "${name}"` }
+    }
+  }
+  return { ok: true, value: update }
+}
+
+/** Parses an `X-Session` value (adapters). Throws an Error naming the problem. */
+export function parseWireSession(header: string): WireSession {
+  const raw = decodeBase64UrlJson(header.trim())
+  if (!isPlainObject(raw) || raw.v !== 1) throw new Error('X-Session is not protocol v1')
+  if (!(raw.key === null || typeof raw.key === 'string')) throw new Error('X-Session: bad "key"')
+  if (!isPlainObject(raw.data)) throw new Error('X-Session: "data" must be an object')
+  if (typeof raw.now !== 'string' || Number.isNaN(Date.parse(raw.now))) throw new Error('X-Session: bad "now"')
+  if (typeof raw.cookieAge !== 'number') throw new Error('X-Session: bad "cookieAge"')
+  return raw as unknown as WireSession
+}
+
+/** True when an update asks for nothing but says the session was read. */
+export function isReadOnlyUpdate(update: WireUpdate): boolean {
+  return !update.data && !update.modified && !update.flush && !update.cycleKey && !update.clearExpired
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../../src/shared/settings'
+
+const current: Settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'k'.repeat(50) }
+
+describe('the settings validator', () => {
+  it('accepts Django dotted names and normalises them', () => {
+    const r = validateSettingsPatch(current, {
+      SESSION_ENGINE: 'django.contrib.sessions.backends.signed_cookies',
+      SESSION_SERIALIZER: 'django.contrib.sessions.serializers.JSONSerializer',
+      SESSION_COOKIE_SAMESITE: false
+    })
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.settings.SESSION_ENGINE).toBe('signed_cookies')
+    expect(r.settings.SESSION_SERIALIZER).toBe('json')
+    expect(r.settings.SESSION_COOKIE_SAMESITE).toBeNull()
+    expect(r.changed.sort()).toEqual(['SESSION_COOKIE_SAMESITE', 'SESSION_ENGINE'])
+  })
+
+  it('refuses a bad value naming the setting and the allowed values, and changes nothing', () => {
+    const r = validateSettingsPatch(current, { SESSION_COOKIE_AGE: -5, SESSION_COOKIE_NAME: 'ok' })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.errors).toHaveLength(1)
+    expect(r.errors[0]!.setting).toBe('SESSION_COOKIE_AGE')
+    expect(r.errors[0]!.message).toContain('SESSION_COOKIE_AGE')
+    expect(r.errors[0]!.message).toContain('allowed: a whole number of seconds, 0 or more')
+  })
+
+  it('refuses unknown settings, pickle, a relative file path and a cache alias that names no cache', () => {
+    const cases: [string, unknown, string][] = [
+      ['SESSION_COOKIE_AGEE', 1, 'unknown setting'],
+      ['SESSION_SERIALIZER', 'django.contrib.sessions.serializers.PickleSerializer', 'not supported'],
+      ['SESSION_FILE_PATH', 'relative/dir', 'absolute'],
+      ['SESSION_CACHE_ALIAS', 'other', 'the name of a cache in CACHES'],
+      ['SESSION_COOKIE_SAMESITE', 'sometimes', '"Strict", "Lax", "None"'],
+      ['SESSION_COOKIE_NAME', 'si_client', "proxy's own client cookie"],
+      ['CACHES', { default: 'memcached://x' }, 'unknown URL']
+    ]
+    for (const [name, value, words] of cases) {
+      const r = validateSettingsPatch(current, { [name]: value })
+      expect(r.ok, name).toBe(false)
+      if (!r.ok) expect(r.errors[0]!.message, name).toContain(words)
+    }
+  })
+
+  it('accepts a redis cache and an alias naming it', () => {
+    const r = validateSettingsPatch(current, { CACHES: { default: 'locmem://', sessions: 'redis://127.0.0.1:6379/0' }, SESSION_CACHE_ALIAS: 'sessions' })
+    expect(r.ok).toBe(true)
+  })
+})
