@@ -30,7 +30,7 @@ export default tseslint.config(
     plugins: { import: importPlugin },
     languageOptions: { globals: { ...globals.node } },
     settings: {
-      'import/resolver': { typescript: { project: ['tsconfig.node.json', 'tsconfig.web.json'] }, node: true }
+      'import/resolver': { typescript: { project: ['tsconfig.node.json', 'tsconfig.web.json'], noWarnOnMultipleProjects: true }, node: true }
     },
     rules: {
       'import/no-restricted-paths': ['error', { zones: layers }],
@@ -39,6 +39,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src/main/electron and src/preload may import electron.' }] }]
     }
+  },
+  {
+    files: ['bin/**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
   },
   {
     files: ['src/main/electron/**', 'src/preload/**'],

@@ -179,6 +179,7 @@ export type SettingsValidation =
 const DOTTED_ENGINE = 'django.contrib.sessions.backends.'
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$/
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a cookie path may not hold
 const ILLEGAL_IN_PATH = /[;\s\u0000-\u001f\u007f]/
 
 function show(value: unknown): string {

@@ -1,0 +1,24 @@
+// How the inspector service is started, by the CLI and by the Electron shell alike.
+export interface InspectorOptions {
+  /** Where the SQLite files, settings.json, the secret key and the token live. */
+  dataDir: string
+  /** The db engine's SQLite file (default: DATA_DIR/sessions.sqlite3). */
+  databasePath?: string
+  /** An http(s) URL, or "demo" for the built-in demo app (default). */
+  upstream?: string
+  /** Proxy address (default 127.0.0.1:8080; port 0 picks a free port). */
+  listen?: { host: string; port: number }
+  /** Initial settings (validated by the shared validator), applied over the saved ones. */
+  settings?: Record<string, unknown>
+  /** Observe mode (issue 7): the app runs Django's own SessionMiddleware on the shared database. */
+  observeDjango?: boolean
+  /** Where the control server listens, for Status.controlUrl (set by whoever starts it). */
+  controlUrl?: string
+  /** Retention of the traffic log (entries kept), default 100000. */
+  trafficRetention?: number
+  /** Called with one-line notices (upstream down/up, store errors) for the console. */
+  log?: (line: string) => void
+}
+
+export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 }
+export const DEFAULT_CONTROL = { host: '127.0.0.1', port: 8081 }
