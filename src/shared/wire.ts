@@ -24,6 +24,12 @@ export interface WireSession {
   cookieAge: number
   /** SESSION_EXPIRE_AT_BROWSER_CLOSE, so adapters can answer after set_expiry(None) (v1 extension). */
   expireAtBrowserCloseSetting?: boolean
+  /**
+   * SESSION_SAVE_EVERY_REQUEST (v1 extension). With it, Django saves whatever the dict holds,
+   * values changed in place included, so adapters then send `data` when it differs from the
+   * request's; without it an in-place change is not saved unless the session is marked modified.
+   */
+  saveEveryRequestSetting?: boolean
   /** The engine's clock, ISO (may be fast-forwarded). */
   now: string
 }

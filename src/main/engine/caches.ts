@@ -1,0 +1,247 @@
+// The caches SESSION_CACHE_ALIAS can name: an in-memory LRU (Django's LocMemCache) and a
+// real Redis. Both honour timeouts on the engine's clock, not on wall time: an entry
+// carries its engine-time deadline and is treated as gone once the clock passes it.
+import Redis from 'ioredis'
+import type { SessionData } from '../../shared/json'
+import type { Clock } from './clock'
+import { StoreUnavailable } from './errors'
+
+export interface CacheEntry {
+  key: string
+  value: SessionData
+  /** Engine time (ms) when the entry expires. */
+  expiresAt: number
+  /** Engine time (ms) when it was last set. */
+  setAt: number
+}
+
+/** The part of Django's cache API the session stores use, plus enumeration for the inspector. */
+export interface Cache {
+  readonly url: string
+  get(key: string): Promise<SessionData | undefined>
+  /** Django's set(key, value, timeout): timeout in seconds; 0 or less expires at once. */
+  set(key: string, value: SessionData, timeoutSeconds: number): Promise<void>
+  /** Django's add(): sets only if absent (or expired); true when it set. */
+  add(key: string, value: SessionData, timeoutSeconds: number): Promise<boolean>
+  delete(key: string): Promise<void>
+  has(key: string): Promise<boolean>
+  /** The live entries whose key starts with prefix. */
+  entries(prefix: string): Promise<CacheEntry[]>
+  /** The entry with its deadline, if live. */
+  entry(key: string): Promise<CacheEntry | undefined>
+  /** Moves a live entry's deadline to the engine's now (the inspector's "expire now"). */
+  expireNow(key: string): Promise<boolean>
+  close(): Promise<void>
+}
+
+/** Django's default key function: ":1:" + key (empty KEY_PREFIX, VERSION 1). */
+const versioned = (key: string) => `:1:${key}`
+
+export class LocMemCache implements Cache {
+  private readonly map = new Map<string, CacheEntry>()
+
+  constructor(
+    readonly url: string,
+    private readonly clock: Clock,
+    private readonly maxEntries = 300
+  ) {}
+
+  private live(key: string): CacheEntry | undefined {
+    const entry = this.map.get(versioned(key))
+    if (!entry) return undefined
+    if (entry.expiresAt <= this.clock.nowMs()) {
+      this.map.delete(versioned(key))
+      return undefined
+    }
+    return entry
+  }
+
+  private put(key: string, value: SessionData, timeoutSeconds: number): void {
+    const now = this.clock.nowMs()
+    const k = versioned(key)
+    this.map.delete(k)
+    this.map.set(k, { key, value: structuredClone(value), expiresAt: now + timeoutSeconds * 1000, setAt: now })
+    // Least recently used first: Map keeps insertion order and get() re-inserts.
+    while (this.map.size > this.maxEntries) {
+      const oldest = this.map.keys().next().value as string
+      this.map.delete(oldest)
+    }
+  }
+
+  async get(key: string): Promise<SessionData | undefined> {
+    const entry = this.live(key)
+    if (!entry) return undefined
+    this.map.delete(versioned(key))
+    this.map.set(versioned(key), entry)
+    return structuredClone(entry.value)
+  }
+
+  async set(key: string, value: SessionData, timeoutSeconds: number): Promise<void> {
+    this.put(key, value, timeoutSeconds)
+  }
+
+  async add(key: string, value: SessionData, timeoutSeconds: number): Promise<boolean> {
+    if (this.live(key)) return false
+    this.put(key, value, timeoutSeconds)
+    return true
+  }
+
+  async delete(key: string): Promise<void> {
+    this.map.delete(versioned(key))
+  }
+
+  async has(key: string): Promise<boolean> {
+    return this.live(key) !== undefined
+  }
+
+  async entries(prefix: string): Promise<CacheEntry[]> {
+    const out: CacheEntry[] = []
+    for (const entry of [...this.map.values()]) {
+      if (entry.key.startsWith(prefix) && this.live(entry.key)) out.push({ ...entry, value: structuredClone(entry.value) })
+    }
+    return out
+  }
+
+  async entry(key: string): Promise<CacheEntry | undefined> {
+    const e = this.live(key)
+    return e && { ...e, value: structuredClone(e.value) }
+  }
+
+  async expireNow(key: string): Promise<boolean> {
+    const e = this.live(key)
+    if (!e) return false
+    e.expiresAt = this.clock.nowMs()
+    return true
+  }
+
+  async close(): Promise<void> {
+    this.map.clear()
+  }
+}
+
+interface RedisValue {
+  d: SessionData
+  /** engine-time deadline, ms */
+  e: number
+  /** engine time of the set, ms */
+  s: number
+}
+
+/**
+ * Sessions in a real Redis, as JSON. Redis's own TTL is only a safety net (the deadline on
+ * the engine's clock decides): it is the timeout plus a day, so a frozen clock or one set
+ * back does not lose entries early.
+ */
+export class RedisCache implements Cache {
+  private readonly client: Redis
+
+  constructor(
+    readonly url: string,
+    private readonly clock: Clock
+  ) {
+    this.client = new Redis(url, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(times * 200, 2000)
+    })
+    // Errors surface on the commands that fail; without a listener ioredis would print them all.
+    this.client.on('error', () => undefined)
+  }
+
+  private async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      throw new StoreUnavailable(`cache ${this.url} is unavailable (${what}): ${(e as Error).message}`)
+    }
+  }
+
+  private decode(key: string, raw: string | null): CacheEntry | undefined {
+    if (raw === null) return undefined
+    let v: RedisValue
+    try {
+      v = JSON.parse(raw) as RedisValue
+    } catch {
+      return undefined
+    }
+    if (typeof v !== 'object' || v === null || typeof v.e !== 'number' || v.e <= this.clock.nowMs()) return undefined
+    return { key, value: v.d, expiresAt: v.e, setAt: v.s }
+  }
+
+  private encode(value: SessionData, timeoutSeconds: number): { text: string; ttlMs: number } {
+    const now = this.clock.nowMs()
+    const ms = Math.round(timeoutSeconds * 1000)
+    const text = JSON.stringify({ d: value, e: now + ms, s: now } satisfies RedisValue)
+    return { text, ttlMs: Math.max(1, ms) + Math.max(ms, 86_400_000) }
+  }
+
+  async get(key: string): Promise<SessionData | undefined> {
+    return (await this.entry(key))?.value
+  }
+
+  async entry(key: string): Promise<CacheEntry | undefined> {
+    const raw = await this.run('get', () => this.client.get(versioned(key)))
+    const entry = this.decode(key, raw)
+    if (raw !== null && !entry) await this.run('delete', () => this.client.del(versioned(key)))
+    return entry
+  }
+
+  async set(key: string, value: SessionData, timeoutSeconds: number): Promise<void> {
+    const { text, ttlMs } = this.encode(value, timeoutSeconds)
+    await this.run('set', () => this.client.set(versioned(key), text, 'PX', ttlMs))
+  }
+
+  async add(key: string, value: SessionData, timeoutSeconds: number): Promise<boolean> {
+    // An entry past its engine deadline counts as absent, as in LocMemCache.add.
+    if (await this.has(key)) return false
+    const { text, ttlMs } = this.encode(value, timeoutSeconds)
+    await this.run('delete', () => this.client.del(versioned(key)))
+    const result = await this.run('add', () => this.client.set(versioned(key), text, 'PX', ttlMs, 'NX'))
+    return result === 'OK'
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.run('delete', () => this.client.del(versioned(key)))
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.entry(key)) !== undefined
+  }
+
+  async entries(prefix: string): Promise<CacheEntry[]> {
+    const out: CacheEntry[] = []
+    let cursor = '0'
+    do {
+      const [next, keys] = await this.run('scan', () => this.client.scan(cursor, 'MATCH', `${versioned(prefix)}*`, 'COUNT', 1000))
+      cursor = next
+      if (keys.length) {
+        const values = await this.run('mget', () => this.client.mget(...keys))
+        keys.forEach((k, i) => {
+          const entry = this.decode(k.slice(versioned('').length), values[i] ?? null)
+          if (entry) out.push(entry)
+        })
+      }
+    } while (cursor !== '0')
+    return out
+  }
+
+  async expireNow(key: string): Promise<boolean> {
+    const e = await this.entry(key)
+    if (!e) return false
+    const text = JSON.stringify({ d: e.value, e: this.clock.nowMs(), s: e.setAt } satisfies RedisValue)
+    await this.run('set', () => this.client.set(versioned(key), text, 'KEEPTTL'))
+    return true
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect()
+  }
+}
+
+/** Opens the cache a CACHES URL names (normalised by the settings validator). */
+export function openCache(url: string, clock: Clock): Cache {
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) return new RedisCache(url, clock)
+  const max = /max_entries=(\d+)/.exec(url)
+  return new LocMemCache(url, clock, max ? Number(max[1]) : 300)
+}

@@ -1,0 +1,126 @@
+// Port of django/core/signing.py (Signer, TimestampSigner, dumps, loads) and
+// django/utils/crypto.py (salted_hmac, constant_time_compare), byte-compatible with Django.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { deflateSync, inflateSync } from 'node:zlib'
+import { BadSignature, SignatureExpired } from './errors'
+
+const SEP = ':'
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+export function b64Encode(data: Buffer): string {
+  return data.toString('base64url')
+}
+
+export function b64Decode(text: string): Buffer {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new BadSignature('not base64')
+  return Buffer.from(text, 'base64url')
+}
+
+export function b62Encode(n: number): string {
+  if (n === 0) return '0'
+  const sign = n < 0 ? '-' : ''
+  let rest = Math.abs(Math.trunc(n))
+  let out = ''
+  while (rest > 0) {
+    out = B62[rest % 62] + out
+    rest = Math.floor(rest / 62)
+  }
+  return sign + out
+}
+
+export function b62Decode(text: string): number {
+  if (text === '0') return 0
+  let sign = 1
+  if (text.startsWith('-')) {
+    sign = -1
+    text = text.slice(1)
+  }
+  if (!text) throw new BadSignature('bad timestamp')
+  let n = 0
+  for (const ch of text) {
+    const digit = B62.indexOf(ch)
+    if (digit === -1) throw new BadSignature('bad timestamp')
+    n = n * 62 + digit
+  }
+  return sign * n
+}
+
+/** salted_hmac(key_salt, value, secret, algorithm='sha256'). */
+export function saltedHmac(keySalt: string, value: string, secret: string): Buffer {
+  const key = createHash('sha256').update(keySalt + secret).digest()
+  return createHmac('sha256', key).update(value).digest()
+}
+
+/** constant_time_compare for strings. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  if (x.length !== y.length) {
+    timingSafeEqual(x, x) // keep the time spent independent of where a mismatch is
+    return false
+  }
+  return timingSafeEqual(x, y)
+}
+
+export interface SignerOptions {
+  /** SECRET_KEY */
+  key: string
+  salt: string
+}
+
+function signature(value: string, { key, salt }: SignerOptions): string {
+  return b64Encode(saltedHmac(`${salt}signer`, value, key))
+}
+
+/** TimestampSigner.sign: value:timestamp:signature, timestamp in base62 seconds of `now`. */
+export function signWithTimestamp(value: string, opts: SignerOptions, now: Date): string {
+  const stamped = `${value}${SEP}${b62Encode(Math.floor(now.getTime() / 1000))}`
+  return `${stamped}${SEP}${signature(stamped, opts)}`
+}
+
+/** TimestampSigner.unsign: checks the signature in constant time, then the age against `now`. */
+export function unsignWithTimestamp(signed: string, opts: SignerOptions, now: Date, maxAgeSeconds?: number): string {
+  const cut = signed.lastIndexOf(SEP)
+  if (cut === -1) throw new BadSignature(`No "${SEP}" found in value`)
+  const value = signed.slice(0, cut)
+  const sig = signed.slice(cut + 1)
+  if (!constantTimeEqual(sig, signature(value, opts))) throw new BadSignature(`Signature "${sig}" does not match`)
+  const stampCut = value.lastIndexOf(SEP)
+  if (stampCut === -1) throw new BadSignature('No timestamp found in value')
+  const timestamp = b62Decode(value.slice(stampCut + 1))
+  if (maxAgeSeconds !== undefined) {
+    const age = now.getTime() / 1000 - timestamp
+    if (age > maxAgeSeconds) throw new SignatureExpired(`Signature age ${age} > ${maxAgeSeconds} seconds`)
+  }
+  return value.slice(0, stampCut)
+}
+
+/** Python's json.dumps(obj, separators=(',', ':')): ensure_ascii escapes every non-ASCII character. */
+export function pythonJsonDumps(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** signing.dumps(obj, key, salt, compress=True) with Django's JSONSerializer. */
+export function dumps(obj: unknown, opts: SignerOptions, now: Date, compress = true): string {
+  let data = Buffer.from(pythonJsonDumps(obj), 'latin1')
+  let compressed = false
+  if (compress) {
+    const z = deflateSync(data)
+    if (z.length < data.length - 1) {
+      data = z
+      compressed = true
+    }
+  }
+  const b64 = (compressed ? '.' : '') + b64Encode(data)
+  return signWithTimestamp(b64, opts, now)
+}
+
+/** signing.loads(s, key, salt, max_age): throws BadSignature/SignatureExpired, or Error for bad payloads. */
+export function loads(signed: string, opts: SignerOptions, now: Date, maxAgeSeconds?: number): unknown {
+  let b64 = unsignWithTimestamp(signed, opts, now, maxAgeSeconds)
+  const decompress = b64.startsWith('.')
+  if (decompress) b64 = b64.slice(1)
+  let data = b64Decode(b64)
+  if (decompress) data = inflateSync(data)
+  return JSON.parse(data.toString('utf8'))
+}

@@ -1,0 +1,117 @@
+// Port of django/contrib/sessions/backends/db.py: sessions in the django_session table.
+import type { SessionData } from '../../../shared/json'
+import { EXPIRY_KEY, classifyExpiry, getExpiryAge } from '../../../shared/expiry'
+import { fromDjangoDate, type SessionDatabase, type SessionRow } from '../database'
+import { CreateError, UpdateError } from '../errors'
+import { SessionStore, type SessionRecord, type StoreContext } from '../session-store'
+
+export interface DbStoreContext extends StoreContext {
+  db(): SessionDatabase
+}
+
+export class DbSessionStore extends SessionStore {
+  readonly engine: 'db' | 'cached_db' = 'db'
+
+  constructor(
+    protected override readonly ctx: DbStoreContext,
+    sessionKey: string | null = null
+  ) {
+    super(ctx, sessionKey)
+  }
+
+  protected get db(): SessionDatabase {
+    return this.ctx.db()
+  }
+
+  /** The unexpired row, or null after dropping the key (Django's _get_session_from_db). */
+  protected getSessionFromDb(): SessionRow | null {
+    const key = this.sessionKey
+    const row = key === null ? undefined : this.db.load(key, this.now())
+    if (!row) {
+      this.setKey(null)
+      return null
+    }
+    return row
+  }
+
+  protected async load(): Promise<SessionData> {
+    const row = this.getSessionFromDb()
+    return row ? this.decode(row.session_data) : {}
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return this.db.exists(key)
+  }
+
+  async create(): Promise<void> {
+    for (;;) {
+      this.setKey(await this.getNewSessionKey())
+      try {
+        await this.save(true)
+      } catch (e) {
+        if (e instanceof CreateError) continue
+        throw e
+      }
+      this.modified = true
+      return
+    }
+  }
+
+  async save(mustCreate = false): Promise<void> {
+    if (this.sessionKey === null) return this.create()
+    const data = await this.getSession(mustCreate)
+    const key = await this.getOrCreateSessionKey()
+    const encoded = this.encode(data)
+    const expireDate = await this.getExpiryDate()
+    if (mustCreate) {
+      if (!this.db.insert(key, encoded, expireDate)) throw new CreateError()
+    } else if (!this.db.update(key, encoded, expireDate)) {
+      throw new UpdateError()
+    }
+  }
+
+  async delete(key: string | null = null): Promise<void> {
+    const target = key ?? this.sessionKey
+    if (target === null) return
+    this.db.remove(target)
+  }
+
+  async clearExpired(): Promise<number> {
+    return this.db.clearExpired(this.now())
+  }
+
+  // ------------------------------------------------------------------ inspection
+
+  protected toRecord(row: SessionRow): SessionRecord {
+    const { data, error } = this.tryDecode(row.session_data)
+    const expireDate = fromDjangoDate(row.expire_date)
+    return { key: row.session_key, data, expireDate, savedAt: savedAtFrom(data, expireDate, this.settings.SESSION_COOKIE_AGE), ...(error ? { decodeError: error } : {}) }
+  }
+
+  async list(): Promise<SessionRecord[]> {
+    const out: SessionRecord[] = []
+    for (const row of this.db.rows()) out.push(this.toRecord(row))
+    return out
+  }
+
+  async record(key: string): Promise<SessionRecord | null> {
+    const row = this.db.row(key)
+    return row ? this.toRecord(row) : null
+  }
+
+  async expireNow(key: string): Promise<boolean> {
+    return this.db.setExpireDate(key, this.now())
+  }
+}
+
+/**
+ * The db keeps only expire_date; the last save is expire_date minus the expiry age it was
+ * saved with (seconds, or SESSION_COOKIE_AGE). Unknown for a fixed-date expiry.
+ */
+export function savedAtFrom(data: SessionData, expireDate: Date | null, cookieAge: number): Date | null {
+  if (!expireDate) return null
+  const kind = classifyExpiry(data[EXPIRY_KEY])
+  if (kind.kind === 'date') return null
+  const age = getExpiryAge(data[EXPIRY_KEY], expireDate, cookieAge)
+  return new Date(expireDate.getTime() - age * 1000)
+}

@@ -1,0 +1,4 @@
+import { VARIANTS } from './helpers'
+import { describeSessionStore } from './store-contract'
+
+for (const variant of VARIANTS) describeSessionStore(variant)
