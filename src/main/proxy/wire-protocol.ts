@@ -1,0 +1,50 @@
+// The proxy's side of wire protocol v1: strip what a client sent, build X-Session from
+// what the engine peeked, read the app's X-Session-Update.
+import type { IncomingHttpHeaders } from 'node:http'
+import type { SessionData } from '../../shared/json'
+import { EXPIRY_KEY, getExpireAtBrowserClose, getExpiryAge, getExpiryDate } from '../../shared/expiry'
+import type { Settings } from '../../shared/settings'
+import { encodeWireSession, type WireSession } from '../../shared/wire'
+
+/** Removes every X-Session and X-Session-Update header, any case, any count. Returns how many it found. */
+export function stripSessionHeaders(headers: IncomingHttpHeaders): number {
+  let removed = 0
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase()
+    if (lower === 'x-session' || lower === 'x-session-update') {
+      delete headers[name]
+      removed++
+    }
+  }
+  return removed
+}
+
+/** Also strips them from rawHeaders-style lists (name, value, name, value...). */
+export function stripSessionRaw(raw: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] ?? '').toLowerCase()
+    if (name === 'x-session' || name === 'x-session-update') continue
+    out.push(raw[i] as string, raw[i + 1] as string)
+  }
+  return out
+}
+
+/** X-Session for a peeked session: Django's answers at the engine's now. */
+export function buildWireSession(key: string | null, data: SessionData, settings: Settings, now: Date): WireSession {
+  const stored = data[EXPIRY_KEY]
+  return {
+    v: 1,
+    key,
+    data,
+    expiryAge: getExpiryAge(stored, now, settings.SESSION_COOKIE_AGE),
+    expiryDate: getExpiryDate(stored, now, settings.SESSION_COOKIE_AGE).toISOString(),
+    expireAtBrowserClose: getExpireAtBrowserClose(stored, settings.SESSION_EXPIRE_AT_BROWSER_CLOSE),
+    cookieAge: settings.SESSION_COOKIE_AGE,
+    expireAtBrowserCloseSetting: settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+    saveEveryRequestSetting: settings.SESSION_SAVE_EVERY_REQUEST,
+    now: now.toISOString()
+  }
+}
+
+export { encodeWireSession }
