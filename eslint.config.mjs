@@ -14,11 +14,11 @@ const layers = [
   zone('./src/adapters', ['./src/main', './src/renderer', './src/preload'], 'adapters run inside user apps: they may import only src/shared.'),
   zone('./src/renderer', ['./src/main', './src/preload', './src/adapters'], 'the renderer talks only to the API contract in src/shared.'),
   zone('./src/preload', ['./src/main', './src/renderer', './src/adapters'], 'the preload bridge is built from src/shared only.'),
-  zone('./src/main/engine', ['./src/main/proxy', './src/main/control', './src/main/electron', './src/main/inspector', './src/main/inspector.ts', './src/main/cli.ts', './src/main/demo'], 'the engine knows nothing of the proxy, the inspector or its transports.'),
-  zone('./src/main/proxy', ['./src/main/control', './src/main/electron', './src/main/inspector', './src/main/inspector.ts', './src/main/cli.ts'], 'the proxy sits below the inspector and its transports.'),
-  zone(['./src/main/inspector', './src/main/inspector.ts'], ['./src/main/control', './src/main/electron', './src/main/cli.ts'], 'the inspector is composed by its transports, never the other way round.'),
+  zone('./src/main/engine', ['./src/main/proxy', './src/main/control', './src/main/electron', './src/main/service', './src/main/inspector.ts', './src/main/cli.ts', './src/main/demo'], 'the engine knows nothing of the proxy, the inspector or its transports.'),
+  zone('./src/main/proxy', ['./src/main/control', './src/main/electron', './src/main/service', './src/main/inspector.ts', './src/main/cli.ts'], 'the proxy sits below the inspector and its transports.'),
+  zone(['./src/main/service', './src/main/inspector.ts'], ['./src/main/control', './src/main/electron', './src/main/cli.ts'], 'the inspector is composed by its transports, never the other way round.'),
   zone('./src/main/control', ['./src/main/electron', './src/main/cli.ts'], 'the control server is a transport: it does not know the CLI or Electron.'),
-  zone('./src/main/demo', ['./src/main/engine', './src/main/proxy', './src/main/control', './src/main/electron', './src/main/inspector', './src/main/inspector.ts'], 'the demo app is an ordinary app: it uses the Node adapter only.')
+  zone('./src/main/demo', ['./src/main/engine', './src/main/proxy', './src/main/control', './src/main/electron', './src/main/service', './src/main/inspector.ts'], 'the demo app is an ordinary app: it uses the Node adapter only.')
 ]
 
 export default tseslint.config(

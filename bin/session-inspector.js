@@ -10,3 +10,5 @@ if (!existsSync(cli)) {
   process.exit(1)
 }
 require(cli)
+  .main(process.argv.slice(2))
+  .then((code) => process.exit(code))

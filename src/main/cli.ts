@@ -1,2 +1,199 @@
-// placeholder: the CLI lands with the proxy issue
-export {}
+// The headless entry (CONTROL-API.md): parse the command line, start the inspector and the
+// control server, print the two URLs, run until SIGINT/SIGTERM, then close cleanly.
+import { spawn } from 'node:child_process'
+import { parseArgs } from 'node:util'
+import { ENGINES } from '../shared/settings'
+import { loadOrCreateToken, startControlServer } from './control'
+import { Inspector, VERSION } from './inspector'
+import { DEFAULT_CONTROL, DEFAULT_LISTEN, defaultDataDir } from './inspector-options'
+import { parseUpstream } from './proxy/upstream'
+
+const HELP = `session-inspector ${VERSION}: a reverse proxy with Django's session engine, a clock you control, and a live inspector.
+
+Usage: session-inspector [options]
+
+  --upstream URL|demo   app to proxy (default: demo, the built-in demo app)
+  --listen HOST:PORT    proxy address (default ${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port})
+  --control HOST:PORT   control API + web UI address (default ${DEFAULT_CONTROL.host}:${DEFAULT_CONTROL.port})
+  --data-dir DIR        where the SQLite database, settings, secret and token live
+                        (default: ${defaultDataDir()})
+  --database FILE       the db engine's SQLite file (default DATA_DIR/sessions.sqlite3);
+                        point it at a Django project's db.sqlite3 to share its sessions
+  --token TOKEN         control API token (default: SESSION_INSPECTOR_TOKEN, else random, kept in DATA_DIR)
+  --engine NAME         initial SESSION_ENGINE (${ENGINES.join(', ')})
+  --set NAME=VALUE      initial value for any setting (repeatable), e.g. --set SESSION_COOKIE_AGE=20;
+                        VALUE is read as JSON when it parses (20, true, null, "x"), else as text
+  --observe-django      the app runs Django's own SessionMiddleware on --database: only watch
+  --open                open the web UI in the default browser
+  --help, --version
+`
+
+/** A usage error: one line, exit code 2. */
+class UsageError extends Error {}
+
+export interface CliOptions {
+  upstream: string
+  listen: { host: string; port: number }
+  control: { host: string; port: number }
+  dataDir: string
+  database?: string
+  token?: string
+  settings: Record<string, unknown>
+  observeDjango: boolean
+  open: boolean
+}
+
+/** HOST:PORT, [IPv6]:PORT, :PORT or PORT. */
+export function parseAddress(text: string, option: string, defaultHost: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*))?:?(\d{1,5})$/.exec(text.trim())
+  const port = m ? Number(m[3]) : NaN
+  if (!m || !(port >= 0 && port <= 65535)) throw new UsageError(`${option}: expected HOST:PORT, e.g. 127.0.0.1:8080, got ${JSON.stringify(text)}`)
+  return { host: m[1] ?? (m[2] || defaultHost), port }
+}
+
+/** NAME=VALUE, VALUE as JSON when it parses, else text. */
+export function parseSet(text: string): [string, unknown] {
+  const eq = text.indexOf('=')
+  if (eq <= 0) throw new UsageError(`--set: expected NAME=VALUE, got ${JSON.stringify(text)}`)
+  const raw = text.slice(eq + 1)
+  let value: unknown = raw
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    value = raw
+  }
+  return [text.slice(0, eq), value]
+}
+
+export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        upstream: { type: 'string' },
+        listen: { type: 'string' },
+        control: { type: 'string' },
+        'data-dir': { type: 'string' },
+        database: { type: 'string' },
+        token: { type: 'string' },
+        engine: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        'observe-django': { type: 'boolean' },
+        open: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' }
+      }
+    })
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see --help)`)
+  }
+  const v = parsed.values
+  if (v.help) return 'help'
+  if (v.version) return 'version'
+  const upstream = v.upstream ?? 'demo'
+  if (upstream !== 'demo') {
+    try {
+      parseUpstream(upstream)
+    } catch (e) {
+      throw new UsageError(`--upstream: ${(e as Error).message}`)
+    }
+  }
+  const settings: Record<string, unknown> = {}
+  if (v.engine !== undefined) settings.SESSION_ENGINE = v.engine
+  for (const item of v.set ?? []) {
+    const [name, value] = parseSet(item)
+    settings[name] = value
+  }
+  if (v['observe-django'] && !v.database) throw new UsageError('--observe-django needs --database, the Django project\'s SQLite file')
+  return {
+    upstream,
+    listen: parseAddress(v.listen ?? `${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port}`, '--listen', DEFAULT_LISTEN.host),
+    control: parseAddress(v.control ?? `${DEFAULT_CONTROL.host}:${DEFAULT_CONTROL.port}`, '--control', DEFAULT_CONTROL.host),
+    dataDir: v['data-dir'] ?? defaultDataDir(),
+    ...(v.database ? { database: v.database } : {}),
+    ...(v.token ? { token: v.token } : {}),
+    settings,
+    observeDjango: Boolean(v['observe-django']),
+    open: Boolean(v.open)
+  }
+}
+
+function openInBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open'
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url]
+  const child = spawn(command, args, { stdio: 'ignore', detached: true })
+  child.on('error', () => console.error(`could not open a browser (${command}); open the URL above yourself`))
+  child.unref()
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof parseCli>
+  try {
+    options = parseCli(argv)
+  } catch (e) {
+    console.error(`session-inspector: ${(e as Error).message}`)
+    return 2
+  }
+  if (options === 'help') {
+    process.stdout.write(HELP)
+    return 0
+  }
+  if (options === 'version') {
+    console.log(VERSION)
+    return 0
+  }
+  const o = options
+  let inspector: Inspector | null = null
+  let control: Awaited<ReturnType<typeof startControlServer>> | null = null
+  const log = (line: string) => console.error(`session-inspector: ${line}`)
+  try {
+    const token = loadOrCreateToken(o.dataDir, { explicit: o.token })
+    inspector = await Inspector.start({
+      dataDir: o.dataDir,
+      upstream: o.upstream,
+      listen: o.listen,
+      settings: o.settings,
+      observeDjango: o.observeDjango,
+      ...(o.database ? { databasePath: o.database } : {}),
+      log
+    })
+    try {
+      control = await startControlServer({ api: inspector.api, events: inspector, token, host: o.control.host, port: o.control.port, version: VERSION, log })
+    } catch (e) {
+      throw new Error(/EADDRINUSE|in use/.test((e as Error).message) ? `the control port ${o.control.host}:${o.control.port} is already in use` : (e as Error).message)
+    }
+    inspector.setControlUrl(control.url)
+    const uiUrl = `${control.url}/#token=${encodeURIComponent(token)}`
+    const upstream = inspector.status().demoUrl ? `the demo app (${inspector.status().demoUrl})` : o.upstream
+    console.log(`Session Inspector ${VERSION}`)
+    console.log(`  proxy:   ${inspector.proxyUrl}  ->  ${upstream}`)
+    console.log(`  web UI:  ${uiUrl}`)
+    console.log(`  data:    ${o.dataDir}`)
+    console.log('Press Ctrl+C to stop.')
+    if (o.open) openInBrowser(uiUrl)
+  } catch (e) {
+    console.error(`session-inspector: ${(e as Error).message}`)
+    await control?.close().catch(() => undefined)
+    await inspector?.close().catch(() => undefined)
+    return 1
+  }
+  const running = { inspector, control }
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      console.error(`session-inspector: ${signal}: closing`)
+      void Promise.allSettled([running.control?.close(), running.inspector?.close()]).then(() => resolve(0))
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code))
+}

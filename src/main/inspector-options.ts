@@ -22,3 +22,11 @@ export interface InspectorOptions {
 
 export const DEFAULT_LISTEN = { host: '127.0.0.1', port: 8080 }
 export const DEFAULT_CONTROL = { host: '127.0.0.1', port: 8081 }
+
+/** The OS's per-user app data folder, as Electron's userData would be for "Session Inspector". */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = env.HOME ?? env.USERPROFILE ?? '.'): string {
+  const name = 'Session Inspector'
+  if (platform === 'win32') return `${env.APPDATA ?? `${home}\\AppData\\Roaming`}\\${name}`
+  if (platform === 'darwin') return `${home}/Library/Application Support/${name}`
+  return `${env.XDG_CONFIG_HOME || `${home}/.config`}/${name}`
+}

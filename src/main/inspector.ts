@@ -1,32 +1,159 @@
-// The one service that composes engine and proxy and implements the API contract.
-// (Skeleton: the implementation lands with the proxy issue.)
-import type { Api, ApiEvent, EventSource } from '../shared/api'
+// The one service: composes the engine and the proxy (and the demo app), implements the
+// API contract once (inspector/service.ts), owns their lifetimes and emits the events the
+// transports relay. The CLI and the Electron shell both start it with Inspector.start().
+import { join } from 'node:path'
+import { API_METHODS, type Api, type ApiEvent, type EventMap, type EventName, type EventSource, type Status, type UpstreamState } from '../shared/api'
 import { ApiError } from '../shared/errors'
-import type { InspectorOptions } from './inspector-options'
+import { validateSettingsPatch } from '../shared/settings'
+import { validateInput } from '../shared/validate'
+import { version } from '../../package.json'
+import { startDemoApp } from './demo'
+import { Engine } from './engine'
+import { DataDir } from './service/data-dir'
+import { InspectorService } from './service/service'
+import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
+import { ClientRegistry } from './proxy/clients'
+import { SessionProxy } from './proxy/proxy-server'
+import { TrafficLog } from './proxy/traffic-log'
 
 export type { InspectorOptions } from './inspector-options'
-
-const notYet = (): never => {
-  throw new ApiError('internal', 'not implemented yet')
-}
+export const VERSION: string = version
 
 export class Inspector implements EventSource {
-  /** The API, for transports: every method validated and implemented once. */
+  /** The API for transports and scripts: every input validated, then the service. */
   readonly api: Api
-  private listeners = new Set<(event: ApiEvent) => void>()
+  readonly dataDir: DataDir
+  private readonly listeners = new Set<(event: ApiEvent) => void>()
+  private service!: InspectorService
+  private engine!: Engine
+  private proxy!: SessionProxy
+  private traffic!: TrafficLog
+  private clients!: ClientRegistry
+  private demo: { url: string; close(): Promise<void> } | null = null
+  private proxyAddress = ''
+  private controlAddress = ''
+  private closing: Promise<void> | null = null
+  private upstream: { state: UpstreamState; error?: string } = { state: 'unknown' }
 
   private constructor(readonly options: InspectorOptions) {
-    this.api = new Proxy({} as Api, { get: () => notYet })
+    this.dataDir = new DataDir(options.dataDir)
+    const api = {} as Record<string, (input: unknown) => Promise<unknown>>
+    for (const method of API_METHODS) {
+      api[method] = async (input: unknown) => {
+        const valid = validateInput(method, input ?? {})
+        const fn = this.service[method] as (i: unknown) => Promise<unknown>
+        return fn.call(this.service, valid)
+      }
+    }
+    this.api = api as unknown as Api
   }
 
-  /** Opens the stores, starts the proxy (and the demo app when upstream is "demo"). */
+  /**
+   * Opens the stores, starts the demo app when upstream is "demo" (the default), and the
+   * proxy. Throws a one-line Error for a bad upstream URL, an invalid setting or a port in use.
+   */
   static async start(options: InspectorOptions): Promise<Inspector> {
-    return new Inspector(options)
+    const inspector = new Inspector(options)
+    try {
+      await inspector.open()
+    } catch (e) {
+      await inspector.close()
+      throw e
+    }
+    return inspector
+  }
+
+  private async open(): Promise<void> {
+    const o = this.options
+    const log = o.log ?? (() => undefined)
+    let settings = this.dataDir.loadSettings(log)
+    if (o.settings && Object.keys(o.settings).length) {
+      const r = validateSettingsPatch(settings, o.settings)
+      if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '))
+      settings = r.settings
+      if (r.changed.includes('SECRET_KEY')) this.dataDir.saveSecretKey(settings.SECRET_KEY)
+    }
+    const databasePath = o.databasePath ?? this.dataDir.file('sessions.sqlite3')
+    this.engine = new Engine({ settings, databasePath })
+    this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
+    this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000)
+    this.clients = new ClientRegistry(this.dataDir.file('inspector.sqlite3'))
+    this.service = new InspectorService({
+      engine: this.engine,
+      clients: this.clients,
+      traffic: this.traffic,
+      dataDir: this.dataDir,
+      version,
+      status: () => this.status(),
+      emit: (type, payload) => this.emit(type, payload)
+    })
+    this.engine.clock.onChange(() => this.emit('clock', this.service.clockState()))
+
+    const upstream = o.upstream ?? 'demo'
+    let target = upstream
+    if (upstream === 'demo') {
+      this.demo = await startDemoApp({ host: '127.0.0.1', port: 0 })
+      target = this.demo.url
+    }
+    this.proxy = new SessionProxy({
+      engine: this.engine,
+      upstream: target,
+      upstreamLabel: upstream === 'demo' ? `the demo app (${target})` : target,
+      traffic: this.traffic,
+      clients: this.clients,
+      mode: o.observeDjango ? 'observe-django' : 'middleware',
+      events: {
+        traffic: (summary) => this.emit('traffic', summary),
+        sessions: (changes, cleared) => {
+          for (const { key, change } of changes) void this.service.announce(key, change)
+          if (cleared) this.emit('sessions', { reason: `clear_expired removed ${cleared}` })
+        },
+        client: (client) => this.emit('client', client),
+        upstream: (state, error) => {
+          this.upstream = { state, ...(error ? { error } : {}) }
+          if (state === 'down') log(`upstream ${target} is down: ${error}`)
+          else if (state === 'up') log(`upstream ${target} is up`)
+          if (this.proxyAddress) this.emit('status', this.status())
+        }
+      }
+    })
+    const listen = o.listen ?? DEFAULT_LISTEN
+    this.proxyAddress = await this.proxy.listen(listen.host, listen.port)
+    this.controlAddress = o.controlUrl ?? ''
   }
 
   /** Proxy URL, e.g. http://127.0.0.1:8080 */
   get proxyUrl(): string {
-    return notYet()
+    return this.proxyAddress
+  }
+
+  /** The engine, for tests and benchmarks that need to reach behind the API. */
+  get engineForTests(): Engine {
+    return this.engine
+  }
+
+  /** Where the control server listens, once a transport has started it. */
+  setControlUrl(url: string): void {
+    this.controlAddress = url
+    this.emit('status', this.status())
+  }
+
+  status(): Status {
+    const upstream = this.options.upstream ?? 'demo'
+    const s: Status = {
+      version,
+      proxyUrl: this.proxyAddress,
+      controlUrl: this.controlAddress,
+      upstream,
+      upstreamState: this.upstream.state,
+      mode: this.options.observeDjango ? 'observe-django' : 'middleware',
+      settingsOwnedByApp: Boolean(this.options.observeDjango),
+      dataDir: this.dataDir.path,
+      databasePath: this.options.databasePath ?? join(this.dataDir.path, 'sessions.sqlite3')
+    }
+    if (this.demo) s.demoUrl = this.demo.url
+    if (this.upstream.error) s.upstreamError = this.upstream.error
+    return s
   }
 
   subscribe(listener: (event: ApiEvent) => void): () => void {
@@ -34,6 +161,28 @@ export class Inspector implements EventSource {
     return () => this.listeners.delete(listener)
   }
 
+  private emit<E extends EventName>(type: E, payload: EventMap[E]): void {
+    for (const l of this.listeners) {
+      try {
+        l({ type, payload } as ApiEvent)
+      } catch {
+        // a broken listener must not break the proxy
+      }
+    }
+  }
+
   /** Closes the proxy, the demo app and the databases. Safe to call twice. */
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.proxy?.close().catch(() => undefined)
+      await this.demo?.close().catch(() => undefined)
+      this.clients?.close()
+      this.traffic?.close()
+      await this.engine?.close()
+      this.listeners.clear()
+    })()
+    return this.closing
+  }
 }
+
+export { ApiError }

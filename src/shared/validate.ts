@@ -59,7 +59,7 @@ function object<T>(shape: Shape): Check<T> {
     const input = value === undefined || value === null ? {} : value
     if (!isPlainObject(input)) return fail(path, 'an object')
     for (const name of Object.keys(input)) {
-      if (!(name in shape)) throw new ApiError('bad_request', `${path}.${name} is not a field of this request (allowed: ${Object.keys(shape).join(', ') || 'none'})`)
+      if (!Object.hasOwn(shape, name)) throw new ApiError('bad_request', `${path}.${name} is not a field of this request (allowed: ${Object.keys(shape).join(', ') || 'none'})`)
     }
     const out: Record<string, unknown> = {}
     for (const [name, field] of Object.entries(shape)) {

@@ -1,0 +1,153 @@
+// Browser profiles talking through the proxy, recognised by the proxy's own `si_client`
+// cookie (which the app never sees), each with its cookie mirror. Kept in SQLite in the
+// data dir (a browser's si_client outlives a proxy restart), written behind a short delay.
+import Database from 'better-sqlite3'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { ClientInfo } from '../../shared/api'
+import { CLIENT_COOKIE_NAME } from '../../shared/settings'
+import { CookieJar, type StoredCookie } from './cookie-mirror'
+
+export { CLIENT_COOKIE_NAME }
+const CLIENT_ID = /^[a-f0-9]{32}$/
+const MAX_CLIENTS = 500
+
+export interface Client {
+  id: string
+  name: string
+  userAgent: string
+  firstSeen: number
+  lastSeen: number
+  sessionKey: string | null
+  requestCount: number
+  jar: CookieJar
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS clients (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL
+);
+`
+
+interface SavedClient extends Omit<Client, 'jar'> {
+  cookies: StoredCookie[]
+}
+
+export class ClientRegistry {
+  private readonly clients = new Map<string, Client>()
+  private readonly db: Database.Database
+  private dirty = new Set<string>()
+  private removed = new Set<string>()
+  private timer: NodeJS.Timeout | null = null
+  private closed = false
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    this.db.exec(SCHEMA)
+    for (const row of this.db.prepare('SELECT state FROM clients').all() as { state: string }[]) {
+      try {
+        const saved = JSON.parse(row.state) as SavedClient
+        const { cookies, ...rest } = saved
+        this.clients.set(saved.id, { ...rest, jar: new CookieJar(cookies) })
+      } catch {
+        // a damaged row: that client starts over
+      }
+    }
+  }
+
+  /** The client of a request by its si_client cookie; a new one when absent or unknown. */
+  identify(cookieValue: string | undefined, userAgent: string, now: number): { client: Client; isNew: boolean } {
+    const known = cookieValue && CLIENT_ID.test(cookieValue) ? this.clients.get(cookieValue) : undefined
+    if (known) {
+      known.lastSeen = now
+      known.requestCount++
+      if (userAgent) known.userAgent = userAgent
+      this.touch(known.id)
+      return { client: known, isNew: false }
+    }
+    const id = cookieValue && CLIENT_ID.test(cookieValue) ? cookieValue : randomBytes(16).toString('hex')
+    const client: Client = { id, name: '', userAgent, firstSeen: now, lastSeen: now, sessionKey: null, requestCount: 1, jar: new CookieJar() }
+    this.clients.set(id, client)
+    this.prune()
+    this.touch(id)
+    return { client, isNew: true }
+  }
+
+  get(id: string): Client | undefined {
+    return this.clients.get(id)
+  }
+
+  all(): Client[] {
+    return [...this.clients.values()].sort((a, b) => b.lastSeen - a.lastSeen)
+  }
+
+  rename(id: string, name: string): Client | undefined {
+    const c = this.clients.get(id)
+    if (!c) return undefined
+    c.name = name.trim()
+    this.touch(id)
+    return c
+  }
+
+  /** Marks a client changed so it is written soon. */
+  touch(id: string): void {
+    this.dirty.add(id)
+    this.timer ??= setTimeout(() => this.flush(), 250)
+  }
+
+  view(c: Client, now: number, sessionCookieName: string): ClientInfo {
+    return {
+      id: c.id,
+      name: c.name,
+      userAgent: c.userAgent,
+      firstSeen: new Date(c.firstSeen).toISOString(),
+      lastSeen: new Date(c.lastSeen).toISOString(),
+      sessionKey: c.sessionKey,
+      requestCount: c.requestCount,
+      cookies: c.jar.view(now, sessionCookieName)
+    }
+  }
+
+  /** The persistent, HttpOnly cookie that names this browser profile. */
+  static setCookie(id: string): string {
+    return `${CLIENT_COOKIE_NAME}=${id}; Max-Age=63072000; Path=/; HttpOnly; SameSite=Lax`
+  }
+
+  private prune(): void {
+    if (this.clients.size <= MAX_CLIENTS) return
+    for (const c of this.all().slice(MAX_CLIENTS)) {
+      this.clients.delete(c.id)
+      this.removed.add(c.id)
+    }
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.closed || (this.dirty.size === 0 && this.removed.size === 0)) return
+    const upsert = this.db.prepare('INSERT INTO clients (id, state) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state')
+    const remove = this.db.prepare('DELETE FROM clients WHERE id = ?')
+    this.db.transaction(() => {
+      for (const id of this.dirty) {
+        const c = this.clients.get(id)
+        if (!c) continue
+        const { jar, ...rest } = c
+        upsert.run(id, JSON.stringify({ ...rest, cookies: jar.all() } satisfies SavedClient))
+      }
+      for (const id of this.removed) remove.run(id)
+    })()
+    this.dirty.clear()
+    this.removed.clear()
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.flush()
+    this.closed = true
+    this.db.close()
+  }
+}

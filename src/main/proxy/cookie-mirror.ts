@@ -1,0 +1,147 @@
+// One browser profile's cookie jar as the proxy saw it (BROWSER.md): every Set-Cookie it
+// forwarded, with its lifetime on the engine's clock. It decides which cookies of a
+// request have expired or were discarded by a simulated close, so the proxy can drop them
+// before the app sees them and tell the browser to forget them.
+import type { MirroredCookie } from '../../shared/api'
+import { cookieExpiresAt, parseSetCookie, type RequestCookie, type SetCookie } from '../../shared/cookies'
+
+export interface StoredCookie {
+  name: string
+  value: string
+  /** Cookie path (the default-path of the request when the header had none). */
+  path: string
+  /** Domain attribute without a leading dot, or null for a host-only cookie. */
+  domain: string | null
+  /** The host it was set for (host-only matching). */
+  host: string
+  setAt: number
+  /** Engine ms, or null for a browser-session cookie. */
+  expiresAt: number | null
+  discarded: boolean
+  secure: boolean
+  sameSite: string | null
+}
+
+/** RFC 6265 §5.1.4 default-path: the request path up to its last "/". */
+export function defaultPath(requestPath: string): string {
+  const path = requestPath.split('?')[0] ?? '/'
+  if (!path.startsWith('/')) return '/'
+  const last = path.lastIndexOf('/')
+  return last <= 0 ? '/' : path.slice(0, last)
+}
+
+/** RFC 6265 §5.1.4 path-match. */
+export function pathMatches(cookiePath: string, requestPath: string): boolean {
+  const path = requestPath.split('?')[0] || '/'
+  if (path === cookiePath) return true
+  if (!path.startsWith(cookiePath)) return false
+  return cookiePath.endsWith('/') || path[cookiePath.length] === '/'
+}
+
+function domainMatches(cookie: StoredCookie, host: string): boolean {
+  if (cookie.domain === null) return cookie.host === host
+  return host === cookie.domain || host.endsWith(`.${cookie.domain}`)
+}
+
+const identity = (c: { name: string; path: string; domain: string | null; host: string }) => `${c.name}\u0000${c.path}\u0000${c.domain ?? `host:${c.host}`}`
+
+export class CookieJar {
+  private readonly cookies = new Map<string, StoredCookie>()
+
+  constructor(initial: StoredCookie[] = []) {
+    for (const c of initial) this.cookies.set(identity(c), c)
+  }
+
+  all(): StoredCookie[] {
+    return [...this.cookies.values()]
+  }
+
+  /**
+   * Records a Set-Cookie the proxy forwards. A deletion (Max-Age<=0 or a past Expires)
+   * removes the cookie, as the browser would. Returns true when the jar changed.
+   */
+  record(header: string, ctx: { host: string; requestPath: string; now: number; serverDate?: Date }): boolean {
+    const parsed = parseSetCookie(header)
+    if (!parsed) return false
+    const cookie = this.toStored(parsed, ctx)
+    const id = identity(cookie)
+    if (cookie.expiresAt !== null && cookie.expiresAt <= ctx.now) return this.cookies.delete(id)
+    this.cookies.set(id, cookie)
+    return true
+  }
+
+  private toStored(c: SetCookie, ctx: { host: string; requestPath: string; now: number; serverDate?: Date }): StoredCookie {
+    const expires = cookieExpiresAt(c, new Date(ctx.now), ctx.serverDate)
+    return {
+      name: c.name,
+      value: c.value,
+      path: c.path && c.path.startsWith('/') ? c.path : defaultPath(ctx.requestPath),
+      domain: c.domain ? c.domain.replace(/^\./, '').toLowerCase() : null,
+      host: ctx.host,
+      setAt: ctx.now,
+      expiresAt: expires ? expires.getTime() : null,
+      discarded: false,
+      secure: c.secure,
+      sameSite: c.sameSite ?? null
+    }
+  }
+
+  /**
+   * Splits a request's cookies: those to forward, and the mirrored ones that are gone
+   * (expired on the engine's clock or discarded by a close). Cookies never seen set pass.
+   */
+  filter(cookies: RequestCookie[], ctx: { host: string; requestPath: string; now: number }): { forward: RequestCookie[]; dropped: StoredCookie[] } {
+    const forward: RequestCookie[] = []
+    const dropped: StoredCookie[] = []
+    for (const rc of cookies) {
+      const match = this.all().find(
+        (c) => c.name === rc.name && c.value === rc.value && domainMatches(c, ctx.host) && pathMatches(c.path, ctx.requestPath)
+      )
+      if (match && (match.discarded || (match.expiresAt !== null && match.expiresAt <= ctx.now))) {
+        dropped.push(match)
+        this.cookies.delete(identity(match))
+      } else {
+        forward.push(rc)
+      }
+    }
+    return { forward, dropped }
+  }
+
+  /** Simulated browser close: discards browser-session cookies; returns how many. */
+  close(): number {
+    let n = 0
+    for (const c of this.cookies.values()) {
+      if (c.expiresAt === null && !c.discarded) {
+        c.discarded = true
+        n++
+      }
+    }
+    return n
+  }
+
+  /** The cookies as the API shows them, state on the engine's clock. */
+  view(now: number, sessionCookieName: string): MirroredCookie[] {
+    return this.all()
+      .map((c) => ({
+        name: c.name,
+        value: c.value,
+        path: c.path,
+        domain: c.domain,
+        setAt: new Date(c.setAt).toISOString(),
+        expiresAt: c.expiresAt === null ? null : new Date(c.expiresAt).toISOString(),
+        sessionOnly: c.expiresAt === null,
+        state: c.discarded ? ('discarded' as const) : c.expiresAt !== null && c.expiresAt <= now ? ('expired' as const) : ('live' as const),
+        isSessionCookie: c.name === sessionCookieName
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name))
+  }
+}
+
+/** The Set-Cookie that makes the browser forget a cookie it holds (same name, path, domain). */
+export function forgetCookie(c: StoredCookie): string {
+  const parts = [`${c.name}=""`, 'expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Max-Age=0', `Path=${c.path}`]
+  if (c.domain) parts.splice(1, 0, `Domain=${c.domain}`)
+  if (c.sameSite) parts.push(`SameSite=${c.sameSite}`)
+  if (c.secure || c.sameSite?.toLowerCase() === 'none') parts.push('Secure')
+  return parts.join('; ')
+}

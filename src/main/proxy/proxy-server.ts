@@ -1,0 +1,390 @@
+// The reverse proxy: a small, explicit pipeline around http-proxy for every request —
+// client → cookie mirror → session (X-Session) → app → X-Session-Update → response step
+// → Set-Cookie → browser — with one error handler and a traffic entry per request.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import httpProxy from 'http-proxy'
+import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
+import { formatCookieHeader, getCookie, parseCookieHeader, type RequestCookie } from '../../shared/cookies'
+import { explainDecision } from '../../shared/decision'
+import { parseWireUpdate, type WireUpdate } from '../../shared/wire'
+import { SessionInterrupted, patchVary, type Engine } from '../engine'
+import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
+import { forgetCookie, type StoredCookie } from './cookie-mirror'
+import { RequestSession, type FinishResult } from './session-middleware'
+import type { TrafficLog } from './traffic-log'
+import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
+import { encodeWireSession, stripSessionHeaders } from './wire-protocol'
+
+export interface ProxyEvents {
+  traffic(summary: TrafficSummary): void
+  sessions(changes: { key: string; change: 'saved' | 'deleted' }[], clearedExpired: number): void
+  client(client: ClientInfo): void
+  upstream(state: UpstreamState, error?: string): void
+}
+
+export interface ProxyOptions {
+  engine: Engine
+  upstream: string
+  traffic: TrafficLog
+  clients: ClientRegistry
+  events: ProxyEvents
+  /** middleware: run Django's middleware here; observe-django: the app runs its own. */
+  mode?: 'middleware' | 'observe-django'
+  /** Time allowed for the app to start answering (default 60 s). */
+  upstreamTimeoutMs?: number
+  /** How the 502 page names the app (default: the URL). */
+  upstreamLabel?: string
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'x-session-update'])
+
+interface Ctx {
+  id: number
+  started: number
+  time: Date
+  realTime: Date
+  host: string
+  path: string
+  client: Client
+  clientIsNew: boolean
+  dropped: StoredCookie[]
+  session: RequestSession | null
+  requestHeaders: [string, string][]
+  entry?: TrafficEntry
+  timedOut?: boolean
+}
+
+const pairs = (raw: string[]): [string, string][] => {
+  const out: [string, string][] = []
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
+  return out
+}
+
+export class SessionProxy {
+  private readonly server: http.Server
+  private readonly proxy: httpProxy
+  private readonly target: URL
+  private readonly monitor: UpstreamMonitor
+  private readonly ctx = new WeakMap<IncomingMessage, Ctx>()
+  private readonly sockets = new Set<Socket>()
+  private readonly mode: 'middleware' | 'observe-django'
+  private readonly timeoutMs: number
+
+  constructor(private readonly opts: ProxyOptions) {
+    this.target = parseUpstream(opts.upstream)
+    this.mode = opts.mode ?? 'middleware'
+    this.timeoutMs = opts.upstreamTimeoutMs ?? 60_000
+    this.monitor = new UpstreamMonitor(this.target, (state, error) => opts.events.upstream(state, error))
+    this.proxy = httpProxy.createProxyServer({
+      target: this.target.href,
+      agent: upstreamAgent(this.target),
+      selfHandleResponse: true,
+      xfwd: true,
+      changeOrigin: false,
+      ws: true
+    })
+    this.proxy.on('proxyReq', (proxyReq, req) => {
+      const c = this.ctx.get(req)
+      proxyReq.setTimeout(this.timeoutMs, () => {
+        if (c) c.timedOut = true
+        proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
+      })
+    })
+    this.proxy.on('proxyRes', (proxyRes, req, res) => {
+      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => this.fail(req, res as ServerResponse, e))
+    })
+    this.server = http.createServer((req, res) => {
+      void this.handle(req, res).catch((e) => this.fail(req, res, e))
+    })
+    this.server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket as Socket, head))
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s)
+      s.once('close', () => this.sockets.delete(s))
+    })
+    // Malformed or oversized requests never reach the pipeline: answer and close.
+    this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+      if (!socket.writable) return socket.destroy()
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    })
+  }
+
+  get upstreamState(): { state: UpstreamState; error?: string } {
+    return { state: this.monitor.state, error: this.monitor.error }
+  }
+
+  /** Listens; rejects with a one-line error when the port is taken. */
+  listen(host: string, port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error & { code?: string }) =>
+        reject(new Error(e.code === 'EADDRINUSE' ? `the proxy port ${host}:${port} is already in use` : `cannot listen on ${host}:${port}: ${e.message}`))
+      this.server.once('error', onError)
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError)
+        this.monitor.start()
+        const a = this.server.address()
+        const bound = typeof a === 'object' && a ? a.port : port
+        resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`)
+      })
+    })
+  }
+
+  // ---------------------------------------------------------------- request
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const c = this.begin(req)
+    if (this.mode === 'middleware') {
+      const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
+      c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
+      req.headers['x-session'] = encodeWireSession(c.session.wire)
+    }
+    this.proxy.web(req, res, {}, (err) => this.upstreamError(req, res, err as Error & { code?: string }))
+  }
+
+  /** Client, cookie mirror and header hygiene, shared by HTTP and WebSocket requests. */
+  private begin(req: IncomingMessage): Ctx {
+    const engine = this.opts.engine
+    const now = engine.clock.now()
+    const requestHeaders = pairs(req.rawHeaders)
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase()
+    const path = req.url ?? '/'
+    const cookies = parseCookieHeader(req.headers.cookie)
+    const { client, isNew } = this.opts.clients.identify(getCookie(cookies, CLIENT_COOKIE_NAME), String(req.headers['user-agent'] ?? ''), now.getTime())
+    const appCookies = cookies.filter((k) => k.name !== CLIENT_COOKIE_NAME)
+    const { forward, dropped } = client.jar.filter(appCookies, { host, requestPath: path, now: now.getTime() })
+    setCookieHeader(req, forward)
+    stripSessionHeaders(req.headers)
+    const c: Ctx = {
+      id: this.opts.traffic.nextId(),
+      started: performance.now(),
+      time: now,
+      realTime: new Date(),
+      host,
+      path,
+      client,
+      clientIsNew: isNew,
+      dropped,
+      session: null,
+      requestHeaders
+    }
+    this.ctx.set(req, c)
+    return c
+  }
+
+  // ---------------------------------------------------------------- response
+
+  private async respond(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const c = this.ctx.get(req) as Ctx
+    proxyRes.socket?.setTimeout(0)
+    this.monitor.up()
+    const status = proxyRes.statusCode ?? 502
+    const header = proxyRes.headers['x-session-update']
+    const parsed = this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null
+    const update: WireUpdate | null = parsed?.ok ? parsed.value : null
+    let result: FinishResult | null = null
+    if (c.session) {
+      try {
+        result = await c.session.finish(update, status)
+      } catch (e) {
+        proxyRes.resume()
+        if (e instanceof SessionInterrupted) return this.page(req, res, 400, 'Bad Request', [html.escape(e.message)], 'rejected', e.message)
+        throw e
+      }
+    }
+    const appCookies: string[] = []
+    const out: string[] = []
+    let vary: string | undefined
+    for (let i = 0; i < proxyRes.rawHeaders.length; i += 2) {
+      const name = proxyRes.rawHeaders[i] as string
+      const value = proxyRes.rawHeaders[i + 1] as string
+      const lower = name.toLowerCase()
+      if (HOP_BY_HOP.has(lower)) continue
+      if (lower === 'set-cookie') appCookies.push(value)
+      else if (lower === 'vary') vary = vary ? `${vary}, ${value}` : value
+      else out.push(name, value)
+    }
+    const decision = result?.decision ?? null
+    if (decision?.vary) vary = patchVary(vary)
+    if (vary) out.push('Vary', vary)
+    // Forget dropped cookies first, so a fresh Set-Cookie of the same name below wins.
+    const setCookies = [...c.dropped.map(forgetCookie), ...appCookies, ...(decision?.setCookie ? [decision.setCookie] : [])]
+    if (c.clientIsNew) setCookies.push(ClientRegistry.setCookie(c.client.id))
+    for (const s of setCookies) out.push('Set-Cookie', s)
+    this.mirror(c, [...appCookies, ...(decision?.setCookie ? [decision.setCookie] : [])], proxyRes.headers.date)
+    if (result) c.client.sessionKey = result.after?.key ?? null
+    else if (this.mode === 'observe-django') c.client.sessionKey = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME) ?? c.client.sessionKey
+
+    const rejected = parsed && !parsed.ok ? parsed.error : undefined
+    c.entry = this.entry(c, req, status, {
+      responseHeaders: pairs(out),
+      update,
+      rejected,
+      rawUpdate: rejected ? String(header) : undefined,
+      result,
+      setCookie: decision?.setCookie ?? appCookies.find((s) => s.startsWith(`${this.opts.engine.settings().SESSION_COOKIE_NAME}=`)) ?? null
+    })
+    res.writeHead(status, proxyRes.statusMessage, out)
+    proxyRes.on('error', (e) => {
+      if (c.entry) c.entry.error = `the app's response broke off: ${describeUpstreamError(e)}`
+      res.destroy()
+    })
+    proxyRes.pipe(res)
+    this.finishOnClose(res, c)
+    if (result && (result.changed.length || result.clearedExpired)) this.opts.events.sessions(result.changed, result.clearedExpired)
+  }
+
+  private mirror(c: Ctx, setCookies: string[], date: string | undefined): void {
+    const now = this.opts.engine.clock.nowMs()
+    const serverDate = date ? new Date(date) : undefined
+    let changed = c.clientIsNew || c.dropped.length > 0
+    for (const h of setCookies) changed = c.client.jar.record(h, { host: c.host, requestPath: c.path, now, serverDate }) || changed
+    this.opts.clients.touch(c.client.id)
+    if (changed) this.opts.events.client(this.opts.clients.view(c.client, now, this.opts.engine.settings().SESSION_COOKIE_NAME))
+  }
+
+  private entry(
+    c: Ctx,
+    req: IncomingMessage,
+    status: number | null,
+    r: { responseHeaders: [string, string][]; update: WireUpdate | null; rejected?: string; rawUpdate?: string; result: FinishResult | null; setCookie: string | null; error?: string; effect?: SessionEffect }
+  ): TrafficEntry {
+    const d = r.result?.decision ?? null
+    const effect: SessionEffect = r.effect ?? (r.rejected ? 'rejected' : (r.result?.effect ?? 'untouched'))
+    const reason = d
+      ? explainDecision(d, { flushed: r.update?.flush, cycled: r.update?.cycleKey, rejectedUpdate: r.rejected })
+      : r.error
+        ? `No session step: ${r.error}`
+        : this.mode === 'observe-django'
+          ? r.setCookie
+            ? 'Observed: the app set the session cookie itself'
+            : 'Observed: the app runs its own session middleware'
+          : 'No session step'
+    const entry: TrafficEntry = {
+      id: c.id,
+      time: c.time.toISOString(),
+      realTime: c.realTime.toISOString(),
+      method: req.method ?? 'GET',
+      url: c.path,
+      status,
+      durationMs: 0,
+      clientId: c.client.id,
+      sessionBefore: c.session?.before ?? null,
+      sessionAfter: r.result?.after ?? null,
+      setCookie: r.setCookie,
+      effect,
+      reasonCode: d?.reason ?? (this.mode === 'observe-django' ? 'observed' : null),
+      reason,
+      requestHeaders: c.requestHeaders,
+      responseHeaders: r.responseHeaders,
+      xSession: c.session?.wire ?? null,
+      xSessionUpdate: r.update,
+      decision: d,
+      droppedCookies: c.dropped.map((k) => k.name)
+    }
+    if (r.rejected) {
+      entry.error = `X-Session-Update refused: ${r.rejected}`
+      entry.rejectedUpdate = r.rawUpdate
+    }
+    if (r.error) entry.error = r.error
+    return entry
+  }
+
+  private finishOnClose(res: ServerResponse, c: Ctx): void {
+    const done = () => {
+      if (!c.entry) return
+      const entry = c.entry
+      c.entry = undefined
+      entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
+      this.opts.traffic.add(entry)
+      const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, rejectedUpdate: _ru, ...summary } = entry
+      this.opts.events.traffic(summary)
+    }
+    res.once('finish', done)
+    res.once('close', done)
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  private upstreamError(req: IncomingMessage, res: ServerResponse, err: Error & { code?: string }): void {
+    const c = this.ctx.get(req)
+    const words = c?.timedOut ? `timed out: ${describeUpstreamError(err)}` : describeUpstreamError(err)
+    const label = this.opts.upstreamLabel ?? this.target.origin
+    this.monitor.down(words)
+    if (res.headersSent) {
+      if (c?.entry) c.entry.error = `the app's response broke off: ${words}`
+      res.destroy()
+      return
+    }
+    this.page(req, res, 502, 'Bad Gateway', [
+      `Session Inspector could not get an answer from the app at <code>${html.escape(label)}</code>.`,
+      `Error: <code>${html.escape(words)}</code>`,
+      'Start the app (or check the <code>--upstream</code> address) and reload this page.'
+    ], 'upstream-error', `upstream ${label}: ${words}`)
+  }
+
+  /** Any other failure in the pipeline: a clear 500 (or the socket destroyed if the head is out). */
+  private fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e)
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    this.page(req, res, 500, 'Session Inspector error', [`The proxy could not handle this request: <code>${html.escape(message)}</code>`], 'untouched', message)
+  }
+
+  private page(req: IncomingMessage, res: ServerResponse, status: number, title: string, lines: string[], effect: SessionEffect, error: string): void {
+    const c = this.ctx.get(req) ?? this.begin(req)
+    const body = errorPage(status, title, lines)
+    const headers: string[] = ['Content-Type', 'text/html; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store']
+    if (c.clientIsNew) headers.push('Set-Cookie', ClientRegistry.setCookie(c.client.id))
+    c.entry = this.entry(c, req, status, { responseHeaders: pairs(headers), update: null, result: null, setCookie: null, error, effect })
+    this.finishOnClose(res, c)
+    res.writeHead(status, headers)
+    res.end(body)
+  }
+
+  // ---------------------------------------------------------------- websockets
+
+  private async upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy())
+    try {
+      const c = this.begin(req)
+      if (this.mode === 'middleware') {
+        const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
+        c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
+        req.headers['x-session'] = encodeWireSession(c.session.wire)
+      }
+      const entry = this.entry(c, req, 101, { responseHeaders: [], update: null, result: null, setCookie: null })
+      entry.reason = 'WebSocket: the session was handed to the app on the upgrade request'
+      this.proxy.ws(req, socket, head, {}, (err) => {
+        entry.status = null
+        entry.effect = 'upstream-error'
+        entry.error = `upstream: ${describeUpstreamError(err as Error)}`
+        socket.destroy()
+      })
+      socket.once('close', () => {
+        entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
+        this.opts.traffic.add(entry)
+        const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, ...summary } = entry
+        this.opts.events.traffic(summary)
+      })
+    } catch {
+      socket.destroy()
+    }
+  }
+
+  async close(): Promise<void> {
+    this.monitor.close()
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve())
+      for (const s of this.sockets) s.destroy()
+    })
+    this.proxy.close()
+  }
+}
+
+function setCookieHeader(req: IncomingMessage, cookies: RequestCookie[]): void {
+  if (cookies.length) req.headers.cookie = formatCookieHeader(cookies)
+  else delete req.headers.cookie
+}

@@ -1,0 +1,291 @@
+// The API, implemented once over the engine, the proxy's clients and the traffic log.
+// Transports (HTTP, IPC) and scripts call it through Inspector.api, which validates first.
+import type { Api, ClientInfo, ClockState, Empty, SessionInfo, SessionList, Status } from '../../shared/api'
+import type * as A from '../../shared/api'
+import { ApiError } from '../../shared/errors'
+import { EXPIRY_KEY, parseIsoDate } from '../../shared/expiry'
+import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, type Settings } from '../../shared/settings'
+import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession } from '../engine'
+import type { ClientRegistry } from '../proxy/clients'
+import type { TrafficLog } from '../proxy/traffic-log'
+import { randomSecretKey, type DataDir } from './data-dir'
+import { buildHar } from './har'
+
+export interface ServiceDeps {
+  engine: Engine
+  clients: ClientRegistry
+  traffic: TrafficLog
+  dataDir: DataDir
+  version: string
+  status(): Status
+  emit: <E extends A.EventName>(type: E, payload: A.EventMap[E]) => void
+}
+
+/** Settings that stay editable when the app owns the others (observe mode). */
+const OBSERVE_EDITABLE = new Set(['SECRET_KEY', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_AGE'])
+
+export class InspectorService implements Api {
+  constructor(private readonly d: ServiceDeps) {}
+
+  // ---------------------------------------------------------------- helpers
+
+  private get engine(): Engine {
+    return this.d.engine
+  }
+
+  private clientOfSession(): Map<string, string> {
+    const map = new Map<string, string>()
+    for (const c of [...this.d.clients.all()].reverse()) if (c.sessionKey) map.set(c.sessionKey, c.id)
+    return map
+  }
+
+  toInfo(s: InspectedSession, clients = this.clientOfSession()): SessionInfo {
+    const info: SessionInfo = {
+      key: s.key,
+      data: s.data,
+      expireDate: s.expireDate ? s.expireDate.toISOString() : null,
+      expiryAge: s.expiryAge,
+      expireAtBrowserClose: s.expireAtBrowserClose,
+      expired: s.expired,
+      savedAt: s.savedAt ? s.savedAt.toISOString() : null,
+      customExpiry: s.customExpiry,
+      clientId: clients.get(s.key) ?? null,
+      engine: this.engine.settings().SESSION_ENGINE
+    }
+    if (s.decodeError) info.decodeError = s.decodeError
+    return info
+  }
+
+  private async store<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      if (e instanceof Unsupported) throw new ApiError('unsupported', e.message)
+      throw e
+    }
+  }
+
+  private async existing(key: string): Promise<InspectedSession> {
+    const found = await this.store(() => this.engine.find(key))
+    if (!found) throw new ApiError('not_found', `no session with key ${JSON.stringify(key)} in the ${this.engine.settings().SESSION_ENGINE} store`)
+    return found
+  }
+
+  /** Tells the UI about one session; returns its info. */
+  async announce(key: string, change: A.SessionEvent['change']): Promise<SessionInfo | null> {
+    const found = change === 'deleted' ? null : await this.engine.find(key).catch(() => null)
+    const session = found ? this.toInfo(found) : null
+    this.d.emit('session', { key, change: found || change === 'deleted' ? change : 'deleted', session })
+    return session
+  }
+
+  private maskedSettings(): Settings {
+    const s = this.engine.settings()
+    return { ...s, SECRET_KEY: maskSecret(s.SECRET_KEY) }
+  }
+
+  private applySettings(patch: Record<string, unknown>): Settings {
+    const before = this.engine.settings()
+    const clean = { ...patch }
+    if ('SECRET_KEY' in clean && isMaskedSecret(clean.SECRET_KEY, before.SECRET_KEY)) delete clean.SECRET_KEY
+    if (this.d.status().settingsOwnedByApp) {
+      const locked = Object.keys(clean).filter((k) => !OBSERVE_EDITABLE.has(k))
+      if (locked.length) throw new ApiError('invalid_setting', `${locked[0]}: owned by the app in observe mode (only ${[...OBSERVE_EDITABLE].join(', ')} can change here)`, locked.map((setting) => ({ setting, message: `${setting}: owned by the app in observe mode` })))
+    }
+    const result = this.engine.updateSettings(clean)
+    if (!result.ok) throw new ApiError('invalid_setting', result.errors.map((e) => e.message).join('; '), result.errors)
+    if (result.changed.length) {
+      this.d.dataDir.saveSettings(result.settings)
+      if (result.changed.includes('SECRET_KEY')) this.d.dataDir.saveSecretKey(result.settings.SECRET_KEY)
+      this.d.emit('settings', this.maskedSettings())
+      const storeChanged = ['SESSION_ENGINE', 'CACHES', 'SESSION_CACHE_ALIAS', 'SESSION_FILE_PATH', 'SECRET_KEY', 'SESSION_COOKIE_NAME']
+      if (result.changed.some((c) => storeChanged.includes(c))) this.d.emit('sessions', { reason: `${result.changed.join(', ')} changed` })
+    }
+    return this.maskedSettings()
+  }
+
+  // ---------------------------------------------------------------- Api
+
+  async health(_: Empty): Promise<A.Health> {
+    return { ok: true, version: this.d.version }
+  }
+
+  async getStatus(_: Empty): Promise<Status> {
+    return this.d.status()
+  }
+
+  async getSettings(_: Empty): Promise<Settings> {
+    return this.maskedSettings()
+  }
+
+  async updateSettings(input: A.UpdateSettingsInput): Promise<Settings> {
+    return this.applySettings(input.settings)
+  }
+
+  async resetSettings(_: Empty): Promise<Settings> {
+    const owned = this.d.status().settingsOwnedByApp
+    return this.applySettings(owned ? { SESSION_COOKIE_NAME: DEFAULT_SETTINGS.SESSION_COOKIE_NAME } : { ...DEFAULT_SETTINGS })
+  }
+
+  async revealSecretKey(_: Empty): Promise<{ secretKey: string }> {
+    return { secretKey: this.engine.settings().SECRET_KEY }
+  }
+
+  async regenerateSecretKey(_: Empty): Promise<Settings> {
+    return this.applySettings({ SECRET_KEY: randomSecretKey() })
+  }
+
+  async previewCookie(_: Empty): Promise<A.CookiePreview> {
+    const s = this.engine.settings()
+    const now = this.engine.clock.now()
+    const maxAge = s.SESSION_EXPIRE_AT_BROWSER_CLOSE ? null : s.SESSION_COOKIE_AGE
+    const notes: string[] = []
+    if (s.SESSION_EXPIRE_AT_BROWSER_CLOSE) notes.push('SESSION_EXPIRE_AT_BROWSER_CLOSE: no Max-Age or expires, so the cookie ends when the browser closes (unless the view calls set_expiry).')
+    else notes.push(`Max-Age=${s.SESSION_COOKIE_AGE} from SESSION_COOKIE_AGE; a view's set_expiry(seconds) replaces it.`)
+    if (s.SESSION_ENGINE === 'signed_cookies') notes.push('signed_cookies: the cookie holds the signed data itself, and expiry on the server is SESSION_COOKIE_AGE from the signature; set_expiry() only changes the cookie (Django ticket #19201).')
+    if (s.SESSION_COOKIE_SAMESITE === 'None' && !s.SESSION_COOKIE_SECURE) notes.push('SameSite=None without Secure: browsers reject this cookie. Set SESSION_COOKIE_SECURE too.')
+    if (s.SESSION_COOKIE_SECURE) notes.push('Secure: browsers send the cookie back only over HTTPS, and to http://localhost or 127.0.0.1.')
+    if (s.SESSION_COOKIE_PATH !== '/') notes.push(`Path=${s.SESSION_COOKIE_PATH}: the browser sends the cookie only to URLs under ${s.SESSION_COOKIE_PATH}.`)
+    if (s.SESSION_COOKIE_DOMAIN) notes.push(`Domain=${s.SESSION_COOKIE_DOMAIN}: the browser keeps the cookie only if the site's host is inside that domain.`)
+    return {
+      setCookie: sessionSetCookie(s, '<session key>', maxAge, maxAge === null ? null : new Date(now.getTime() + maxAge * 1000)),
+      deleteCookie: sessionDeleteCookie(s),
+      notes
+    }
+  }
+
+  clockState(): ClockState {
+    const snap = this.engine.clock.snapshot()
+    return { now: snap.now.toISOString(), realNow: snap.realNow.toISOString(), offsetSeconds: snap.offsetMs / 1000, frozen: snap.frozen }
+  }
+
+  async getClock(_: Empty): Promise<ClockState> {
+    return this.clockState()
+  }
+
+  async advanceClock(input: A.AdvanceClockInput): Promise<ClockState> {
+    this.engine.clock.advance(input.seconds)
+    return this.clockState()
+  }
+
+  async setClock(input: A.SetClockInput): Promise<ClockState> {
+    this.engine.clock.set(parseIsoDate(input.now) as Date)
+    return this.clockState()
+  }
+
+  async freezeClock(input: A.FreezeClockInput): Promise<ClockState> {
+    this.engine.clock.freeze(input.frozen)
+    return this.clockState()
+  }
+
+  async resetClock(_: Empty): Promise<ClockState> {
+    this.engine.clock.reset()
+    return this.clockState()
+  }
+
+  async listSessions(input: A.ListSessionsInput): Promise<SessionList> {
+    let all: InspectedSession[]
+    try {
+      all = await this.engine.list()
+    } catch (e) {
+      if (e instanceof Unsupported) return { total: 0, sessions: [], unsupported: e.message }
+      throw e
+    }
+    const needle = input.search?.trim().toLowerCase()
+    const matching = needle ? all.filter((s) => s.key.includes(needle) || JSON.stringify(s.data).toLowerCase().includes(needle)) : all
+    const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
+    matching.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
+    const offset = input.offset ?? 0
+    const clients = this.clientOfSession()
+    return { total: matching.length, sessions: matching.slice(offset, offset + (input.limit ?? 1000)).map((s) => this.toInfo(s, clients)) }
+  }
+
+  async getSession(input: A.SessionKeyInput): Promise<SessionInfo> {
+    return this.toInfo(await this.existing(input.key))
+  }
+
+  async updateSessionData(input: A.UpdateSessionDataInput): Promise<SessionInfo> {
+    await this.existing(input.key)
+    const saved = await this.store(() => this.engine.saveData(input.key, input.data))
+    if (!saved) throw new ApiError('not_found', `session ${JSON.stringify(input.key)} is gone`)
+    return (await this.announce(input.key, 'saved')) ?? this.toInfo(saved)
+  }
+
+  async setSessionExpiry(input: A.SetSessionExpiryInput): Promise<SessionInfo> {
+    const current = await this.existing(input.key)
+    const data = { ...current.data }
+    if (input.value === null) delete data[EXPIRY_KEY]
+    else data[EXPIRY_KEY] = input.value
+    return this.updateSessionData({ key: input.key, data })
+  }
+
+  async expireSession(input: A.SessionKeyInput): Promise<SessionInfo> {
+    const before = await this.existing(input.key)
+    const after = await this.store(() => this.engine.expire(input.key))
+    const info = after ? this.toInfo(after) : { ...this.toInfo(before), expired: true, expireDate: this.engine.clock.now().toISOString() }
+    this.d.emit('session', { key: input.key, change: 'expired', session: after ? info : null })
+    return info
+  }
+
+  async deleteSession(input: A.SessionKeyInput): Promise<{ deleted: true }> {
+    const removed = await this.store(() => this.engine.remove(input.key))
+    if (!removed) throw new ApiError('not_found', `no session with key ${JSON.stringify(input.key)}`)
+    this.d.emit('session', { key: input.key, change: 'deleted', session: null })
+    return { deleted: true }
+  }
+
+  async clearExpired(_: Empty): Promise<{ removed: number }> {
+    const removed = await this.engine.clearExpired()
+    if (removed) this.d.emit('sessions', { reason: `clear_expired removed ${removed}` })
+    return { removed }
+  }
+
+  clientView(id: string): ClientInfo | null {
+    const c = this.d.clients.get(id)
+    return c ? this.d.clients.view(c, this.engine.clock.nowMs(), this.engine.settings().SESSION_COOKIE_NAME) : null
+  }
+
+  async listClients(_: Empty): Promise<{ clients: ClientInfo[] }> {
+    return { clients: this.d.clients.all().map((c) => this.clientView(c.id) as ClientInfo) }
+  }
+
+  async renameClient(input: A.RenameClientInput): Promise<ClientInfo> {
+    if (!this.d.clients.rename(input.id, input.name)) throw new ApiError('not_found', `no client ${JSON.stringify(input.id)}`)
+    const view = this.clientView(input.id) as ClientInfo
+    this.d.emit('client', view)
+    return view
+  }
+
+  async closeBrowser(input: A.CloseBrowserInput): Promise<{ closed: number }> {
+    const targets = input.client ? [this.d.clients.get(input.client)] : this.d.clients.all()
+    if (input.client && !targets[0]) throw new ApiError('not_found', `no client ${JSON.stringify(input.client)}`)
+    let closed = 0
+    for (const c of targets) {
+      if (!c) continue
+      const n = c.jar.close()
+      closed += n
+      this.d.clients.touch(c.id)
+      this.d.emit('client', this.clientView(c.id) as ClientInfo)
+    }
+    return { closed }
+  }
+
+  async listTraffic(input: A.ListTrafficInput): Promise<{ entries: A.TrafficSummary[]; total: number }> {
+    return this.d.traffic.list(input)
+  }
+
+  async getTraffic(input: A.TrafficIdInput): Promise<A.TrafficEntry> {
+    const entry = this.d.traffic.get(input.id)
+    if (!entry) throw new ApiError('not_found', `no traffic entry ${input.id}`)
+    return entry
+  }
+
+  async clearTraffic(_: Empty): Promise<{ cleared: number }> {
+    return { cleared: this.d.traffic.clear() }
+  }
+
+  async exportHar(input: A.ExportHarInput): Promise<A.HarExport> {
+    const entries = this.d.traffic.getMany(input.ids)
+    return { har: buildHar(entries, this.d.status().proxyUrl, this.d.version), count: entries.length }
+  }
+}
