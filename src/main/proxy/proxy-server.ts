@@ -187,9 +187,11 @@ export class SessionProxy {
       try {
         result = await c.session.finish(update, status)
       } catch (e) {
+        // The app's answer is dropped either way: drain it so its connection is reused.
         proxyRes.resume()
         if (e instanceof SessionInterrupted) return this.page(req, res, 400, 'Bad Request', [html.escape(e.message)], 'rejected', e.message)
-        throw e
+        const message = e instanceof Error ? e.message : String(e)
+        return this.page(req, res, 500, 'Session store error', [`The session could not be saved: <code>${html.escape(message)}</code>`], 'untouched', `session store: ${message}`)
       }
     }
     const appCookies: string[] = []
