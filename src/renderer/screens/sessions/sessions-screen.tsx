@@ -1,0 +1,127 @@
+// Sessions: every session in the store, live, with a detail pane for the selected one.
+import { useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import type { SessionInfo } from '../../../shared/api'
+import { useAppState } from '../../app/app-state'
+import { useClient } from '../../app/client-context'
+import { AsyncButton } from '../../components/async-button'
+import { EmptyState } from '../../components/empty-state'
+import { IconRefresh, IconSearch, IconSessions } from '../../components/icons'
+import { Spinner } from '../../components/spinner'
+import { useToast } from '../../components/toast'
+import { plural } from '../../lib/format'
+import { sessionMatches } from '../../lib/session-state'
+import type { ScreenDefinition } from '../screen'
+import { SessionDetail } from './session-detail'
+import { SessionsTable } from './sessions-table'
+import { useClientNames } from './use-client-names'
+import { useSessions } from './use-sessions'
+
+function SessionsScreen() {
+  const client = useClient()
+  const toast = useToast()
+  const { status } = useAppState()
+  const data = useSessions()
+  const clientNames = useClientNames()
+  const [search, setSearch] = useState('')
+  const needle = useDeferredValue(search.trim().toLowerCase())
+  const [selectedKey, setSelectedKey] = useState<string | null>(null)
+  const [detailOpen, setDetailOpen] = useState(false)
+  const tableRef = useRef<HTMLDivElement>(null)
+
+  const rows = useMemo(() => (needle ? data.rows.filter((s) => sessionMatches(s, needle)) : data.rows), [data.rows, needle])
+  const selected = selectedKey === null ? null : (data.rows.find((s) => s.key === selectedKey) ?? null)
+
+  const open = (key: string) => {
+    setSelectedKey(key)
+    setDetailOpen(true)
+  }
+  const close = () => {
+    setDetailOpen(false)
+    tableRef.current?.querySelector<HTMLElement>('[role="grid"]')?.focus()
+  }
+  const onKeyDown = (event: KeyboardEvent) => {
+    const target = event.target as HTMLElement
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)
+    if (event.key === 'Escape' && detailOpen && !typing) {
+      event.preventDefault()
+      close()
+    }
+  }
+  const updated = (session: SessionInfo) => data.applyLocal({ key: session.key, change: session.expired ? 'expired' : 'saved', session })
+  const clearExpired = async () => {
+    const { removed } = await client.clearExpired({})
+    toast.show('success', `clear_expired(): ${removed === 0 ? 'no sessions' : plural(removed, 'session')} removed`)
+    data.reload()
+  }
+
+  return (
+    <section className="screen sessions-screen" aria-labelledby="sessions-title" onKeyDown={onKeyDown}>
+      <div className="screen-toolbar">
+        <h1 id="sessions-title" className="screen-title">Sessions</h1>
+        <div className="search">
+          <IconSearch />
+          <input
+            type="search"
+            className="input search-input"
+            placeholder="Filter by key or data"
+            aria-label="Filter sessions by key or data"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+        <span className="toolbar-count" aria-live="polite">
+          {data.loading ? <Spinner label="Loading sessions" /> : needle ? `${plural(rows.length, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}` : plural(data.total, 'session')}
+          {!data.loading && data.total > data.rows.length && ` (showing the newest ${data.rows.length.toLocaleString('en-US')})`}
+        </span>
+        <div className="header-spacer" />
+        <AsyncButton size="small" onClick={clearExpired} title="Delete expired sessions from the store, as Django's clearsessions does">
+          Clear expired
+        </AsyncButton>
+        <button type="button" className="icon-button" aria-label="Reload the session list" title="Reload" onClick={data.reload}>
+          <IconRefresh />
+        </button>
+      </div>
+      {data.error && (
+        <div className="inline-note inline-note-danger" role="alert">
+          Cannot list sessions: {data.error}
+        </div>
+      )}
+      <div className={`split${detailOpen && selectedKey ? ' split-open' : ''}`}>
+        <div className="split-main" ref={tableRef}>
+          {data.unsupported ? (
+            <EmptyState title="This engine cannot list its sessions">{data.unsupported}</EmptyState>
+          ) : !data.loading && data.rows.length === 0 ? (
+            <EmptyState title="No sessions yet">
+              Open <span className="mono">{status?.proxyUrl ?? 'the proxy URL'}</span> to start a session.
+            </EmptyState>
+          ) : !data.loading && rows.length === 0 ? (
+            <EmptyState title="No session matches">Nothing in a key or in the data contains “{search.trim()}”.</EmptyState>
+          ) : (
+            <SessionsTable rows={rows} selectedKey={selectedKey} clientNames={clientNames} onSelect={setSelectedKey} onOpen={open} />
+          )}
+        </div>
+        {detailOpen && selectedKey && (
+          <SessionDetail
+            key={selectedKey}
+            sessionKey={selectedKey}
+            session={selected}
+            clientName={selected?.clientId ? (clientNames.get(selected.clientId) ?? selected.clientId) : null}
+            onUpdated={updated}
+            onDeleted={() => {
+              data.applyLocal({ key: selectedKey, change: 'deleted', session: null })
+              close()
+            }}
+            onClose={close}
+          />
+        )}
+      </div>
+    </section>
+  )
+}
+
+export const sessionsScreen: ScreenDefinition = {
+  id: 'sessions',
+  label: 'Sessions',
+  icon: IconSessions,
+  component: SessionsScreen
+}

@@ -1,0 +1,153 @@
+// The sessions as a virtualised grid: only the visible rows exist in the DOM, so 10,000
+// sessions scroll as smoothly as ten. Arrow keys move the selection, Enter opens it.
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useRef, type KeyboardEvent } from 'react'
+import type { SessionInfo } from '../../../shared/api'
+import { useEngineNow } from '../../app/app-state'
+import { EngineTime } from '../../components/engine-time'
+import { IconAlert } from '../../components/icons'
+import { previewJson } from '../../lib/format'
+import { Countdown, StateBadge } from './session-cells'
+
+export const ROW_HEIGHT = 30
+
+export interface SessionsTableProps {
+  rows: SessionInfo[]
+  selectedKey: string | null
+  clientNames: Map<string, string>
+  onSelect(key: string): void
+  onOpen(key: string): void
+}
+
+const COLUMNS = ['State', 'Key', 'Client', 'Data', 'Saved', 'Expires'] as const
+
+export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen }: SessionsTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: 10,
+    paddingStart: ROW_HEIGHT,
+    scrollPaddingStart: ROW_HEIGHT,
+    useFlushSync: false
+  })
+  const { engineMs } = useEngineNow()
+  const selectedIndex = selectedKey === null ? -1 : rows.findIndex((r) => r.key === selectedKey)
+
+  const moveTo = (index: number) => {
+    const row = rows[Math.max(0, Math.min(rows.length - 1, index))]
+    if (!row) return
+    onSelect(row.key)
+    virtualizer.scrollToIndex(rows.indexOf(row), { align: 'auto' })
+  }
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 2)
+    const moves: Record<string, number> = {
+      ArrowDown: selectedIndex + 1,
+      ArrowUp: selectedIndex === -1 ? 0 : selectedIndex - 1,
+      PageDown: selectedIndex + page,
+      PageUp: selectedIndex - page,
+      Home: 0,
+      End: rows.length - 1
+    }
+    const target = moves[event.key]
+    if (target !== undefined) {
+      event.preventDefault()
+      moveTo(target)
+    } else if (event.key === 'Enter' && selectedKey !== null && selectedIndex !== -1) {
+      event.preventDefault()
+      onOpen(selectedKey)
+    }
+  }
+
+  return (
+    <div
+      ref={scrollRef}
+      className="sessions-grid"
+      role="grid"
+      aria-label="Sessions"
+      aria-rowcount={rows.length + 1}
+      aria-activedescendant={selectedIndex >= 0 ? `session-row-${selectedIndex}` : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      <div className="grid-row grid-head" role="row" aria-rowindex={1}>
+        {COLUMNS.map((c) => (
+          <div key={c} role="columnheader" className="grid-cell">
+            {c}
+          </div>
+        ))}
+      </div>
+      <div className="grid-body" style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const session = rows[item.index]
+          if (!session) return null
+          return (
+            <SessionRow
+              key={item.key}
+              index={item.index}
+              top={item.start}
+              session={session}
+              clientName={session.clientId ? (clientNames.get(session.clientId) ?? session.clientId) : null}
+              selected={item.index === selectedIndex}
+              nowMs={engineMs}
+              onOpen={onOpen}
+            />
+          )
+        })}
+      </div>
+    </div>
+  )
+}
+
+interface RowProps {
+  index: number
+  top: number
+  session: SessionInfo
+  clientName: string | null
+  selected: boolean
+  nowMs: number
+  onOpen(key: string): void
+}
+
+const SessionRow = memo(function SessionRow({ index, top, session, clientName, selected, nowMs, onOpen }: RowProps) {
+  return (
+    <div
+      id={`session-row-${index}`}
+      className={`grid-row${selected ? ' grid-row-selected' : ''}`}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      style={{ transform: `translateY(${top - ROW_HEIGHT}px)` }}
+      onClick={() => onOpen(session.key)}
+    >
+      <div role="gridcell" className="grid-cell">
+        <StateBadge session={session} nowMs={nowMs} />
+      </div>
+      <div role="gridcell" className="grid-cell mono cell-key" title={session.key}>
+        {session.key}
+      </div>
+      <div role="gridcell" className="grid-cell cell-client" title={session.clientId ?? undefined}>
+        {clientName ?? <span className="faint">—</span>}
+      </div>
+      <div role="gridcell" className="grid-cell mono cell-data">
+        {session.decodeError ? (
+          <span className="cell-error" title={session.decodeError}>
+            <IconAlert /> {session.decodeError}
+          </span>
+        ) : (
+          previewJson(session.data)
+        )}
+      </div>
+      <div role="gridcell" className="grid-cell cell-time">
+        <EngineTime iso={session.savedAt} show="relative" />
+      </div>
+      <div role="gridcell" className="grid-cell cell-time">
+        <Countdown session={session} nowMs={nowMs} />
+      </div>
+    </div>
+  )
+})

@@ -1,0 +1,91 @@
+// Settings: Django's session settings, validated here with the shared validator before they
+// are sent, applied from the next request, with the Set-Cookie they produce.
+import { useCallback } from 'react'
+import { ApiError } from '../../../shared/errors'
+import { SETTING_NAMES, validateSettingsPatch, type SettingError, type SettingName } from '../../../shared/settings'
+import { useAppState } from '../../app/app-state'
+import { useClient } from '../../app/client-context'
+import { AsyncButton } from '../../components/async-button'
+import { useConfirm } from '../../components/confirm'
+import { IconSettings } from '../../components/icons'
+import { Spinner } from '../../components/spinner'
+import type { ScreenDefinition } from '../screen'
+import { CookiePreview } from './cookie-preview'
+import { SettingField } from './setting-field'
+
+/** In observe mode the app owns the settings, except the two the proxy itself needs. */
+const EDITABLE_WHEN_OWNED: readonly SettingName[] = ['SECRET_KEY', 'SESSION_COOKIE_NAME']
+
+function SettingsScreen() {
+  const client = useClient()
+  const confirm = useConfirm()
+  const { settings, status, applySettings } = useAppState()
+  const owned = status?.settingsOwnedByApp ?? false
+
+  const apply = useCallback(
+    async (name: SettingName, value: unknown): Promise<SettingError[]> => {
+      if (!settings) return [{ setting: name, message: 'The settings are not loaded yet' }]
+      const checked = validateSettingsPatch(settings, { [name]: value })
+      if (!checked.ok) return checked.errors
+      if (checked.changed.length === 0) return []
+      try {
+        applySettings(await client.updateSettings({ settings: { [name]: checked.settings[name] } }))
+        return []
+      } catch (error) {
+        if (error instanceof ApiError && error.errors?.length) return error.errors
+        throw error
+      }
+    },
+    [client, settings, applySettings]
+  )
+
+  const reset = async () => {
+    const ok = await confirm({
+      title: 'Reset every setting to Django’s default?',
+      message: 'SECRET_KEY is kept. The new values apply from the next request through the proxy.',
+      confirmLabel: 'Reset to defaults',
+      danger: true
+    })
+    if (ok) applySettings(await client.resetSettings({}))
+  }
+
+  if (!settings) return <div className="loading"><Spinner label="Loading settings" /> Loading settings…</div>
+  return (
+    <section className="screen settings-screen" aria-labelledby="settings-title">
+      <div className="screen-toolbar">
+        <h1 id="settings-title" className="screen-title">Settings</h1>
+        <span className="muted">Django’s names and defaults. A change applies to the next request through the proxy.</span>
+        <div className="header-spacer" />
+        {!owned && (
+          <AsyncButton size="small" onClick={reset}>
+            Reset to defaults
+          </AsyncButton>
+        )}
+      </div>
+      <div className="settings-layout">
+        <div className="settings-list">
+          {owned && (
+            <div className="inline-note inline-note-info" role="note">
+              These settings are owned by the app (observe mode): its own Django settings decide them, so they are shown
+              read-only. SECRET_KEY and SESSION_COOKIE_NAME stay editable so the proxy can read its sessions.
+            </div>
+          )}
+          {SETTING_NAMES.map((name) => (
+            <SettingField key={name} name={name} settings={settings} readOnly={owned && !EDITABLE_WHEN_OWNED.includes(name)} apply={apply} />
+          ))}
+        </div>
+        <aside className="settings-aside">
+          <CookiePreview settings={settings} />
+        </aside>
+      </div>
+    </section>
+  )
+}
+
+export const settingsScreen: ScreenDefinition = {
+  id: 'settings',
+  label: 'Settings',
+  icon: IconSettings,
+  component: SettingsScreen,
+  footer: true
+}

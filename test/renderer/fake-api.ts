@@ -1,0 +1,381 @@
+// An in-memory Api for the renderer's tests and the visual harness: sessions, settings and
+// the clock live in memory, inputs go through the real shared validators, and tests can
+// emit events, simulate the connection dropping, and read every call made.
+import type {
+  ApiEvent, ClientInfo, ClockState, CookiePreview, EventMap, EventName, SessionInfo, SessionList, Status, TrafficEntry
+} from '../../src/shared/api'
+import { ApiError } from '../../src/shared/errors'
+import { expiryToStore, getExpireAtBrowserClose, getExpiryAge, getExpiryDate, httpDate, EXPIRY_KEY } from '../../src/shared/expiry'
+import type { Json, SessionData } from '../../src/shared/json'
+import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, validateSettingsPatch, type Settings } from '../../src/shared/settings'
+import { validateInput } from '../../src/shared/validate'
+import type { ApiClient, ConnectionState } from '../../src/renderer/api/api-client'
+
+interface Stored {
+  key: string
+  data: SessionData
+  savedAt: number
+  clientId: string | null
+  /** Set by expireSession: the session counts as expired from then on. */
+  expiredAt: number | null
+}
+
+export interface Call {
+  method: string
+  input: unknown
+}
+
+export interface FakeOptions {
+  /** Engine time when the fake is created (ms); the clock runs from there unless frozen. */
+  now?: number
+  frozen?: boolean
+  status?: Partial<Status>
+  settings?: Partial<Settings>
+}
+
+const SECRET = 'django-insecure-0123456789abcdefghijklmnopqrstuvwxyz'
+
+/** A deterministic random source, so seeded keys look real but are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export function randomKey(random: () => number): string {
+  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789'
+  let key = ''
+  for (let i = 0; i < 32; i++) key += chars[Math.floor(random() * chars.length)]
+  return key
+}
+
+export class FakeApi implements ApiClient {
+  readonly transport = 'memory' as const
+  readonly calls: Call[] = []
+  settings: Settings
+  status: Status
+  clients: ClientInfo[] = []
+  /** What the next closeBrowser answers. */
+  closedCookies = 3
+  private sessions = new Map<string, Stored>()
+  private offsetMs = 0
+  private frozenAt: number | null = null
+  private listeners = new Set<(event: ApiEvent) => void>()
+  private connectionListeners = new Set<(state: ConnectionState) => void>()
+  private connection: ConnectionState = { state: 'open' }
+  private failures = new Map<string, ApiError>()
+  private random = seededRandom(42)
+
+  constructor(options: FakeOptions = {}) {
+    if (options.now !== undefined) this.offsetMs = options.now - Date.now()
+    if (options.frozen) this.frozenAt = this.now()
+    this.settings = { ...DEFAULT_SETTINGS, CACHES: { ...DEFAULT_SETTINGS.CACHES }, SECRET_KEY: SECRET, ...options.settings }
+    this.status = {
+      version: '0.1.0',
+      proxyUrl: 'http://127.0.0.1:8080',
+      controlUrl: 'http://127.0.0.1:8081',
+      upstream: 'demo',
+      demoUrl: 'http://127.0.0.1:8765',
+      upstreamState: 'up',
+      mode: 'middleware',
+      settingsOwnedByApp: false,
+      dataDir: '/tmp/si',
+      databasePath: '/tmp/si/sessions.sqlite3',
+      ...options.status
+    }
+  }
+
+  // ------------------------------------------------------------ test controls
+
+  now(): number {
+    return this.frozenAt ?? Date.now() + this.offsetMs
+  }
+
+  callsOf(method: string): unknown[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.input)
+  }
+
+  /** The next call of `method` fails with this error. */
+  failNext(method: string, error: ApiError): void {
+    this.failures.set(method, error)
+  }
+
+  emit<E extends EventName>(type: E, payload: EventMap[E]): void {
+    for (const listener of this.listeners) listener({ type, payload } as ApiEvent)
+  }
+
+  setConnection(state: ConnectionState): void {
+    this.connection = state
+    for (const listener of this.connectionListeners) listener(state)
+  }
+
+  /** Adds a session as if the proxy had saved it; emits its `session` event when asked. */
+  addSession(init: { key?: string; data?: SessionData; savedAt?: number; clientId?: string | null }, emit = false): SessionInfo {
+    const stored: Stored = {
+      key: init.key ?? randomKey(this.random),
+      data: init.data ?? {},
+      savedAt: init.savedAt ?? this.now(),
+      clientId: init.clientId ?? null,
+      expiredAt: null
+    }
+    this.sessions.set(stored.key, stored)
+    const info = this.info(stored)
+    if (emit) this.emit('session', { key: stored.key, change: 'saved', session: info })
+    return info
+  }
+
+  /** Many plausible sessions at once (the 10k-row checks and the screenshots). */
+  seed(count: number): void {
+    const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi']
+    for (let i = 0; i < count; i++) {
+      const r = this.random
+      const data: SessionData = { _auth_user_id: String(1 + Math.floor(r() * 900)), username: names[i % names.length] as string }
+      if (r() < 0.6) data.cart = Array.from({ length: 1 + Math.floor(r() * 4) }, () => Math.floor(r() * 1000))
+      if (r() < 0.3) data.theme = r() < 0.5 ? 'dark' : 'light'
+      const expiry = r()
+      if (expiry < 0.15) data[EXPIRY_KEY] = 0
+      else if (expiry < 0.3) data[EXPIRY_KEY] = 600
+      const savedAt = this.now() - Math.floor(r() * 20 * 86_400_000)
+      this.addSession({ data, savedAt, clientId: `c${1 + (i % 5)}` })
+    }
+  }
+
+  info(s: Stored): SessionInfo {
+    const now = new Date(this.now())
+    const modification = new Date(s.savedAt)
+    const stored = s.data[EXPIRY_KEY]
+    const age = this.settings.SESSION_COOKIE_AGE
+    const expireDate = s.expiredAt !== null ? new Date(s.expiredAt) : getExpiryDate(stored, now, age, { modification })
+    return {
+      key: s.key,
+      data: structuredClone(s.data),
+      expireDate: expireDate.toISOString(),
+      expiryAge: getExpiryAge(stored, now, age, { modification }),
+      expireAtBrowserClose: getExpireAtBrowserClose(stored, this.settings.SESSION_EXPIRE_AT_BROWSER_CLOSE),
+      expired: expireDate.getTime() <= now.getTime(),
+      savedAt: new Date(s.savedAt).toISOString(),
+      customExpiry: typeof stored === 'number' || typeof stored === 'string' ? stored : null,
+      clientId: s.clientId,
+      engine: this.settings.SESSION_ENGINE
+    }
+  }
+
+  // ------------------------------------------------------------ ApiClient
+
+  subscribe(listener: (event: ApiEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  onConnection(listener: (state: ConnectionState) => void): () => void {
+    this.connectionListeners.add(listener)
+    listener(this.connection)
+    return () => this.connectionListeners.delete(listener)
+  }
+
+  private async run<T>(method: string, input: unknown, body: (input: never) => T): Promise<T> {
+    this.calls.push({ method, input })
+    await Promise.resolve()
+    const failure = this.failures.get(method)
+    if (failure) {
+      this.failures.delete(method)
+      throw failure
+    }
+    const valid = validateInput(method as never, input)
+    return body(valid as never)
+  }
+
+  private clock(): ClockState {
+    const real = Date.now()
+    const now = this.now()
+    return { now: new Date(now).toISOString(), realNow: new Date(real).toISOString(), offsetSeconds: (now - real) / 1000, frozen: this.frozenAt !== null }
+  }
+
+  private clockChanged(): ClockState {
+    const clock = this.clock()
+    this.emit('clock', clock)
+    return clock
+  }
+
+  private get(key: string): Stored {
+    const s = this.sessions.get(key)
+    if (!s) throw new ApiError('not_found', `no session ${key}`)
+    return s
+  }
+
+  private saved(s: Stored): SessionInfo {
+    s.savedAt = this.now()
+    s.expiredAt = null
+    const info = this.info(s)
+    this.emit('session', { key: s.key, change: 'saved', session: info })
+    return info
+  }
+
+  private maskedSettings(): Settings {
+    return { ...this.settings, SECRET_KEY: maskSecret(this.settings.SECRET_KEY) }
+  }
+
+  private settingsChanged(engineBefore: string): Settings {
+    const masked = this.maskedSettings()
+    this.emit('settings', masked)
+    if (engineBefore !== this.settings.SESSION_ENGINE) this.emit('sessions', { reason: 'engine switched' })
+    return masked
+  }
+
+  health = (input: unknown) => this.run('health', input, () => ({ ok: true as const, version: this.status.version }))
+  getStatus = (input: unknown) => this.run('getStatus', input, () => ({ ...this.status }))
+  getSettings = (input: unknown) => this.run('getSettings', input, () => this.maskedSettings())
+
+  updateSettings = (input: { settings: Record<string, unknown> }) =>
+    this.run('updateSettings', input, ({ settings }: { settings: Record<string, unknown> }) => {
+      const patch = { ...settings }
+      if (isMaskedSecret(patch.SECRET_KEY, this.settings.SECRET_KEY)) delete patch.SECRET_KEY
+      const result = validateSettingsPatch(this.settings, patch)
+      if (!result.ok) throw new ApiError('invalid_setting', result.errors.map((e) => e.message).join('; '), result.errors)
+      const before = this.settings.SESSION_ENGINE
+      this.settings = result.settings
+      return this.settingsChanged(before)
+    })
+
+  resetSettings = (input: unknown) =>
+    this.run('resetSettings', input, () => {
+      const before = this.settings.SESSION_ENGINE
+      this.settings = { ...DEFAULT_SETTINGS, CACHES: { ...DEFAULT_SETTINGS.CACHES }, SECRET_KEY: this.settings.SECRET_KEY }
+      return this.settingsChanged(before)
+    })
+
+  revealSecretKey = (input: unknown) => this.run('revealSecretKey', input, () => ({ secretKey: this.settings.SECRET_KEY }))
+
+  regenerateSecretKey = (input: unknown) =>
+    this.run('regenerateSecretKey', input, () => {
+      this.settings = { ...this.settings, SECRET_KEY: `regenerated-${randomKey(this.random)}` }
+      return this.settingsChanged(this.settings.SESSION_ENGINE)
+    })
+
+  previewCookie = (input: unknown) => this.run('previewCookie', input, (): CookiePreview => fakePreview(this.settings, this.now()))
+
+  getClock = (input: unknown) => this.run('getClock', input, () => this.clock())
+  advanceClock = (input: { seconds: number }) =>
+    this.run('advanceClock', input, ({ seconds }: { seconds: number }) => {
+      if (this.frozenAt !== null) this.frozenAt += seconds * 1000
+      else this.offsetMs += seconds * 1000
+      return this.clockChanged()
+    })
+  setClock = (input: { now: string }) =>
+    this.run('setClock', input, ({ now }: { now: string }) => {
+      const target = Date.parse(now)
+      if (this.frozenAt !== null) this.frozenAt = target
+      else this.offsetMs = target - Date.now()
+      return this.clockChanged()
+    })
+  freezeClock = (input: { frozen: boolean }) =>
+    this.run('freezeClock', input, ({ frozen }: { frozen: boolean }) => {
+      if (frozen && this.frozenAt === null) this.frozenAt = this.now()
+      if (!frozen && this.frozenAt !== null) {
+        this.offsetMs = this.frozenAt - Date.now()
+        this.frozenAt = null
+      }
+      return this.clockChanged()
+    })
+  resetClock = (input: unknown) =>
+    this.run('resetClock', input, () => {
+      this.offsetMs = 0
+      this.frozenAt = null
+      return this.clockChanged()
+    })
+
+  listSessions = (input: { search?: string; limit?: number; offset?: number }) =>
+    this.run('listSessions', input, ({ search, limit = 1000, offset = 0 }: { search?: string; limit?: number; offset?: number }): SessionList => {
+      if (this.settings.SESSION_ENGINE === 'signed_cookies') {
+        return { total: 0, sessions: [], unsupported: 'signed_cookies keeps sessions in the browser cookie itself: there is no store to list. Open a request in Traffic to see its session.' }
+      }
+      const needle = search?.toLowerCase()
+      const all = [...this.sessions.values()]
+        .filter((s) => !needle || `${s.key}\n${JSON.stringify(s.data)}`.toLowerCase().includes(needle))
+        .sort((a, b) => b.savedAt - a.savedAt)
+      return { total: all.length, sessions: all.slice(offset, offset + limit).map((s) => this.info(s)) }
+    })
+  getSession = (input: { key: string }) => this.run('getSession', input, ({ key }: { key: string }) => this.info(this.get(key)))
+  updateSessionData = (input: { key: string; data: SessionData }) =>
+    this.run('updateSessionData', input, ({ key, data }: { key: string; data: SessionData }) => {
+      const s = this.get(key)
+      s.data = structuredClone(data)
+      return this.saved(s)
+    })
+  setSessionExpiry = (input: { key: string; value: number | string | null }) =>
+    this.run('setSessionExpiry', input, ({ key, value }: { key: string; value: number | string | null }) => {
+      const s = this.get(key)
+      const stored = expiryToStore(value, new Date(this.now()))
+      const data: Record<string, Json> = { ...s.data }
+      if (stored === undefined) delete data[EXPIRY_KEY]
+      else data[EXPIRY_KEY] = stored
+      s.data = data
+      return this.saved(s)
+    })
+  expireSession = (input: { key: string }) =>
+    this.run('expireSession', input, ({ key }: { key: string }) => {
+      const s = this.get(key)
+      s.expiredAt = this.now()
+      const info = this.info(s)
+      this.emit('session', { key, change: 'expired', session: info })
+      return info
+    })
+  deleteSession = (input: { key: string }) =>
+    this.run('deleteSession', input, ({ key }: { key: string }) => {
+      this.get(key)
+      this.sessions.delete(key)
+      this.emit('session', { key, change: 'deleted', session: null })
+      return { deleted: true as const }
+    })
+  clearExpired = (input: unknown) =>
+    this.run('clearExpired', input, () => {
+      let removed = 0
+      for (const s of [...this.sessions.values()]) {
+        if (this.info(s).expired) {
+          this.sessions.delete(s.key)
+          removed++
+        }
+      }
+      if (removed) this.emit('sessions', { reason: 'clear_expired' })
+      return { removed }
+    })
+
+  listClients = (input: unknown) => this.run('listClients', input, () => ({ clients: this.clients.map((c) => ({ ...c })) }))
+  renameClient = (input: { id: string; name: string }) =>
+    this.run('renameClient', input, ({ id, name }: { id: string; name: string }) => {
+      const c = this.clients.find((x) => x.id === id)
+      if (!c) throw new ApiError('not_found', `no client ${id}`)
+      c.name = name
+      this.emit('client', { ...c })
+      return { ...c }
+    })
+  closeBrowser = (input: { client?: string }) => this.run('closeBrowser', input, () => ({ closed: this.closedCookies }))
+
+  listTraffic = (input: unknown) => this.run('listTraffic', input, () => ({ entries: [], total: 0 }))
+  getTraffic = (input: { id: number }): Promise<TrafficEntry> =>
+    this.run('getTraffic', input, ({ id }: { id: number }): TrafficEntry => {
+      throw new ApiError('not_found', `no traffic entry ${id}`)
+    })
+  clearTraffic = (input: unknown) => this.run('clearTraffic', input, () => ({ cleared: 0 }))
+  exportHar = (input: unknown) => this.run('exportHar', input, () => ({ har: { log: { version: '1.2', entries: [] } }, count: 0 }))
+}
+
+/** The cookie a save would send, the way the middleware writes it (close enough for the UI). */
+export function fakePreview(s: Settings, now: number): CookiePreview {
+  const tail = [`Path=${s.SESSION_COOKIE_PATH}`]
+  if (s.SESSION_COOKIE_DOMAIN) tail.unshift(`Domain=${s.SESSION_COOKIE_DOMAIN}`)
+  const flags = [s.SESSION_COOKIE_SECURE ? 'Secure' : '', s.SESSION_COOKIE_HTTPONLY ? 'HttpOnly' : ''].filter(Boolean)
+  const same = s.SESSION_COOKIE_SAMESITE ? [`SameSite=${s.SESSION_COOKIE_SAMESITE}`] : []
+  const life = s.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    ? []
+    : [`expires=${httpDate(new Date(now + s.SESSION_COOKIE_AGE * 1000))}`, `Max-Age=${s.SESSION_COOKIE_AGE}`]
+  const setCookie = [`${s.SESSION_COOKIE_NAME}=<session key>`, ...life, ...flags, ...tail, ...same].join('; ')
+  const deleteCookie = [`${s.SESSION_COOKIE_NAME}=""`, 'expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Max-Age=0', ...tail, ...same].join('; ')
+  const notes = s.SESSION_EXPIRE_AT_BROWSER_CLOSE ? ['No Max-Age: the cookie ends when the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE).'] : []
+  return { setCookie, deleteCookie, notes }
+}

@@ -1,0 +1,109 @@
+// The header: proxy route, the engine clock display and its controls, close browser.
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { renderApp, T0 } from './render-app'
+import { FakeApi } from './fake-api'
+import { ApiError } from '../../src/shared/errors'
+import { formatDateTime } from '../../src/renderer/lib/format'
+
+const controls = () => within(screen.getByRole('group', { name: 'Engine clock controls' }))
+
+describe('header', () => {
+  it('shows the proxy route and the upstream state, with the error while down', async () => {
+    const fake = new FakeApi({ now: T0, frozen: true, status: { upstream: 'http://127.0.0.1:9000', upstreamState: 'down', upstreamError: 'ECONNREFUSED 127.0.0.1:9000' } })
+    await renderApp({ fake })
+    const route = screen.getByLabelText('Proxy route')
+    expect(within(route).getByText('http://127.0.0.1:9000')).toBeTruthy()
+    expect(within(route).getByText('down')).toBeTruthy()
+    expect(within(route).getByRole('status').textContent).toBe('ECONNREFUSED 127.0.0.1:9000')
+    expect(within(route).getByRole('button', { name: /Copy the proxy URL/ })).toBeTruthy()
+  })
+
+  it('follows `status` events (upstream back up)', async () => {
+    const fake = new FakeApi({ now: T0, frozen: true, status: { upstreamState: 'down', upstreamError: 'refused' } })
+    await renderApp({ fake })
+    act(() => fake.emit('status', { ...fake.status, upstreamState: 'up', upstreamError: undefined }))
+    expect(await within(screen.getByLabelText('Proxy route')).findByText('up')).toBeTruthy()
+  })
+
+  it('shows engine time, its distance from real time and frozen state', async () => {
+    await renderApp()
+    expect(screen.getByTestId('engine-time').textContent).toBe(formatDateTime(T0))
+    expect(screen.getByText('frozen')).toBeTruthy()
+    expect(screen.getByTestId('clock-offset').textContent).toMatch(/ahead|behind/)
+  })
+
+  it.each([
+    ['+1 min', 60],
+    ['+1 h', 3600],
+    ['+1 day', 86_400],
+    ['+2 weeks', 1_209_600]
+  ])('%s advances the clock by %d seconds', async (label, seconds) => {
+    const { fake } = await renderApp()
+    fireEvent.click(controls().getByRole('button', { name: label }))
+    await waitFor(() => expect(fake.callsOf('advanceClock')).toEqual([{ seconds }]))
+    await waitFor(() => expect(screen.getByTestId('engine-time').textContent).toBe(formatDateTime(T0 + seconds * 1000)))
+  })
+
+  it('updates the display from a `clock` event', async () => {
+    const { fake } = await renderApp()
+    const later = Date.UTC(2026, 5, 10, 8, 30, 0)
+    act(() => fake.emit('clock', { now: new Date(later).toISOString(), realNow: new Date().toISOString(), offsetSeconds: 0, frozen: true }))
+    expect(screen.getByTestId('engine-time').textContent).toBe(formatDateTime(later))
+  })
+
+  it('shows "real time" when the engine clock is not offset', async () => {
+    const { fake } = await renderApp()
+    act(() => fake.emit('clock', { now: new Date().toISOString(), realNow: new Date().toISOString(), offsetSeconds: 0, frozen: false }))
+    expect(screen.getByTestId('clock-offset').textContent).toBe('real time')
+    expect(screen.queryByText('frozen')).toBeNull()
+  })
+
+  it.each([
+    ['90s', 90],
+    ['2h', 7200],
+    ['45', 45]
+  ])('a custom amount %j advances by %d seconds', async (text, seconds) => {
+    const { fake } = await renderApp()
+    const input = controls().getByLabelText(/custom amount/)
+    fireEvent.change(input, { target: { value: text } })
+    fireEvent.submit(input)
+    await waitFor(() => expect(fake.callsOf('advanceClock')).toEqual([{ seconds }]))
+    await waitFor(() => expect((input as HTMLInputElement).value).toBe(''))
+  })
+
+  it('refuses a bad custom amount with a message and calls nothing', async () => {
+    const { fake } = await renderApp()
+    const input = controls().getByLabelText(/custom amount/)
+    fireEvent.change(input, { target: { value: 'soon' } })
+    fireEvent.submit(input)
+    const alert = await controls().findByRole('alert')
+    expect(alert.textContent).toContain('Cannot read "soon"')
+    expect(input.getAttribute('aria-invalid')).toBe('true')
+    expect(fake.callsOf('advanceClock')).toEqual([])
+  })
+
+  it('freezes, unfreezes and resets the clock', async () => {
+    const { fake } = await renderApp()
+    fireEvent.click(controls().getByRole('button', { name: /Unfreeze/ }))
+    await waitFor(() => expect(fake.callsOf('freezeClock')).toEqual([{ frozen: false }]))
+    await controls().findByRole('button', { name: /^Freeze/ })
+    fireEvent.click(controls().getByRole('button', { name: /Reset/ }))
+    await waitFor(() => expect(fake.callsOf('resetClock')).toHaveLength(1))
+    await waitFor(() => expect(screen.getByTestId('clock-offset').textContent).toBe('real time'))
+  })
+
+  it('shows an API error from a clock action instead of failing silently', async () => {
+    const { fake } = await renderApp()
+    fake.failNext('advanceClock', new ApiError('internal', 'the clock is broken'))
+    fireEvent.click(controls().getByRole('button', { name: '+1 h' }))
+    expect((await screen.findByRole('alert')).textContent).toContain('the clock is broken')
+  })
+
+  it('closes the browser for every client and says how many cookies went', async () => {
+    const { fake } = await renderApp()
+    fireEvent.click(screen.getByRole('button', { name: /Close browser/ }))
+    expect((await screen.findByText(/3 cookies discarded/)).textContent).toContain('Browser closed')
+    expect(fake.callsOf('closeBrowser')).toEqual([{}])
+  })
+})
