@@ -28,7 +28,8 @@ export class CookieClient {
     const url = new URL(path, this.baseUrl).toString()
     const headers: Record<string, string> = { ...options.headers }
     const cookie = await this.jar.getCookieString(url)
-    if (cookie) headers.cookie = cookie
+    // A Cookie header given by the caller replaces the jar's (a hand-made request).
+    if (cookie && headers.cookie === undefined) headers.cookie = cookie
     let body: string | undefined
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded'

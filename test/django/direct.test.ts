@@ -17,7 +17,7 @@ function cookieLine(response: ClientResponse, name: string): string | undefined 
 describe('startDjangoServer', () => {
   it("reports a setting the fixture refuses with Django's message", async () => {
     await expect(startDjangoServer({ middleware: 'django', env: { SESSION_ENGINE: 'nope' } })).rejects.toThrow(
-      /manage\.py migrate --noinput failed[\s\S]*SESSION_ENGINE='nope': expected db, file, cache, cached_db or signed_cookies/
+      /runserver exited \(1\):[\s\S]*SESSION_ENGINE='nope': expected db, file, cache, cached_db or signed_cookies/
     )
   })
 })

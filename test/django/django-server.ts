@@ -1,9 +1,9 @@
 // Starts the fixture Django project (test/fixtures/django_project) with runserver on a free
 // loopback port, with Django's own SessionMiddleware or the Session Inspector adapter and
-// the given session settings; migrates a fresh SQLite database in a temporary directory
-// first, and stops the server and removes the directory afterwards.
+// the given session settings, on a fresh copy of a migrated SQLite database in a temporary
+// directory, and stops the server and removes the directory afterwards.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -162,13 +162,50 @@ async function launch(port: number, env: NodeJS.ProcessEnv, timeoutMs: number) {
   throw new Error(`runserver did not listen on ${port} within ${timeoutMs} ms:\n${output}`)
 }
 
-/** Migrates and starts runserver on a free loopback port; resolves once it accepts connections. */
+const TEMPLATE_PREFIX = 'si-django-template-'
+let template: Promise<string> | undefined
+
+/** Test workers may be killed before 'exit' handlers run: remove the templates of dead processes. */
+function removeStaleTemplates(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(name.slice(TEMPLATE_PREFIX.length))
+    if (!name.startsWith(TEMPLATE_PREFIX) || !Number.isInteger(pid) || pid === process.pid) continue
+    try {
+      process.kill(pid, 0)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { recursive: true, force: true })
+    }
+  }
+}
+
+/**
+ * The fixture's database, migrated once per test process: the schema and the test user do
+ * not depend on the session settings, and migrating costs a second or more per server.
+ */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    removeStaleTemplates()
+    const dir = join(tmpdir(), `${TEMPLATE_PREFIX}${process.pid}`)
+    const path = join(dir, 'db.sqlite3')
+    if (existsSync(path)) return path // migrated by an earlier test file in this process
+    mkdirSync(dir, { recursive: true })
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    const partial = join(dir, `migrating-${Date.now()}.sqlite3`)
+    await run(['migrate', '--noinput'], baseEnv({ middleware: 'django' }, partial))
+    renameSync(partial, path)
+    return path
+  })()
+  return template
+}
+
+/** Starts runserver on a free loopback port on a migrated database; resolves once it accepts connections. */
 export async function startDjangoServer(options: DjangoServerOptions, timeoutMs = 30_000): Promise<DjangoServer> {
+  const templatePath = await migratedTemplate()
   const dir = mkdtempSync(join(tmpdir(), 'si-django-'))
   const dbPath = join(dir, 'db.sqlite3')
   const env = baseEnv(options, dbPath)
   try {
-    await run(['migrate', '--noinput'], env)
+    copyFileSync(templatePath, dbPath)
     for (let attempt = 1; ; attempt++) {
       const port = await freePort()
       const started = await launch(port, env, timeoutMs)

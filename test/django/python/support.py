@@ -60,7 +60,8 @@ class FakeProxy:
         data = copy.deepcopy(self.store[key]) if key else {}
         extra['HTTP_X_SESSION'] = encode_base64url_json(wire_json(
             data, key=key, now=timezone.now().isoformat(), cookie_age=settings.SESSION_COOKIE_AGE,
-            expireAtBrowserCloseSetting=settings.SESSION_EXPIRE_AT_BROWSER_CLOSE))
+            expireAtBrowserCloseSetting=settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+            saveEveryRequestSetting=settings.SESSION_SAVE_EVERY_REQUEST))
         response = getattr(self.client, method)(path, **extra)
         self._apply(update_of(response) or {}, key, data, response.status_code)
         return response

@@ -121,6 +121,23 @@ class WriteTests(ScenarioTestCase):
         self.assertEqual(self.op('mutate_in_place', cart)[1], READ)
         self.assertEqual(self.op('mutate_and_mark', cart)[1], self.changed(dict(SONAM, cart=['apple', 'pear'])))
 
+    def test_in_place_changes_are_sent_with_save_every_request(self):
+        # Django saves the whole dict on every request then, in-place changes included;
+        # the update carries them without claiming the view marked the session modified.
+        cart = dict(SONAM, cart=['apple'])
+        self.assertEqual(self.op('mutate_in_place', cart, saveEveryRequestSetting=True)[1],
+                         dict(READ, data=dict(SONAM, cart=['apple', 'pear'])))
+        self.assertEqual(self.op('mutate_in_place', cart, saveEveryRequestSetting=False)[1], READ)
+        self.assertEqual(self.op('get', cart, saveEveryRequestSetting=True)[1], READ)
+        self.assertEqual(self.op('mutate_and_mark', cart, saveEveryRequestSetting=True)[1],
+                         self.changed(dict(SONAM, cart=['apple', 'pear'])))
+
+    def test_without_the_field_the_apps_own_setting_decides(self):
+        cart = dict(SONAM, cart=['apple'])
+        with self.settings(SESSION_SAVE_EVERY_REQUEST=True):
+            self.assertEqual(self.op('mutate_in_place', cart)[1], dict(READ, data=dict(SONAM, cart=['apple', 'pear'])))
+            self.assertEqual(self.op('mutate_in_place', cart, saveEveryRequestSetting=False)[1], READ)
+
     def test_save_asks_the_proxy_to_save(self):
         self.assertEqual(self.op('save')[1], {'modified': True})
 

@@ -52,7 +52,8 @@ class Base64UrlJsonTests(SimpleTestCase):
 class ParseWireSessionTests(SimpleTestCase):
     def test_reads_every_field(self):
         wire = parse_wire_session(header(
-            {'name': 'Sonam'}, expireAtBrowserCloseSetting=True, expireAtBrowserClose=True))
+            {'name': 'Sonam'}, expireAtBrowserCloseSetting=True, expireAtBrowserClose=True,
+            saveEveryRequestSetting=True))
         self.assertEqual(wire.key, KEY)
         self.assertEqual(wire.data, {'name': 'Sonam'})
         self.assertEqual(wire.now, NOW)
@@ -61,6 +62,7 @@ class ParseWireSessionTests(SimpleTestCase):
         self.assertEqual(wire.expiry_date, datetime(2041, 3, 15, 12, tzinfo=dt_timezone.utc))
         self.assertIs(wire.expire_at_browser_close, True)
         self.assertIs(wire.expire_at_browser_close_setting, True)
+        self.assertIs(wire.save_every_request_setting, True)
         self.assertEqual(parse_wire_session(encode_base64url_json(wire.to_json())).data, wire.data)
 
     def test_optional_fields_may_be_missing_and_unknown_ones_are_ignored(self):
@@ -69,6 +71,7 @@ class ParseWireSessionTests(SimpleTestCase):
         wire = parse_wire_session(raw_header(value))
         self.assertIsNone(wire.key)
         self.assertIsNone(wire.expire_at_browser_close_setting)
+        self.assertIsNone(wire.save_every_request_setting)
 
     def test_refuses_a_malformed_header_naming_the_problem(self):
         cases = [
@@ -89,6 +92,7 @@ class ParseWireSessionTests(SimpleTestCase):
             (raw_header(wire_json(expiryDate='soon')), '"expiryDate" must be an ISO-8601'),
             (raw_header(wire_json(expireAtBrowserClose=1)), '"expireAtBrowserClose" must be true or false'),
             (raw_header(wire_json(expireAtBrowserCloseSetting='no')), '"expireAtBrowserCloseSetting" must be'),
+            (raw_header(wire_json(saveEveryRequestSetting=1)), '"saveEveryRequestSetting" must be true or false'),
         ]
         for text, message in cases:
             with self.subTest(message=message, text=text[:40]):

@@ -208,6 +208,13 @@ class SessionStore(SessionBase):
             return wire.expire_at_browser_close  # no custom expiry: the flag is the setting
         return settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
+    def _save_every_request_setting(self):
+        """SESSION_SAVE_EVERY_REQUEST as the proxy has it (the app's own setting if the
+        proxy did not say)."""
+        if self._wire.save_every_request_setting is not None:
+            return self._wire.save_every_request_setting
+        return settings.SESSION_SAVE_EVERY_REQUEST
+
     # Current Django's async API (5.0+): the same answers, since nothing here does I/O.
 
     async def aload(self):
@@ -250,7 +257,8 @@ class SessionStore(SessionBase):
         session holds after the flush or the cycle: {} after a flush, the old data else.
 
         Like Django, changes made in place (session['cart'].append(x)) count only with
-        session.modified = True."""
+        session.modified = True, or with SESSION_SAVE_EVERY_REQUEST, where Django saves
+        whatever the dict holds: then `data` goes out whenever it differs, unmarked."""
         update = {}
         if self.accessed:
             update['accessed'] = True
@@ -258,11 +266,12 @@ class SessionStore(SessionBase):
             update['flush'] = True
         if self._cycled:
             update['cycleKey'] = True
-        if self.modified:
+        if self.modified or self._save_every_request_setting():
             data = self.__dict__.get('_session_cache')
             baseline = {} if self._flushed else self._wire.data
             if data is not None and data != baseline:
                 update['data'] = data
+        if self.modified:
             update['modified'] = True
         if self._clear_expired:
             update['clearExpired'] = True

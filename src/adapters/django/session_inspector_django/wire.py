@@ -29,11 +29,12 @@ class WireSession:
 
     __slots__ = (
         'key', 'data', 'expiry_age', 'expiry_date', 'expire_at_browser_close',
-        'cookie_age', 'expire_at_browser_close_setting', 'now',
+        'cookie_age', 'expire_at_browser_close_setting', 'save_every_request_setting', 'now',
     )
 
     def __init__(self, key, data, cookie_age, now, expiry_age=None, expiry_date=None,
-                 expire_at_browser_close=None, expire_at_browser_close_setting=None):
+                 expire_at_browser_close=None, expire_at_browser_close_setting=None,
+                 save_every_request_setting=None):
         self.key = key
         self.data = data
         self.cookie_age = cookie_age
@@ -42,6 +43,7 @@ class WireSession:
         self.expiry_date = expiry_date
         self.expire_at_browser_close = expire_at_browser_close
         self.expire_at_browser_close_setting = expire_at_browser_close_setting
+        self.save_every_request_setting = save_every_request_setting
 
     def to_json(self):
         """The header's JSON object (tests and tools build headers with it)."""
@@ -57,6 +59,7 @@ class WireSession:
             'expiryDate': self.expiry_date.isoformat() if self.expiry_date else None,
             'expireAtBrowserClose': self.expire_at_browser_close,
             'expireAtBrowserCloseSetting': self.expire_at_browser_close_setting,
+            'saveEveryRequestSetting': self.save_every_request_setting,
         }
         value.update((k, v) for k, v in optional.items() if v is not None)
         return value
@@ -168,6 +171,8 @@ def parse_wire_session(header):
             raw, 'expireAtBrowserClose', lambda v: isinstance(v, bool), 'true or false'),
         expire_at_browser_close_setting=_optional(
             raw, 'expireAtBrowserCloseSetting', lambda v: isinstance(v, bool), 'true or false'),
+        save_every_request_setting=_optional(
+            raw, 'saveEveryRequestSetting', lambda v: isinstance(v, bool), 'true or false'),
     )
 
 
