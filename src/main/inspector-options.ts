@@ -14,6 +14,8 @@ export interface InspectorOptions {
   observeDjango?: boolean
   /** Where the control server listens, for Status.controlUrl (set by whoever starts it). */
   controlUrl?: string
+  /** Time the app has to start answering a request before the browser gets a 502 (default 60000 ms). */
+  upstreamTimeoutMs?: number
   /** Retention of the traffic log (entries kept), default 100000. */
   trafficRetention?: number
   /** Called with one-line notices (upstream down/up, store errors) for the console. */

@@ -3,14 +3,15 @@
 // transports relay. The CLI and the Electron shell both start it with Inspector.start().
 import { join } from 'node:path'
 import { API_METHODS, type Api, type ApiEvent, type EventMap, type EventName, type EventSource, type Status, type UpstreamState } from '../shared/api'
-import { ApiError } from '../shared/errors'
+import { ApiError, toApiError } from '../shared/errors'
 import { validateSettingsPatch } from '../shared/settings'
 import { validateInput } from '../shared/validate'
 import { version } from '../../package.json'
 import { startDemoApp } from './demo'
-import { Engine } from './engine'
+import { Clock, Engine, EngineError } from './engine'
 import { DataDir } from './service/data-dir'
 import { InspectorService } from './service/service'
+import { AppSessionClock, observeSettings } from './service/observe-django'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
 import { ClientRegistry } from './proxy/clients'
 import { SessionProxy } from './proxy/proxy-server'
@@ -42,7 +43,13 @@ export class Inspector implements EventSource {
       api[method] = async (input: unknown) => {
         const valid = validateInput(method, input ?? {})
         const fn = this.service[method] as (i: unknown) => Promise<unknown>
-        return fn.call(this.service, valid)
+        try {
+          return await fn.call(this.service, valid)
+        } catch (e) {
+          // Engine errors (a store unreachable, ...) are expected conditions: every transport
+          // gets the same ApiError. Anything else stays as it is, for the transport to log.
+          throw e instanceof EngineError ? toApiError(e) : e
+        }
       }
     }
     this.api = api as unknown as Api
@@ -73,8 +80,15 @@ export class Inspector implements EventSource {
       settings = r.settings
       if (r.changed.includes('SECRET_KEY')) this.dataDir.saveSecretKey(settings.SECRET_KEY)
     }
+    if (o.observeDjango) settings = observeSettings(settings, o.settings, o.databasePath)
     const databasePath = o.databasePath ?? this.dataDir.file('sessions.sqlite3')
-    this.engine = new Engine({ settings, databasePath })
+    const clock = new Clock()
+    const appClock = o.observeDjango ? new AppSessionClock(clock) : null
+    this.engine = new Engine({ settings, databasePath, clock, ...(appClock ? { database: { appDatabase: true, appClockLagMs: appClock.lagMs } } : {}) })
+    if (appClock) {
+      this.engine.db() // fails here, in one line, unless the file is a migrated Django database
+      appClock.follow(this.engine, log)
+    }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
     this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000)
     this.clients = new ClientRegistry(this.dataDir.file('inspector.sqlite3'))
@@ -99,6 +113,7 @@ export class Inspector implements EventSource {
       engine: this.engine,
       upstream: target,
       upstreamLabel: upstream === 'demo' ? `the demo app (${target})` : target,
+      upstreamTimeoutMs: o.upstreamTimeoutMs,
       traffic: this.traffic,
       clients: this.clients,
       mode: o.observeDjango ? 'observe-django' : 'middleware',

@@ -141,5 +141,6 @@ export function explainDecision(d: ResponseDecision, ctx: ExplainContext = {}): 
         : 'Observed: the app ran its own session middleware'
       break
   }
-  return sentence + rejected
+  // The sentences carry no full stop of their own; the refusal is a second sentence.
+  return rejected ? `${sentence}.${rejected}` : sentence
 }

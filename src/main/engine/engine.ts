@@ -7,12 +7,12 @@ import { EXPIRY_KEY, getExpireAtBrowserClose, getExpiryAge, getExpiryDate } from
 import { validateSettingsPatch, type SettingsValidation, type Settings } from '../../shared/settings'
 import { openCache, type Cache } from './caches'
 import { Clock } from './clock'
-import { SessionDatabase } from './database'
+import { SessionDatabase, type SessionDatabaseOptions } from './database'
 import { StoreUnavailable } from './errors'
 import { SecurityLog } from './security-log'
 import type { SessionRecord, SessionStore } from './session-store'
 import { CacheSessionStore } from './stores/cache'
-import { CachedDbSessionStore } from './stores/cached-db'
+import { CachedDbSessionStore, type CachedDbStoreContext } from './stores/cached-db'
 import { DbSessionStore } from './stores/db'
 import { FileSessionStore } from './stores/file'
 import { SignedCookiesSessionStore } from './stores/signed-cookies'
@@ -21,6 +21,8 @@ export interface EngineOptions {
   settings: Settings
   /** The db engine's SQLite file. */
   databasePath: string
+  /** How to treat that file (observe mode: the Django project's own, on the app's clock). */
+  database?: SessionDatabaseOptions
   clock?: Clock
   log?: SecurityLog
 }
@@ -37,16 +39,21 @@ export class Engine {
   readonly clock: Clock
   readonly log: SecurityLog
   readonly databasePath: string
+  private readonly databaseOptions: SessionDatabaseOptions
   private current: Settings
   private database: SessionDatabase | null = null
   private readonly caches = new Map<string, Cache>()
   private closed = false
+  /** What every store gets; built once, as open() runs on every request. */
+  private readonly storeContext: CachedDbStoreContext
 
   constructor(options: EngineOptions) {
     this.clock = options.clock ?? new Clock()
     this.log = options.log ?? new SecurityLog()
     this.databasePath = options.databasePath
+    this.databaseOptions = options.database ?? {}
     this.current = options.settings
+    this.storeContext = { settings: () => this.current, clock: this.clock, log: this.log, db: () => this.db(), cache: () => this.cache() }
   }
 
   settings(): Settings {
@@ -83,7 +90,7 @@ export class Engine {
 
   db(): SessionDatabase {
     if (this.closed) throw new StoreUnavailable('the engine is closed')
-    this.database ??= new SessionDatabase(this.databasePath)
+    this.database ??= new SessionDatabase(this.databasePath, this.databaseOptions)
     return this.database
   }
 
@@ -101,7 +108,7 @@ export class Engine {
 
   /** A SessionStore for the current SESSION_ENGINE (Django: SessionStore(session_key)). */
   open(sessionKey: string | null = null): SessionStore {
-    const ctx = { settings: () => this.current, clock: this.clock, log: this.log, db: () => this.db(), cache: () => this.cache() }
+    const ctx = this.storeContext
     switch (this.current.SESSION_ENGINE) {
       case 'db':
         return new DbSessionStore(ctx, sessionKey)

@@ -49,6 +49,20 @@ const notLoaded = (): SessionData => {
   throw new Error('internal: session data read before it was loaded')
 }
 
+/** The dict's view of the store's context: a class, so opening a store makes no closures. */
+class DictContext implements SessionContext {
+  constructor(private readonly ctx: StoreContext) {}
+  now(): Date {
+    return this.ctx.clock.now()
+  }
+  cookieAge(): number {
+    return this.ctx.settings().SESSION_COOKIE_AGE
+  }
+  expireAtBrowserClose(): boolean {
+    return this.ctx.settings().SESSION_EXPIRE_AT_BROWSER_CLOSE
+  }
+}
+
 export abstract class SessionStore {
   abstract readonly engine: EngineName
   /** Salt of encode()/decode(): "django.contrib.sessions." + the class's qualname. */
@@ -63,12 +77,7 @@ export abstract class SessionStore {
     protected readonly ctx: StoreContext,
     sessionKey: string | null = null
   ) {
-    const sessionCtx: SessionContext = {
-      now: () => ctx.clock.now(),
-      cookieAge: () => ctx.settings().SESSION_COOKIE_AGE,
-      expireAtBrowserClose: () => ctx.settings().SESSION_EXPIRE_AT_BROWSER_CLOSE
-    }
-    this.dict = new SessionDict(sessionCtx, notLoaded)
+    this.dict = new SessionDict(new DictContext(ctx), notLoaded)
     this.setKey(sessionKey)
   }
 

@@ -1,6 +1,6 @@
 // Port of django/core/signing.py (Signer, TimestampSigner, dumps, loads) and
 // django/utils/crypto.py (salted_hmac, constant_time_compare), byte-compatible with Django.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, hash, timingSafeEqual } from 'node:crypto'
 import { deflateSync, inflateSync } from 'node:zlib'
 import { BadSignature, SignatureExpired } from './errors'
 
@@ -45,10 +45,52 @@ export function b62Decode(text: string): number {
   return sign * n
 }
 
+/** HMAC-SHA256's key blocks: the 32-byte key zero-padded to 64 bytes, XORed with ipad and opad. */
+interface HmacKey {
+  inner: Buffer
+  outer: Buffer
+}
+
+// Deriving the key (sha256(key_salt + secret)) and building an Hmac object cost more than
+// the HMAC itself; a server signs and checks with a handful of (salt, secret) pairs, so the
+// key blocks are kept per salt and secret (bounded: a new pair past the limit starts afresh).
+const hmacKeys = new Map<string, Map<string, HmacKey>>()
+let hmacKeyCount = 0
+const MAX_HMAC_KEYS = 64
+
+function hmacKey(keySalt: string, secret: string): HmacKey {
+  let bySecret = hmacKeys.get(keySalt)
+  let key = bySecret?.get(secret)
+  if (key) return key
+  const derived = createHash('sha256').update(keySalt + secret).digest()
+  const inner = Buffer.alloc(64, 0x36)
+  const outer = Buffer.alloc(64, 0x5c)
+  for (let i = 0; i < derived.length; i++) {
+    inner[i]! ^= derived[i]!
+    outer[i]! ^= derived[i]!
+  }
+  key = { inner, outer }
+  if (hmacKeyCount >= MAX_HMAC_KEYS) {
+    hmacKeys.clear()
+    hmacKeyCount = 0
+    bySecret = undefined
+  }
+  if (!bySecret) hmacKeys.set(keySalt, (bySecret = new Map()))
+  bySecret.set(secret, key)
+  hmacKeyCount++
+  return key
+}
+
+/** HMAC (RFC 2104) over one-shot hashes: H(outer || H(inner || value)). */
+function hmacSha256(key: HmacKey, value: string): Buffer {
+  const message = Buffer.from(value, 'utf8')
+  const innerHash = hash('sha256', Buffer.concat([key.inner, message], 64 + message.length), 'buffer')
+  return hash('sha256', Buffer.concat([key.outer, innerHash], 96), 'buffer')
+}
+
 /** salted_hmac(key_salt, value, secret, algorithm='sha256'). */
 export function saltedHmac(keySalt: string, value: string, secret: string): Buffer {
-  const key = createHash('sha256').update(keySalt + secret).digest()
-  return createHmac('sha256', key).update(value).digest()
+  return hmacSha256(hmacKey(keySalt, secret), value)
 }
 
 /** constant_time_compare for strings. */
@@ -104,7 +146,9 @@ export function pythonJsonDumps(value: unknown): string {
 export function dumps(obj: unknown, opts: SignerOptions, now: Date, compress = true): string {
   let data = Buffer.from(pythonJsonDumps(obj), 'latin1')
   let compressed = false
-  if (compress) {
+  // A zlib stream of n > 0 bytes takes at least 9, so below 11 bytes compressing cannot
+  // pass Django's "shorter by more than one byte" test: skip it, same output.
+  if (compress && data.length > 10) {
     const z = deflateSync(data)
     if (z.length < data.length - 1) {
       data = z

@@ -6,11 +6,12 @@ import type { Socket } from 'node:net'
 import httpProxy from 'http-proxy'
 import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
 import { formatCookieHeader, getCookie, parseCookieHeader, type RequestCookie } from '../../shared/cookies'
-import { explainDecision } from '../../shared/decision'
+import { explainDecision, type ResponseDecision } from '../../shared/decision'
 import { parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
 import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
 import { forgetCookie, type StoredCookie } from './cookie-mirror'
+import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { RequestSession, type FinishResult } from './session-middleware'
 import type { TrafficLog } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
@@ -50,9 +51,12 @@ interface Ctx {
   clientIsNew: boolean
   dropped: StoredCookie[]
   session: RequestSession | null
+  /** observe-django: the app's session as its own middleware will load it. */
+  observed?: ObservedRequest
   requestHeaders: [string, string][]
   entry?: TrafficEntry
-  timedOut?: boolean
+  /** The app's response head has arrived. */
+  answered?: boolean
 }
 
 const pairs = (raw: string[]): [string, string][] => {
@@ -84,12 +88,29 @@ export class SessionProxy {
       changeOrigin: false,
       ws: true
     })
-    this.proxy.on('proxyReq', (proxyReq, req) => {
+    this.proxy.on('proxyReq', (proxyReq, req, res) => {
       const c = this.ctx.get(req)
       proxyReq.setTimeout(this.timeoutMs, () => {
-        if (c) c.timedOut = true
         proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
       })
+      // A browser that goes away must not leave the app's request, or its response, running
+      // (http-proxy only cancels on 'aborted', which a complete GET never emits).
+      res.once('close', () => {
+        if (res.writableFinished) return
+        proxyReq.destroy()
+        if (c && !c.answered) this.gone(req, res as ServerResponse, c)
+      })
+    })
+    // http-proxy writes the app's answer to an upgrade (the 101, or a refusal) straight onto
+    // the browser's socket: take the update header out first, and note the real status.
+    this.proxy.on('proxyReqWs', (proxyReq, req) => {
+      const answered = (r: IncomingMessage) => {
+        delete r.headers['x-session-update']
+        const entry = this.ctx.get(req)?.entry
+        if (entry) entry.status = r.statusCode ?? null
+      }
+      proxyReq.prependListener('response', answered)
+      proxyReq.prependListener('upgrade', answered)
     })
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
       void this.respond(proxyRes, req, res as ServerResponse).catch((e) => this.fail(req, res as ServerResponse, e))
@@ -134,10 +155,14 @@ export class SessionProxy {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const c = this.begin(req)
+    // Before X-Session is added: a browser's Connection header must not be able to name it.
+    stripHopByHop(req)
     if (this.mode === 'middleware') {
       const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
       c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
       req.headers['x-session'] = encodeWireSession(c.session.wire)
+    } else {
+      c.observed = await observeBefore(this.opts.engine, getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME))
     }
     this.proxy.web(req, res, {}, (err) => this.upstreamError(req, res, err as Error & { code?: string }))
   }
@@ -176,6 +201,7 @@ export class SessionProxy {
 
   private async respond(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const c = this.ctx.get(req) as Ctx
+    c.answered = true
     proxyRes.socket?.setTimeout(0)
     this.monitor.up()
     const status = proxyRes.statusCode ?? 502
@@ -189,7 +215,11 @@ export class SessionProxy {
       } catch (e) {
         // The app's answer is dropped either way: drain it so its connection is reused.
         proxyRes.resume()
-        if (e instanceof SessionInterrupted) return this.page(req, res, 400, 'Bad Request', [html.escape(e.message)], 'rejected', e.message)
+        if (e instanceof SessionInterrupted) {
+          this.page(req, res, 400, 'Bad Request', [`<code>SessionInterrupted</code>: ${html.escape(e.message)}`], 'rejected', `SessionInterrupted: ${e.message}`)
+          if (c.entry) Object.assign(c.entry, interrupted(c.session?.cookieValue ?? null))
+          return
+        }
         const message = e instanceof Error ? e.message : String(e)
         return this.page(req, res, 500, 'Session store error', [`The session could not be saved: <code>${html.escape(message)}</code>`], 'untouched', `session store: ${message}`)
       }
@@ -207,6 +237,7 @@ export class SessionProxy {
       else out.push(name, value)
     }
     const decision = result?.decision ?? null
+    const observed = c.observed ? await observeAfter(this.opts.engine, c.observed, appCookies, vary) : null
     if (decision?.vary) vary = patchVary(vary)
     if (vary) out.push('Vary', vary)
     // Forget dropped cookies first, so a fresh Set-Cookie of the same name below wins.
@@ -215,7 +246,7 @@ export class SessionProxy {
     for (const s of setCookies) out.push('Set-Cookie', s)
     this.mirror(c, [...appCookies, ...(decision?.setCookie ? [decision.setCookie] : [])], proxyRes.headers.date)
     if (result) c.client.sessionKey = result.after?.key ?? null
-    else if (this.mode === 'observe-django') c.client.sessionKey = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME) ?? c.client.sessionKey
+    else if (observed) c.client.sessionKey = observed.after?.key ?? null
 
     const rejected = parsed && !parsed.ok ? parsed.error : undefined
     c.entry = this.entry(c, req, status, {
@@ -224,6 +255,7 @@ export class SessionProxy {
       rejected,
       rawUpdate: rejected ? String(header) : undefined,
       result,
+      observed,
       setCookie: decision?.setCookie ?? appCookies.find((s) => s.startsWith(`${this.opts.engine.settings().SESSION_COOKIE_NAME}=`)) ?? null
     })
     res.writeHead(status, proxyRes.statusMessage, out)
@@ -234,6 +266,7 @@ export class SessionProxy {
     proxyRes.pipe(res)
     this.finishOnClose(res, c)
     if (result && (result.changed.length || result.clearedExpired)) this.opts.events.sessions(result.changed, result.clearedExpired)
+    if (observed?.changed.length) this.opts.events.sessions(observed.changed, 0)
   }
 
   private mirror(c: Ctx, setCookies: string[], date: string | undefined): void {
@@ -249,19 +282,21 @@ export class SessionProxy {
     c: Ctx,
     req: IncomingMessage,
     status: number | null,
-    r: { responseHeaders: [string, string][]; update: WireUpdate | null; rejected?: string; rawUpdate?: string; result: FinishResult | null; setCookie: string | null; error?: string; effect?: SessionEffect }
+    r: { responseHeaders: [string, string][]; update: WireUpdate | null; rejected?: string; rawUpdate?: string; result: FinishResult | null; observed?: Observation | null; setCookie: string | null; error?: string; effect?: SessionEffect }
   ): TrafficEntry {
     const d = r.result?.decision ?? null
-    const effect: SessionEffect = r.effect ?? (r.rejected ? 'rejected' : (r.result?.effect ?? 'untouched'))
+    const effect: SessionEffect = r.effect ?? (r.rejected ? 'rejected' : (r.result?.effect ?? r.observed?.effect ?? 'untouched'))
     const reason = d
       ? explainDecision(d, { flushed: r.update?.flush, cycled: r.update?.cycleKey, rejectedUpdate: r.rejected })
       : r.error
         ? `No session step: ${r.error}`
-        : this.mode === 'observe-django'
-          ? r.setCookie
-            ? 'Observed: the app set the session cookie itself'
-            : 'Observed: the app runs its own session middleware'
-          : 'No session step'
+        : r.observed
+          ? r.observed.reason
+          : this.mode === 'observe-django'
+            ? r.setCookie
+              ? 'Observed: the app set the session cookie itself'
+              : 'Observed: the app runs its own session middleware'
+            : 'No session step'
     const entry: TrafficEntry = {
       id: c.id,
       time: c.time.toISOString(),
@@ -271,8 +306,8 @@ export class SessionProxy {
       status,
       durationMs: 0,
       clientId: c.client.id,
-      sessionBefore: c.session?.before ?? null,
-      sessionAfter: r.result?.after ?? null,
+      sessionBefore: c.session?.before ?? r.observed?.before ?? null,
+      sessionAfter: r.result?.after ?? r.observed?.after ?? null,
       setCookie: r.setCookie,
       effect,
       reasonCode: d?.reason ?? (this.mode === 'observe-django' ? 'observed' : null),
@@ -293,24 +328,35 @@ export class SessionProxy {
   }
 
   private finishOnClose(res: ServerResponse, c: Ctx): void {
-    const done = () => {
-      if (!c.entry) return
-      const entry = c.entry
-      c.entry = undefined
-      entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
-      this.opts.traffic.add(entry)
-      const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, rejectedUpdate: _ru, ...summary } = entry
-      this.opts.events.traffic(summary)
-    }
+    const done = () => this.log(res, c)
     res.once('finish', done)
     res.once('close', done)
+  }
+
+  /** Adds the request's entry to the traffic log once, when its response is over. */
+  private log(res: ServerResponse, c: Ctx): void {
+    if (!c.entry) return
+    const entry = c.entry
+    c.entry = undefined
+    if (!res.writableFinished && !entry.error) entry.error = 'the browser closed the connection before the response was complete'
+    entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
+    this.opts.traffic.add(entry)
+    const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, rejectedUpdate: _ru, ...summary } = entry
+    this.opts.events.traffic(summary)
+  }
+
+  /** The browser left before the app answered (its request to the app is cancelled): log that. */
+  private gone(req: IncomingMessage, res: ServerResponse, c: Ctx): void {
+    c.entry = this.entry(c, req, null, { responseHeaders: [], update: null, result: null, setCookie: null, error: 'the browser closed the connection before the app answered' })
+    this.log(res, c)
   }
 
   // ---------------------------------------------------------------- errors
 
   private upstreamError(req: IncomingMessage, res: ServerResponse, err: Error & { code?: string }): void {
     const c = this.ctx.get(req)
-    const words = c?.timedOut ? `timed out: ${describeUpstreamError(err)}` : describeUpstreamError(err)
+    // A timeout's own error already says so ("timed out (ETIMEDOUT): no answer within 60 s").
+    const words = describeUpstreamError(err)
     const label = this.opts.upstreamLabel ?? this.target.origin
     this.monitor.down(words)
     if (res.headersSent) {
@@ -359,6 +405,7 @@ export class SessionProxy {
       }
       const entry = this.entry(c, req, 101, { responseHeaders: [], update: null, result: null, setCookie: null })
       entry.reason = 'WebSocket: the session was handed to the app on the upgrade request'
+      c.entry = entry
       this.proxy.ws(req, socket, head, {}, (err) => {
         entry.status = null
         entry.effect = 'upstream-error'
@@ -384,6 +431,24 @@ export class SessionProxy {
     })
     this.proxy.close()
   }
+}
+
+/** The traffic entry's reason for a SessionInterrupted 400 (the middleware's 'interrupted'). */
+function interrupted(keyBefore: string | null): Pick<TrafficEntry, 'reasonCode' | 'reason' | 'decision'> {
+  const decision: ResponseDecision = { reason: 'interrupted', saved: false, vary: false, cookie: null, maxAge: null, expires: null, lifetime: null, customExpiry: null, status: 400, keyBefore, keyAfter: null, setCookie: null }
+  return { reasonCode: 'interrupted', reason: explainDecision(decision), decision }
+}
+
+const FRAMING = new Set(['host', 'content-length', 'transfer-encoding'])
+
+/**
+ * Hop-by-hop request headers (RFC 9110 §7.6.1) describe the browser's connection only:
+ * forwarded, a browser's `Connection: close` would close the pooled connection to the app
+ * after every request. The body's framing stays (http-proxy streams the body as it came).
+ */
+function stripHopByHop(req: IncomingMessage): void {
+  const named = String(req.headers.connection ?? '').split(',').map((t) => t.trim().toLowerCase())
+  for (const name of [...named, 'connection', 'keep-alive', 'proxy-connection']) if (name && !FRAMING.has(name)) delete req.headers[name]
 }
 
 function setCookieHeader(req: IncomingMessage, cookies: RequestCookie[]): void {

@@ -6,12 +6,20 @@ import { EXPIRY_KEY, getExpireAtBrowserClose, getExpiryAge, getExpiryDate } from
 import type { Settings } from '../../shared/settings'
 import { encodeWireSession, type WireSession } from '../../shared/wire'
 
+/**
+ * True for X-Session and X-Session-Update in any case, and in their underscore spellings:
+ * CGI/WSGI servers turn `X_Session` into the same HTTP_X_SESSION variable as `X-Session`.
+ */
+function isSessionHeader(name: string): boolean {
+  const n = name.toLowerCase().replace(/_/g, '-')
+  return n === 'x-session' || n === 'x-session-update'
+}
+
 /** Removes every X-Session and X-Session-Update header, any case, any count. Returns how many it found. */
 export function stripSessionHeaders(headers: IncomingHttpHeaders): number {
   let removed = 0
   for (const name of Object.keys(headers)) {
-    const lower = name.toLowerCase()
-    if (lower === 'x-session' || lower === 'x-session-update') {
+    if (isSessionHeader(name)) {
       delete headers[name]
       removed++
     }
@@ -23,8 +31,7 @@ export function stripSessionHeaders(headers: IncomingHttpHeaders): number {
 export function stripSessionRaw(raw: string[]): string[] {
   const out: string[] = []
   for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] ?? '').toLowerCase()
-    if (name === 'x-session' || name === 'x-session-update') continue
+    if (isSessionHeader(raw[i] ?? '')) continue
     out.push(raw[i] as string, raw[i + 1] as string)
   }
   return out

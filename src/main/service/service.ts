@@ -9,6 +9,7 @@ import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type I
 import type { ClientRegistry } from '../proxy/clients'
 import type { TrafficLog } from '../proxy/traffic-log'
 import { randomSecretKey, type DataDir } from './data-dir'
+import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable } from './observe-django'
 import { buildHar } from './har'
 
 export interface ServiceDeps {
@@ -31,6 +32,11 @@ export class InspectorService implements Api {
 
   private get engine(): Engine {
     return this.d.engine
+  }
+
+  /** observe-django: the app runs its own middleware on its own database (observe-django.ts). */
+  private get observing(): boolean {
+    return this.d.status().mode === 'observe-django'
   }
 
   private clientOfSession(): Map<string, string> {
@@ -147,6 +153,7 @@ export class InspectorService implements Api {
     if (s.SESSION_COOKIE_SECURE) notes.push('Secure: browsers send the cookie back only over HTTPS, and to http://localhost or 127.0.0.1.')
     if (s.SESSION_COOKIE_PATH !== '/') notes.push(`Path=${s.SESSION_COOKIE_PATH}: the browser sends the cookie only to URLs under ${s.SESSION_COOKIE_PATH}.`)
     if (s.SESSION_COOKIE_DOMAIN) notes.push(`Domain=${s.SESSION_COOKIE_DOMAIN}: the browser keeps the cookie only if the site's host is inside that domain.`)
+    if (this.observing) notes.push(...OBSERVE_NOTES)
     return {
       setCookie: sessionSetCookie(s, '<session key>', maxAge, maxAge === null ? null : new Date(now.getTime() + maxAge * 1000)),
       deleteCookie: sessionDeleteCookie(s),
@@ -174,6 +181,7 @@ export class InspectorService implements Api {
   }
 
   async freezeClock(input: A.FreezeClockInput): Promise<ClockState> {
+    if (input.frozen && this.observing) refuseFreeze()
     this.engine.clock.freeze(input.frozen)
     return this.clockState()
   }
@@ -205,7 +213,8 @@ export class InspectorService implements Api {
   }
 
   async updateSessionData(input: A.UpdateSessionDataInput): Promise<SessionInfo> {
-    await this.existing(input.key)
+    const current = await this.existing(input.key)
+    if (this.observing) refuseUndecodable(current, 'edit')
     const saved = await this.store(() => this.engine.saveData(input.key, input.data))
     if (!saved) throw new ApiError('not_found', `session ${JSON.stringify(input.key)} is gone`)
     return (await this.announce(input.key, 'saved')) ?? this.toInfo(saved)
@@ -221,6 +230,7 @@ export class InspectorService implements Api {
 
   async expireSession(input: A.SessionKeyInput): Promise<SessionInfo> {
     const before = await this.existing(input.key)
+    if (this.observing) refuseUndecodable(before, 'expire')
     const after = await this.store(() => this.engine.expire(input.key))
     const info = after ? this.toInfo(after) : { ...this.toInfo(before), expired: true, expireDate: this.engine.clock.now().toISOString() }
     this.d.emit('session', { key: input.key, change: 'expired', session: after ? info : null })
