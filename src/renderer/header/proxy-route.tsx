@@ -10,7 +10,7 @@ export function ProxyRoute({ status }: { status: Status }) {
   const upstream = status.upstream === 'demo' ? `demo app${status.demoUrl ? ` (${status.demoUrl})` : ''}` : status.upstream
   const down = status.upstreamState === 'down'
   return (
-    <div className="proxy-route" aria-label="Proxy route">
+    <div className="proxy-route" role="group" aria-label="Proxy route">
       <span className="proxy-label">Proxy</span>
       <a className="mono proxy-url" href={status.proxyUrl} target="_blank" rel="noreferrer">
         {status.proxyUrl}
