@@ -2,7 +2,7 @@
 // the clock live in memory, inputs go through the real shared validators, and tests can
 // emit events, simulate the connection dropping, and read every call made.
 import type {
-  ApiEvent, ClientInfo, ClockState, CookiePreview, EventMap, EventName, SessionInfo, SessionList, Status, TrafficEntry
+  ApiEvent, ClientInfo, ClockState, CookiePreview, EventMap, EventName, ListTrafficInput, SessionInfo, SessionList, Status, TrafficEntry
 } from '../../src/shared/api'
 import { ApiError } from '../../src/shared/errors'
 import { expiryToStore, getExpireAtBrowserClose, getExpiryAge, getExpiryDate, httpDate, EXPIRY_KEY } from '../../src/shared/expiry'
@@ -10,6 +10,7 @@ import type { Json, SessionData } from '../../src/shared/json'
 import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, validateSettingsPatch, type Settings } from '../../src/shared/settings'
 import { validateInput } from '../../src/shared/validate'
 import type { ApiClient, ConnectionState } from '../../src/renderer/api/api-client'
+import { FakeTraffic, summaryOf } from './fake-traffic'
 
 interface Stored {
   key: string
@@ -60,8 +61,9 @@ export class FakeApi implements ApiClient {
   settings: Settings
   status: Status
   clients: ClientInfo[] = []
-  /** What the next closeBrowser answers. */
+  /** What closeBrowser answers when there are no clients to close. */
   closedCookies = 3
+  readonly traffic = new FakeTraffic()
   private sessions = new Map<string, Stored>()
   private offsetMs = 0
   private frozenAt: number | null = null
@@ -354,15 +356,41 @@ export class FakeApi implements ApiClient {
       this.emit('client', { ...c })
       return { ...c }
     })
-  closeBrowser = (input: { client?: string }) => this.run('closeBrowser', input, () => ({ closed: this.closedCookies }))
+  /** Discards the session-only live cookies of one client (or all), as the proxy's browser close does. */
+  closeBrowser = (input: { client?: string }) =>
+    this.run('closeBrowser', input, ({ client }: { client?: string }) => {
+      if (this.clients.length === 0) return { closed: this.closedCookies }
+      const targets = this.clients.filter((c) => !client || c.id === client)
+      if (client && targets.length === 0) throw new ApiError('not_found', `no client ${client}`)
+      let closed = 0
+      for (const c of targets) {
+        c.cookies = c.cookies.map((k) => {
+          if (!k.sessionOnly || k.state !== 'live') return k
+          closed++
+          return { ...k, state: 'discarded' as const }
+        })
+        this.emit('client', structuredClone(c))
+      }
+      return { closed }
+    })
 
-  listTraffic = (input: unknown) => this.run('listTraffic', input, () => ({ entries: [], total: 0 }))
+  /** Records a request as the proxy would; emits its `traffic` event when asked. */
+  addTraffic(entry: TrafficEntry, emit = false): TrafficEntry {
+    this.traffic.add(entry)
+    if (emit) this.emit('traffic', summaryOf(entry))
+    return entry
+  }
+
+  listTraffic = (input: ListTrafficInput) => this.run('listTraffic', input, (valid: ListTrafficInput) => this.traffic.list(valid))
   getTraffic = (input: { id: number }): Promise<TrafficEntry> =>
     this.run('getTraffic', input, ({ id }: { id: number }): TrafficEntry => {
-      throw new ApiError('not_found', `no traffic entry ${id}`)
+      const e = this.traffic.get(id)
+      if (!e) throw new ApiError('not_found', `no traffic entry ${id}`)
+      return structuredClone(e)
     })
-  clearTraffic = (input: unknown) => this.run('clearTraffic', input, () => ({ cleared: 0 }))
-  exportHar = (input: unknown) => this.run('exportHar', input, () => ({ har: { log: { version: '1.2', entries: [] } }, count: 0 }))
+  clearTraffic = (input: unknown) => this.run('clearTraffic', input, () => ({ cleared: this.traffic.clear() }))
+  exportHar = (input: { ids?: number[] }) =>
+    this.run('exportHar', input, ({ ids }: { ids?: number[] }) => this.traffic.har(ids, this.status.proxyUrl, this.status.version))
 }
 
 /** The cookie a save would send, the way the middleware writes it (close enough for the UI). */
@@ -374,7 +402,7 @@ export function fakePreview(s: Settings, now: number): CookiePreview {
   const life = s.SESSION_EXPIRE_AT_BROWSER_CLOSE
     ? []
     : [`expires=${httpDate(new Date(now + s.SESSION_COOKIE_AGE * 1000))}`, `Max-Age=${s.SESSION_COOKIE_AGE}`]
-  const setCookie = [`${s.SESSION_COOKIE_NAME}=<session key>`, ...life, ...flags, ...tail, ...same].join('; ')
+  const setCookie = [`${s.SESSION_COOKIE_NAME}=SESSION_KEY`, ...life, ...flags, ...tail, ...same].join('; ')
   const deleteCookie = [`${s.SESSION_COOKIE_NAME}=""`, 'expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Max-Age=0', ...tail, ...same].join('; ')
   const notes = s.SESSION_EXPIRE_AT_BROWSER_CLOSE ? ['No Max-Age: the cookie ends when the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE).'] : []
   return { setCookie, deleteCookie, notes }

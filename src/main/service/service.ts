@@ -155,7 +155,7 @@ export class InspectorService implements Api {
     if (s.SESSION_COOKIE_DOMAIN) notes.push(`Domain=${s.SESSION_COOKIE_DOMAIN}: the browser keeps the cookie only if the site's host is inside that domain.`)
     if (this.observing) notes.push(...OBSERVE_NOTES)
     return {
-      setCookie: sessionSetCookie(s, '<session key>', maxAge, maxAge === null ? null : new Date(now.getTime() + maxAge * 1000)),
+      setCookie: sessionSetCookie(s, 'SESSION_KEY', maxAge, maxAge === null ? null : new Date(now.getTime() + maxAge * 1000)),
       deleteCookie: sessionDeleteCookie(s),
       notes
     }
