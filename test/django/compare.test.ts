@@ -108,14 +108,18 @@ async function observe(baseUrl: string, scenario: Scenario): Promise<Observation
   return observations
 }
 
-/** Equal observations, except that expires may differ by up to a second (each side's clock). */
+/**
+ * Equal observations, except for `expires`: an HTTP date has whole seconds, so two servers
+ * setting the same Max-Age a few milliseconds apart can round to dates a second apart, and
+ * the client measures each against its own arrival time. Two seconds bounds both.
+ */
 function expectSame(actual: Observation[], expected: Observation[]): void {
   const strip = (list: Observation[]) => list.map(({ expiresIn: _e, ...o }) => o)
   expect(strip(actual)).toEqual(strip(expected))
   actual.forEach((o, i) => {
     const reference = expected[i]!.expiresIn
     if (reference === null || o.expiresIn === null) expect(o.expiresIn, o.step).toBe(reference)
-    else expect(Math.abs(o.expiresIn - reference), `${o.step}: expires in ${o.expiresIn} s, Django's in ${reference} s`).toBeLessThanOrEqual(1)
+    else expect(Math.abs(o.expiresIn - reference), `${o.step}: expires in ${o.expiresIn} s, Django's in ${reference} s`).toBeLessThanOrEqual(2)
   })
 }
 
