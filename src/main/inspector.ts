@@ -1,10 +1,11 @@
 // The one service: composes the engine and the proxy (and the demo app), implements the
 // API contract once (inspector/service.ts), owns their lifetimes and emits the events the
 // transports relay. The CLI and the Electron shell both start it with Inspector.start().
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { API_METHODS, type Api, type ApiEvent, type EventMap, type EventName, type EventSource, type Status, type UpstreamState } from '../shared/api'
 import { ApiError, toApiError } from '../shared/errors'
-import { validateSettingsPatch } from '../shared/settings'
+import { SETTINGS_INFO, validateSettingsPatch } from '../shared/settings'
 import { validateInput } from '../shared/validate'
 import { version } from '../../package.json'
 import { startDemoApp } from './demo'
@@ -78,6 +79,11 @@ export class Inspector implements EventSource {
       const r = validateSettingsPatch(settings, o.settings)
       if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '))
       settings = r.settings
+      // The check the API makes too (Engine.updateSettings): the file store's folder must exist.
+      const filePath = settings.SESSION_FILE_PATH
+      if (filePath !== null && r.changed.includes('SESSION_FILE_PATH') && !isDirectory(filePath)) {
+        throw new Error(`SESSION_FILE_PATH: ${JSON.stringify(filePath)} is not an existing directory, allowed: ${SETTINGS_INFO.SESSION_FILE_PATH.allowed}`)
+      }
       if (r.changed.includes('SECRET_KEY')) this.dataDir.saveSecretKey(settings.SECRET_KEY)
     }
     if (o.observeDjango) settings = observeSettings(settings, o.settings, o.databasePath)
@@ -201,3 +207,11 @@ export class Inspector implements EventSource {
 }
 
 export { ApiError }
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}

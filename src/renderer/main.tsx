@@ -10,6 +10,9 @@ import './styles/layout.css'
 import './styles/components.css'
 import './styles/sessions.css'
 import './styles/settings.css'
+import './styles/traffic.css'
+import './styles/timeline.css'
+import './styles/clients.css'
 
 const container = document.getElementById('root')
 if (container) {

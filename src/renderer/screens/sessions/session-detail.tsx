@@ -9,6 +9,7 @@ import { IconAlert, IconClose } from '../../components/icons'
 import { JsonEditor } from '../../components/json-editor/json-editor'
 import { ExpiryPanel } from './expiry-panel'
 import { SessionActions } from './session-actions'
+import { SessionHistory } from '../traffic/session-history'
 import { Countdown, StateBadge } from './session-cells'
 
 export interface SessionDetailProps {
@@ -75,6 +76,10 @@ export function SessionDetail({ sessionKey, session, clientName, onUpdated, onDe
               readOnly={Boolean(session.decodeError)}
               note="Saving counts as a modification: the expiry restarts from now on the engine clock."
             />
+          </section>
+          <section className="detail-section" aria-labelledby="detail-history">
+            <h2 id="detail-history" className="section-title">History</h2>
+            <SessionHistory sessionKey={sessionKey} />
           </section>
           <section className="detail-section" aria-labelledby="detail-actions">
             <h2 id="detail-actions" className="section-title">Actions</h2>

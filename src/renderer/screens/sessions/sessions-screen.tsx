@@ -1,5 +1,5 @@
 // Sessions: every session in the store, live, with a detail pane for the selected one.
-import { useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { SessionInfo } from '../../../shared/api'
 import { useAppState } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
@@ -10,13 +10,13 @@ import { Spinner } from '../../components/spinner'
 import { useToast } from '../../components/toast'
 import { plural } from '../../lib/format'
 import { sessionMatches } from '../../lib/session-state'
-import type { ScreenDefinition } from '../screen'
+import type { ScreenDefinition, ScreenProps } from '../screen'
 import { SessionDetail } from './session-detail'
 import { SessionsTable } from './sessions-table'
 import { useClientNames } from './use-client-names'
 import { useSessions } from './use-sessions'
 
-function SessionsScreen() {
+function SessionsScreen({ param }: ScreenProps) {
   const client = useClient()
   const toast = useToast()
   const { status } = useAppState()
@@ -27,6 +27,13 @@ function SessionsScreen() {
   const [selectedKey, setSelectedKey] = useState<string | null>(null)
   const [detailOpen, setDetailOpen] = useState(false)
   const tableRef = useRef<HTMLDivElement>(null)
+  // #/sessions/KEY (from Traffic, the timeline, Clients) opens that session's detail.
+  useEffect(() => {
+    if (param) {
+      setSelectedKey(param)
+      setDetailOpen(true)
+    }
+  }, [param])
 
   const rows = useMemo(() => (needle ? data.rows.filter((s) => sessionMatches(s, needle)) : data.rows), [data.rows, needle])
   const selected = selectedKey === null ? null : (data.rows.find((s) => s.key === selectedKey) ?? null)
@@ -100,7 +107,7 @@ function SessionsScreen() {
             <SessionsTable rows={rows} selectedKey={selectedKey} clientNames={clientNames} onSelect={setSelectedKey} onOpen={open} />
           )}
         </div>
-        {detailOpen && selectedKey && (
+        {detailOpen && selectedKey && !data.loading && (
           <SessionDetail
             key={selectedKey}
             sessionKey={selectedKey}
