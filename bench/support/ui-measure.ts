@@ -79,12 +79,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
 }
 
-/** Page-side: moves scrollTop once per animation frame at a steady speed; returns frame-to-frame times. */
-const SCROLL = `async ({ selector, seconds, pxPerSecond }) => {
+/**
+ * Page-side: moves scrollTop once per animation frame at a steady speed; returns frame-to-frame
+ * times. With `follow`, the room is read again every frame (a list that loads more rows as its
+ * end comes near), and the scroll stops at whatever end it has reached by then.
+ */
+const SCROLL = `async ({ selector, seconds, pxPerSecond, follow }) => {
   const el = document.querySelector(selector)
   el.scrollTop = 0
-  const room = el.scrollHeight - el.clientHeight
-  const distance = pxPerSecond ? Math.min(room, pxPerSecond * seconds) : room
+  const room = () => el.scrollHeight - el.clientHeight
+  const planned = pxPerSecond ? pxPerSecond * seconds : room()
   const deltas = []
   await new Promise((done) => {
     let start = 0
@@ -94,23 +98,25 @@ const SCROLL = `async ({ selector, seconds, pxPerSecond }) => {
       else deltas.push(now - last)
       last = now
       const t = (now - start) / (seconds * 1000)
-      el.scrollTop = Math.min(1, t) * distance
+      const distance = follow ? planned : Math.min(room(), planned)
+      el.scrollTop = Math.min(room(), Math.min(1, t) * distance)
       if (t >= 1) done()
       else requestAnimationFrame(step)
     }
     requestAnimationFrame(step)
   })
-  return { deltas, distance }
+  return { deltas, distance: el.scrollTop }
 }`
 
 /**
  * Scrolls the element matching `selector` down at a steady speed for `seconds`, moving
  * scrollTop once per animation frame (what a smooth scroll does), and returns the
- * frame-to-frame times. Without `pxPerSecond` the scroll covers the whole element.
+ * frame-to-frame times. Without `pxPerSecond` the scroll covers the whole element; `follow`
+ * keeps going as the element grows (the Traffic grid loads older pages near its end).
  */
-export async function measureScroll(page: Page, selector: string, seconds: number, pxPerSecond?: number): Promise<FrameStats> {
+export async function measureScroll(page: Page, selector: string, seconds: number, pxPerSecond?: number, follow = false): Promise<FrameStats> {
   await page.locator(selector).first().waitFor()
-  const args = JSON.stringify({ selector, seconds, pxPerSecond: pxPerSecond ?? 0 })
+  const args = JSON.stringify({ selector, seconds, pxPerSecond: pxPerSecond ?? 0, follow })
   const { deltas, distance } = (await page.evaluate(`(${SCROLL})(${args})`)) as { deltas: number[]; distance: number }
   const sorted = [...deltas].sort((a, b) => a - b)
   const total = deltas.reduce((a, b) => a + b, 0) / 1000
