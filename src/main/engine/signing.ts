@@ -137,9 +137,29 @@ export function unsignWithTimestamp(signed: string, opts: SignerOptions, now: Da
   return value.slice(0, stampCut)
 }
 
-/** Python's json.dumps(obj, separators=(',', ':')): ensure_ascii escapes every non-ASCII character. */
+// ensure_ascii escapes everything outside printable ASCII, DEL (0x7f) included; JSON.stringify
+// has already escaped what lies below 0x20, as Python does.
+const NOT_ASCII = /[\u007f-\uffff]/g
+// A string token (skipped), or a number JSON.stringify writes differently from Python's float
+// repr: 0.00001 and 1.5e-7 where Python writes 1e-05 and 1.5e-07 (repr switches to an
+// exponent below 1e-4, always with two or more exponent digits).
+const SMALL_FLOAT = /"(?:[^"\\]|\\.)*"|(?<![\d.])-?(?:0\.0000\d+|\d(?:\.\d+)?e-\d+)/g
+
+function pythonFloatRepr(token: string): string {
+  const [mantissa, exponent] = Number(token).toExponential().split('e') as [string, string]
+  const e = Number(exponent)
+  return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`
+}
+
+/**
+ * Python's json.dumps(obj, separators=(',', ':')), byte for byte for what a JS value can
+ * say: ensure_ascii escapes and Python's repr of small floats. (A JS number cannot tell
+ * 1.0 from 1; both are written "1", which Python reads back as an int.)
+ */
 export function pythonJsonDumps(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  let text = JSON.stringify(value)
+  if (/\de-|0\.0000/.test(text)) text = text.replace(SMALL_FLOAT, (t) => (t.startsWith('"') ? t : pythonFloatRepr(t)))
+  return text.replace(NOT_ASCII, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** signing.dumps(obj, key, salt, compress=True) with Django's JSONSerializer. */

@@ -1,7 +1,8 @@
 """Real Django on the other side of the engine's interop tests.
 
 Usage: interop.py COMMAND [ARGS...]; settings from the environment:
-SECRET_KEY, DB (SQLite file), FILES (session file dir). Prints JSON on stdout.
+SECRET_KEY, DB (SQLite file), FILES (session file dir). Prints JSON on stdout;
+some commands read JSON on stdin.
 """
 import json
 import os
@@ -65,6 +66,15 @@ def main(cmd, *args):
             return {'saved': True, 'stored': str(s['_session_expiry'])}
         except TypeError as e:
             return {'saved': False, 'error': str(e)}
+    if cmd == 'dumps':  # dumps SALT TIMESTAMP COMPRESS(0|1), a JSON list of objects on stdin
+        from unittest import mock
+        from django.core import signing
+        objs = json.loads(sys.stdin.read())
+        with mock.patch('time.time', return_value=float(args[1])):
+            return {'values': [signing.dumps(o, salt=args[0], compress=args[2] == '1') for o in objs]}
+    if cmd == 'loads':  # loads SALT, a JSON list of signed values on stdin
+        from django.core import signing
+        return {'values': [signing.loads(v, salt=args[0]) for v in json.loads(sys.stdin.read())]}
     if cmd == 'version':
         return {'version': django.get_version()}
     raise SystemExit('unknown command ' + cmd)
