@@ -12,7 +12,7 @@ import { CookieClient } from '../django/cookie-client'
 /** An app on the Node adapter: a login, a whoami, and cookies of its own. */
 function startApp(): Promise<{ server: Server; url: string }> {
   const handler = withSession((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
     const s = req.session
     res.setHeader('content-type', 'application/json')
     if (path === '/login') {
@@ -24,7 +24,17 @@ function startApp(): Promise<{ server: Server; url: string }> {
       s.setExpiry(0)
       return res.end('{"ok":true}')
     }
-    if (path === '/whoami') return res.end(JSON.stringify({ user: s.get('user', 'anonymous'), cookie: req.headers.cookie ?? '' }))
+    if (path.endsWith('/whoami')) return res.end(JSON.stringify({ user: s.get('user', 'anonymous'), cookie: req.headers.cookie ?? '' }))
+    if (path === '/precedence') {
+      const inADay = new Date(Date.now() + 86_400_000).toUTCString()
+      const inTenSeconds = new Date(Date.now() + 10_000).toUTCString()
+      res.setHeader('set-cookie', [`both=1; Max-Age=30; Expires=${inADay}; Path=/`, `long=1; Expires=${inTenSeconds}; Max-Age=3600; Path=/`])
+      return res.end('{"ok":true}')
+    }
+    if (path === '/area/set') {
+      res.setHeader('set-cookie', ['scoped=1; Max-Age=30; Path=/area', 'defaulted=1; Max-Age=30'])
+      return res.end('{"ok":true}')
+    }
     if (path === '/app-cookies') {
       res.setHeader('set-cookie', [
         'remember=yes; Max-Age=60; Path=/',
@@ -177,5 +187,79 @@ describe('fast-forward', () => {
     await b.jar.setCookie('foreign=1; Path=/', inspector.proxyUrl)
     await inspector.api.advanceClock({ seconds: 10 * 365 * 86400 })
     expect((await whoami(b)).cookie).toBe('foreign=1')
+  })
+})
+
+describe('the mirror follows the cookie attributes', () => {
+  it('Max-Age wins over Expires, in both directions', async () => {
+    const b = browser()
+    await b.get('/precedence')
+    await inspector.api.advanceClock({ seconds: 31 })
+    // both: Max-Age=30 beats an Expires a day away; long: Max-Age=3600 beats an Expires 10 s away.
+    expect(cookieNames((await whoami(b)).cookie)).toEqual(['long'])
+  })
+
+  it('Path: a scoped cookie is matched and forgotten under its path, and only where the request carried it', async () => {
+    const b = browser()
+    await b.get('/area/set')
+    expect(cookieNames((await b.get('/area/whoami').then((r) => JSON.parse(r.body) as { cookie: string })).cookie)).toEqual(['defaulted', 'scoped'])
+    expect((await whoami(b)).cookie).toBe('') // neither is sent outside /area
+    await inspector.api.advanceClock({ seconds: 31 })
+    const outside = await b.get('/whoami')
+    expect(outside.setCookies.filter((c) => !c.startsWith('si_client='))).toEqual([]) // not carried: nothing to forget
+    const inside = await b.get('/area/whoami')
+    expect(JSON.parse(inside.body).cookie).toBe('')
+    // Without a Path attribute the default-path of /area/set is /area (RFC 6265 §5.1.4).
+    expect(inside.setCookies.sort()).toEqual([
+      'defaulted=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/area',
+      'scoped=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/area'
+    ])
+  })
+})
+
+describe('requests already on their way', () => {
+  it('an expired cookie is dropped from every request that still carries it, not only the first', async () => {
+    const b = browser()
+    await b.get('/app-cookies')
+    await inspector.api.advanceClock({ seconds: 61 })
+    const first = await b.get('/whoami')
+    expect(cookieNames(JSON.parse(first.body).cookie)).toEqual(['legacy', 'tmp'])
+    // A request that left the browser before the answer above told it to forget remember=yes.
+    const inFlight = await b.get('/whoami', { cookie: `si_client=${await clientOf(b)}; remember=yes; tmp=yes` })
+    expect(JSON.parse(inFlight.body).cookie).toBe('tmp=yes')
+    expect(inFlight.setCookies).toContain('remember=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/')
+  })
+
+  it('a session cookie discarded by a close stays discarded for requests sent before the browser forgot it', async () => {
+    await inspector.api.updateSettings({ settings: { SESSION_EXPIRE_AT_BROWSER_CLOSE: true } })
+    const b = browser()
+    await b.get('/login')
+    const key = (await b.cookie('sessionid'))!
+    const client = await clientOf(b)
+    await inspector.api.closeBrowser({ client })
+    expect((await whoami(b)).user).toBe('anonymous')
+    const inFlight = await b.get('/whoami', { cookie: `si_client=${client}; sessionid=${key}` })
+    expect(JSON.parse(inFlight.body)).toMatchObject({ user: 'anonymous', cookie: '' })
+    const view = (await inspector.api.listClients({})).clients.find((c) => c.id === client)!
+    expect(view.cookies.find((c) => c.name === 'sessionid')).toMatchObject({ value: key, state: 'discarded' })
+    // A new login replaces the discarded cookie in the mirror.
+    await b.get('/login')
+    expect((await whoami(b)).user).toBe('sonam')
+  })
+})
+
+describe('clients over time', () => {
+  it('keeps first seen and moves last seen, on the engine clock', async () => {
+    const b = browser()
+    await b.get('/whoami', { 'user-agent': 'Old/1.0' })
+    const id = await clientOf(b)
+    const first = (await inspector.api.listClients({})).clients.find((c) => c.id === id)!
+    expect(first.firstSeen).toBe(first.lastSeen)
+    await inspector.api.advanceClock({ seconds: 3600 })
+    await b.get('/whoami', { 'user-agent': 'New/2.0' })
+    const later = (await inspector.api.listClients({})).clients.find((c) => c.id === id)!
+    expect(later.firstSeen).toBe(first.firstSeen)
+    expect(Date.parse(later.lastSeen) - Date.parse(first.lastSeen)).toBeGreaterThanOrEqual(3_600_000)
+    expect(later).toMatchObject({ userAgent: 'New/2.0', requestCount: 2 })
   })
 })

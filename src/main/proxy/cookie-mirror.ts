@@ -43,6 +43,17 @@ function domainMatches(cookie: StoredCookie, host: string): boolean {
   return host === cookie.domain || host.endsWith(`.${cookie.domain}`)
 }
 
+export interface RecordContext {
+  host: string
+  requestPath: string
+  /** The engine's time, ms. */
+  now: number
+  /** The response's Date header (the app's clock), if it had a readable one. */
+  serverDate?: Date
+  /** The real time of the response, ms (default Date.now()). */
+  realNow?: number
+}
+
 const identity = (c: { name: string; path: string; domain: string | null; host: string }) => `${c.name}\u0000${c.path}\u0000${c.domain ?? `host:${c.host}`}`
 
 export class CookieJar {
@@ -60,7 +71,7 @@ export class CookieJar {
    * Records a Set-Cookie the proxy forwards. A deletion (Max-Age<=0 or a past Expires)
    * removes the cookie, as the browser would. Returns true when the jar changed.
    */
-  record(header: string, ctx: { host: string; requestPath: string; now: number; serverDate?: Date }): boolean {
+  record(header: string, ctx: RecordContext): boolean {
     const parsed = parseSetCookie(header)
     if (!parsed) return false
     const cookie = this.toStored(parsed, ctx)
@@ -70,8 +81,12 @@ export class CookieJar {
     return true
   }
 
-  private toStored(c: SetCookie, ctx: { host: string; requestPath: string; now: number; serverDate?: Date }): StoredCookie {
-    const expires = cookieExpiresAt(c, new Date(ctx.now), ctx.serverDate)
+  private toStored(c: SetCookie, ctx: RecordContext): StoredCookie {
+    // Expires is a moment on the app's (real) clock: measure it from the response's Date,
+    // or from the real time of arrival when the app sent none (or an unreadable one), never
+    // from the engine's clock, which may be fast-forwarded.
+    const date = ctx.serverDate && !Number.isNaN(ctx.serverDate.getTime()) ? ctx.serverDate : new Date(ctx.realNow ?? Date.now())
+    const expires = cookieExpiresAt(c, new Date(ctx.now), date)
     return {
       name: c.name,
       value: c.value,
@@ -93,16 +108,19 @@ export class CookieJar {
   filter(cookies: RequestCookie[], ctx: { host: string; requestPath: string; now: number }): { forward: RequestCookie[]; dropped: StoredCookie[] } {
     const forward: RequestCookie[] = []
     const dropped: StoredCookie[] = []
+    const gone = (c: StoredCookie) => c.discarded || (c.expiresAt !== null && c.expiresAt <= ctx.now)
     for (const rc of cookies) {
-      const match = this.all().find(
+      const matches = this.all().filter(
         (c) => c.name === rc.name && c.value === rc.value && domainMatches(c, ctx.host) && pathMatches(c.path, ctx.requestPath)
       )
-      if (match && (match.discarded || (match.expiresAt !== null && match.expiresAt <= ctx.now))) {
-        dropped.push(match)
-        this.cookies.delete(identity(match))
-      } else {
+      // A cookie the browser may hold live under another path or domain is never dropped.
+      if (matches.length === 0 || !matches.every(gone)) {
         forward.push(rc)
+        continue
       }
+      // Kept in the mirror: a request that left the browser before it was told to forget
+      // the cookie (a page's parallel loads) still carries it, and must lose it too.
+      for (const m of matches) if (!dropped.includes(m)) dropped.push(m)
     }
     return { forward, dropped }
   }
