@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
 import { encodeWireSession, encodeWireUpdate, parseWireSession, type WireSession } from '../../src/shared/wire'
 import { Browser, send } from './support/browser'
-import { nextEvent, startInspector, useInspector } from './support/inspector'
+import { rawExchange } from './support/raw'
+import { nextEvent, startInspector, useInspector, withEntry } from './support/inspector'
 import { serve, type Upstream } from './support/servers'
 
 let app: Upstream
@@ -16,6 +17,17 @@ const upgrades: IncomingMessage[] = []
 const started = useInspector(async () => {
   app = await serve((req, res) => {
     if (req.url === '/login') res.setHeader('X-Session-Update', encodeWireUpdate({ accessed: true, data: { user: 'alice' } }))
+    if (req.url === '/echo') {
+      // What a plain request that asked to upgrade looks like to the app.
+      let body = ''
+      req.setEncoding('latin1')
+      req.on('data', (c: string) => (body += c))
+      req.on('end', () => {
+        res.setHeader('X-Session-Update', encodeWireUpdate({ accessed: true }))
+        res.end(JSON.stringify({ method: req.method, body, upgrade: req.headers.upgrade ?? null, connection: req.headers.connection ?? null, session: parseWireSession(sessionHeaders(req)[0] ?? '') }))
+      })
+      return
+    }
     res.end('ok')
   })
   wss = new WebSocketServer({
@@ -146,7 +158,8 @@ describe('WebSocket through the proxy', () => {
         ws.once('error', (e) => resolve(e.message))
         ws.once('open', () => resolve('opened'))
       })
-      expect(failure).not.toBe('opened')
+      // The browser is told why, in a 502, as for a plain request.
+      expect(failure).toBe('Unexpected server response: 502')
       const summary = await logged
       expect(summary.effect).toBe('upstream-error')
       expect(summary.error).toMatch(/connection refused \(ECONNREFUSED\)/)
@@ -155,5 +168,54 @@ describe('WebSocket through the proxy', () => {
     } finally {
       await other.close()
     }
+  })
+})
+
+// Node gives every request carrying `Upgrade` to the upgrade listener; curl --http2 on an
+// http:// URL sends `Upgrade: h2c` with every request, and such a request must still be served.
+describe('a request that asks to upgrade to something other than WebSocket', () => {
+  const port = () => Number(new URL(inspector().proxyUrl).port)
+  const h2c = ['Connection: Upgrade, HTTP2-Settings', 'Upgrade: h2c', 'HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA']
+
+  it("a GET with Upgrade: h2c is served as plain HTTP/1.1: the app's answer, its session, a normal traffic entry", async () => {
+    const b = new Browser(inspector().proxyUrl)
+    await b.get('/login')
+    const key = b.cookie('sessionid') as string
+    const { result: r, entry } = await withEntry(inspector(), '/echo', () =>
+      rawExchange(port(), [`GET /echo HTTP/1.1`, 'Host: 127.0.0.1', `Cookie: sessionid=${key}`, ...h2c, '', ''].join('\r\n'))
+    )
+    expect(r.status).toBe(200)
+    expect(r.head).toMatch(/\r\nConnection: close/i)
+    expect(r.head).not.toMatch(/x-session-update/i)
+    expect(r.head).toMatch(/\r\nVary: Cookie/)
+    const seen = JSON.parse(r.body) as { method: string; upgrade: string | null; connection: string | null; session: WireSession }
+    // The upgrade offer is the browser's hop only: the app gets a plain request with the session.
+    expect(seen.upgrade).toBeNull()
+    expect(seen.connection).not.toMatch(/upgrade/i)
+    expect(seen.session).toMatchObject({ key, data: { user: 'alice' } })
+    expect(entry.status).toBe(200)
+    expect(entry.effect).toBe('read')
+  })
+
+  it('a POST with Upgrade: h2c and a Content-Length body: the app gets the whole body', async () => {
+    const body = 'name=Sonam&' + 'x'.repeat(200_000)
+    const r = await rawExchange(port(), [`POST /echo HTTP/1.1`, 'Host: 127.0.0.1', ...h2c, `Content-Length: ${body.length}`, 'Content-Type: application/x-www-form-urlencoded', '', body].join('\r\n'))
+    expect(r.status).toBe(200)
+    const seen = JSON.parse(r.body) as { method: string; body: string }
+    expect(seen.method).toBe('POST')
+    expect(seen.body).toBe(body)
+  })
+
+  it('a HEAD with Upgrade: h2c gets the head only', async () => {
+    const r = await rawExchange(port(), [`HEAD /echo HTTP/1.1`, 'Host: 127.0.0.1', ...h2c, '', ''].join('\r\n'))
+    expect(r.status).toBe(200)
+    expect(r.body).toBe('')
+  })
+
+  it('a chunked body with Upgrade: h2c is refused with a 400 saying why, and the proxy keeps serving', async () => {
+    const r = await rawExchange(port(), [`POST /echo HTTP/1.1`, 'Host: 127.0.0.1', ...h2c, 'Transfer-Encoding: chunked', '', '5', 'hello', '0', '', ''].join('\r\n'))
+    expect(r.status).toBe(400)
+    expect(r.body).toContain('needs a Content-Length')
+    expect((await send(new URL('/after', inspector().proxyUrl))).status).toBe(200)
   })
 })

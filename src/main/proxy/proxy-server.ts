@@ -3,9 +3,10 @@
 // → Set-Cookie → browser — with one error handler and a traffic entry per request.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import type { Readable } from 'node:stream'
 import httpProxy from 'http-proxy'
 import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
-import { formatCookieHeader, getCookie, parseCookieHeader, type RequestCookie } from '../../shared/cookies'
+import { getCookie, parseCookieHeader } from '../../shared/cookies'
 import { explainDecision, type ResponseDecision } from '../../shared/decision'
 import { parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
@@ -15,6 +16,7 @@ import { observeAfter, observeBefore, type Observation, type ObservedRequest } f
 import { RequestSession, type FinishResult } from './session-middleware'
 import type { TrafficLog } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
+import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { encodeWireSession, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
@@ -106,8 +108,9 @@ export class SessionProxy {
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
       const answered = (r: IncomingMessage) => {
         delete r.headers['x-session-update']
-        const entry = this.ctx.get(req)?.entry
-        if (entry) entry.status = r.statusCode ?? null
+        const c = this.ctx.get(req)
+        if (c) c.answered = true
+        if (c?.entry) c.entry.status = r.statusCode ?? null
       }
       proxyReq.prependListener('response', answered)
       proxyReq.prependListener('upgrade', answered)
@@ -153,7 +156,7 @@ export class SessionProxy {
 
   // ---------------------------------------------------------------- request
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, body?: Readable): Promise<void> {
     const c = this.begin(req)
     // Before X-Session is added: a browser's Connection header must not be able to name it.
     stripHopByHop(req)
@@ -164,7 +167,7 @@ export class SessionProxy {
     } else {
       c.observed = await observeBefore(this.opts.engine, getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME))
     }
-    this.proxy.web(req, res, {}, (err) => this.upstreamError(req, res, err as Error & { code?: string }))
+    this.proxy.web(req, res, body ? { buffer: body } : {}, (err) => this.upstreamError(req, res, err as Error & { code?: string }))
   }
 
   /** Client, cookie mirror and header hygiene, shared by HTTP and WebSocket requests. */
@@ -396,6 +399,7 @@ export class SessionProxy {
 
   private async upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy())
+    if (!isWebSocketUpgrade(req)) return this.ignoreUpgrade(req, socket, head)
     try {
       const c = this.begin(req)
       if (this.mode === 'middleware') {
@@ -407,10 +411,17 @@ export class SessionProxy {
       entry.reason = 'WebSocket: the session was handed to the app on the upgrade request'
       c.entry = entry
       this.proxy.ws(req, socket, head, {}, (err) => {
+        const words = describeUpstreamError(err as Error & { code?: string })
         entry.status = null
         entry.effect = 'upstream-error'
-        entry.error = `upstream: ${describeUpstreamError(err as Error)}`
-        socket.destroy()
+        entry.error = `upstream: ${words}`
+        this.monitor.down(words)
+        // Nothing of the app's answer reached the browser yet: say why, as for plain requests.
+        if (!c.answered && socket.writable) {
+          const label = this.opts.upstreamLabel ?? this.target.origin
+          entry.status = 502
+          socket.end(`HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nSession Inspector could not get an answer from the app at ${label}: ${words}\n`)
+        } else socket.destroy()
       })
       socket.once('close', () => {
         entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
@@ -421,6 +432,35 @@ export class SessionProxy {
     } catch {
       socket.destroy()
     }
+  }
+
+  /**
+   * Node hands every request that asks to upgrade to the 'upgrade' listener, but only a
+   * WebSocket is proxied as one. Any other (curl --http2 sends `Upgrade: h2c` on every
+   * request) is served as the plain HTTP/1.1 request it also is, which RFC 9110 §7.8
+   * allows, on a response that then closes the connection.
+   */
+  private ignoreUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const res = new http.ServerResponse(req)
+    res.shouldKeepAlive = false
+    res.assignSocket(socket)
+    // Node's server relays the socket's 'drain' only while it owns the socket: relay it here,
+    // or a response bigger than the socket's buffer stalls.
+    const drain = () => res.emit('drain')
+    socket.on('drain', drain)
+    res.once('finish', () => {
+      socket.off('drain', drain)
+      res.detachSocket(socket)
+      socket.destroySoon()
+    })
+    // Node has stopped parsing: what follows the head is the body, raw. A Content-Length body
+    // is passed on as it arrives; a chunked one would need decoding first, so it is refused.
+    const length = Number(req.headers['content-length'] ?? 0)
+    if (req.headers['transfer-encoding'] !== undefined || !Number.isSafeInteger(length) || length < 0) {
+      this.page(req, res, 400, 'Bad Request', [`A request body sent with <code>Upgrade: ${html.escape(String(req.headers.upgrade))}</code> needs a Content-Length; send it without the Upgrade header.`], 'untouched', `a chunked body with Upgrade: ${String(req.headers.upgrade)} is not supported`)
+      return
+    }
+    void this.handle(req, res, length > 0 ? rawBody(socket, head, length) : undefined).catch((e) => this.fail(req, res, e))
   }
 
   async close(): Promise<void> {
@@ -437,21 +477,4 @@ export class SessionProxy {
 function interrupted(keyBefore: string | null): Pick<TrafficEntry, 'reasonCode' | 'reason' | 'decision'> {
   const decision: ResponseDecision = { reason: 'interrupted', saved: false, vary: false, cookie: null, maxAge: null, expires: null, lifetime: null, customExpiry: null, status: 400, keyBefore, keyAfter: null, setCookie: null }
   return { reasonCode: 'interrupted', reason: explainDecision(decision), decision }
-}
-
-const FRAMING = new Set(['host', 'content-length', 'transfer-encoding'])
-
-/**
- * Hop-by-hop request headers (RFC 9110 §7.6.1) describe the browser's connection only:
- * forwarded, a browser's `Connection: close` would close the pooled connection to the app
- * after every request. The body's framing stays (http-proxy streams the body as it came).
- */
-function stripHopByHop(req: IncomingMessage): void {
-  const named = String(req.headers.connection ?? '').split(',').map((t) => t.trim().toLowerCase())
-  for (const name of [...named, 'connection', 'keep-alive', 'proxy-connection']) if (name && !FRAMING.has(name)) delete req.headers[name]
-}
-
-function setCookieHeader(req: IncomingMessage, cookies: RequestCookie[]): void {
-  if (cookies.length) req.headers.cookie = formatCookieHeader(cookies)
-  else delete req.headers.cookie
 }
