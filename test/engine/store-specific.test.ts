@@ -138,18 +138,46 @@ describe('db', () => {
 })
 
 describe('cache', () => {
-  it('the in-memory cache evicts the least recently used entry past max_entries', async () => {
+  it("the in-memory cache culls as Django's LocMemCache: at max_entries, the least recently used third", async () => {
     const { engine } = await start('cache (locmem)')
-    set(engine, { CACHES: { default: 'locmem://?max_entries=2' } })
-    const keys: string[] = []
-    for (const n of [1, 2, 3]) {
+    set(engine, { CACHES: { default: 'locmem://?max_entries=6' } })
+    const save = async (n: number) => {
       const s = engine.open()
       await s.set('n', n)
       await s.save()
-      keys.push(s.sessionKey!)
+      return s.sessionKey!
     }
-    expect(await engine.open(keys[0]!).get('n')).toBeUndefined()
-    expect(await engine.open(keys[2]!).get('n')).toBe(3)
+    const keys: string[] = []
+    for (let n = 0; n < 6; n++) keys.push(await save(n))
+    // Reading 0 and 1 makes them recent: 2 and 3 are now the least recently used.
+    expect(await engine.open(keys[0]!).get('n')).toBe(0)
+    expect(await engine.open(keys[1]!).get('n')).toBe(1)
+    keys.push(await save(6)) // 6 entries >= 6: cull 6 // 3 = 2, then set
+    const alive = async () => {
+      const out: number[] = []
+      for (const [n, key] of keys.entries()) if ((await engine.open(key).get('n')) !== undefined) out.push(n)
+      return out
+    }
+    expect(await alive()).toEqual([0, 1, 4, 5, 6])
+    // Below max_entries nothing is culled; Django culls before a set, never after.
+    set(engine, { CACHES: { default: 'locmem://?max_entries=3' } })
+    keys.length = 0
+    for (let n = 0; n < 4; n++) keys.push(await save(n)) // the 4th set finds 3 entries: cull 1
+    expect(await alive()).toEqual([1, 2, 3])
+  })
+
+  for (const cache of ['locmem', 'redis']) it(`cache and cached_db share a cache (${cache}): listing one never shows the other's entries`, async () => {
+    const { engine } = await start(`cached_db (${cache})`)
+    const viaDb = engine.open()
+    await viaDb.set('via', 'cached_db')
+    await viaDb.save()
+    set(engine, { SESSION_ENGINE: 'cache' })
+    const viaCache = engine.open()
+    await viaCache.set('via', 'cache')
+    await viaCache.save()
+    expect((await engine.list()).map((r) => r.key)).toEqual([viaCache.sessionKey])
+    set(engine, { SESSION_ENGINE: 'cached_db' })
+    expect((await engine.list()).map((r) => r.key)).toEqual([viaDb.sessionKey])
   })
 
   it("keeps sessions in Redis under Django's key names, with a TTL only as a safety net", async () => {

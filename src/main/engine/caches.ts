@@ -37,6 +37,13 @@ export interface Cache {
 /** Django's default key function: ":1:" + key (empty KEY_PREFIX, VERSION 1). */
 const versioned = (key: string) => `:1:${key}`
 
+/** Django's default CULL_FREQUENCY: a full LocMemCache drops 1/3 of its entries. */
+const CULL_FREQUENCY = 3
+
+/**
+ * Django's LocMemCache: LRU order (get and set make an entry the most recent), and at
+ * MAX_ENTRIES a set first culls the least recently used third, as Django does.
+ */
 export class LocMemCache implements Cache {
   private readonly map = new Map<string, CacheEntry>()
 
@@ -56,15 +63,21 @@ export class LocMemCache implements Cache {
     return entry
   }
 
+  /** LocMemCache._set: a full cache first culls a third of its entries, least recently used first. */
   private put(key: string, value: SessionData, timeoutSeconds: number): void {
     const now = this.clock.nowMs()
     const k = versioned(key)
+    if (this.map.size >= this.maxEntries) this.cull()
     this.map.delete(k)
     this.map.set(k, { key, value: structuredClone(value), expiresAt: now + timeoutSeconds * 1000, setAt: now })
-    // Least recently used first: Map keeps insertion order and get() re-inserts.
-    while (this.map.size > this.maxEntries) {
-      const oldest = this.map.keys().next().value as string
-      this.map.delete(oldest)
+  }
+
+  /** LocMemCache._cull with CULL_FREQUENCY 3: drops len // 3 entries (Map order: least recently used first). */
+  private cull(): void {
+    let count = Math.floor(this.map.size / CULL_FREQUENCY)
+    for (const k of this.map.keys()) {
+      if (count-- <= 0) break
+      this.map.delete(k)
     }
   }
 

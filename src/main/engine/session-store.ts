@@ -13,6 +13,8 @@ import { dumps, loads } from './signing'
 import type { SecurityLog } from './security-log'
 
 export const VALID_KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'
+/** A key made only of VALID_KEY_CHARS: every key the engine (or Django) creates. */
+export const VALID_KEY = new RegExp(`^[${VALID_KEY_CHARS}]+$`)
 
 /** What every store gets: the live settings, the clock, the security log. */
 export interface StoreContext {

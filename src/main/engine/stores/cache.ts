@@ -2,7 +2,7 @@
 import type { SessionData } from '../../../shared/json'
 import type { Cache, CacheEntry } from '../caches'
 import { CreateError, UpdateError } from '../errors'
-import { SessionStore, type SessionRecord, type StoreContext } from '../session-store'
+import { SessionStore, VALID_KEY, type SessionRecord, type StoreContext } from '../session-store'
 
 export const CACHE_KEY_PREFIX = 'django.contrib.sessions.cache'
 
@@ -88,10 +88,14 @@ export class CacheSessionStore extends SessionStore {
   }
 
   async list(): Promise<SessionRecord[]> {
-    return (await this.cache.entries(this.cacheKeyPrefix)).map((e) => cacheRecord(e, this.cacheKeyPrefix))
+    // The prefix is also the start of cached_db's ("django.contrib.sessions.cached_db"), whose
+    // entries share the cache: only what follows as a whole key is one of ours.
+    const records = (await this.cache.entries(this.cacheKeyPrefix)).map((e) => cacheRecord(e, this.cacheKeyPrefix))
+    return records.filter((r) => VALID_KEY.test(r.key))
   }
 
   async record(key: string): Promise<SessionRecord | null> {
+    if (!VALID_KEY.test(key)) return null
     const entry = await this.cache.entry(this.cacheKeyPrefix + key)
     return entry ? cacheRecord(entry, this.cacheKeyPrefix) : null
   }

@@ -8,9 +8,7 @@ import { join } from 'node:path'
 import type { SessionData } from '../../../shared/json'
 import { EXPIRY_KEY, getExpiryAge, getExpiryDate, toPythonIso } from '../../../shared/expiry'
 import { CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from '../errors'
-import { SessionStore, VALID_KEY_CHARS, type SessionRecord } from '../session-store'
-
-const VALID = new RegExp(`^[${VALID_KEY_CHARS}]+$`)
+import { SessionStore, VALID_KEY as VALID, type SessionRecord } from '../session-store'
 
 export class FileSessionStore extends SessionStore {
   readonly engine = 'file'
