@@ -1,8 +1,9 @@
 // Django's own SessionMiddleware against the adapter behind Session Inspector: the same
 // request sequences (the seeds' programs, the page session, login and logout, an in-place
 // change) must give the same pages, the same Vary and the same session cookies, attribute
-// for attribute, with expires within a second. The app behind the proxy runs with Django's
-// default session settings: every SESSION_* it obeys comes from the proxy's X-Session.
+// for attribute. Max-Age must match exactly; expires is checked on each side against its own
+// clock (no timing between the two runs is compared). The app behind the proxy runs with
+// Django's default session settings: every SESSION_* it obeys comes from the proxy's X-Session.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,6 +21,7 @@ import {
 } from './django-server'
 
 const LOGIN = 'LOGIN'
+const ENGINE_NOW = '2041-03-01T12:00:00.000Z'
 
 interface Scenario {
   name: string
@@ -65,8 +67,16 @@ interface Observation {
   /** new: a cookie with a key the browser did not have; same: the key it had; deleted: cleared. */
   sessionCookie: { value: 'new' | 'same' | 'deleted'; attributes: string[] } | null
   body: string
-  /** Seconds from the response's arrival to the session cookie's expires, if it has one (compared within a second). */
-  expiresIn: number | null
+  /** The session cookie's expires and Max-Age, with the response's Date (checked per side, not compared). */
+  expiry: Expiry | null
+}
+
+interface Expiry {
+  step: string
+  /** Whole seconds, as HTTP dates carry them. */
+  expires: number
+  maxAge: number
+  date: number
 }
 
 // Django's DATETIME_FORMAT ("March 1, 2041, 12:10 p.m."): both sides render their own now.
@@ -93,8 +103,9 @@ async function observe(baseUrl: string, scenario: Scenario): Promise<Observation
   for (const step of scenario.steps) {
     const previous = await client.cookie(name, path)
     const response = step === LOGIN ? await client.login() : await client.get(step)
-    const arrived = Date.now()
-    const expires = /;\s*expires=([^;]+)/i.exec(response.setCookies.find((l) => l.startsWith(`${name}=`)) ?? '')?.[1]
+    const line = response.setCookies.find((l) => l.startsWith(`${name}=`)) ?? ''
+    const expires = /;\s*expires=([^;]+)/i.exec(line)?.[1]
+    const maxAge = /;\s*max-age=(\d+)/i.exec(line)?.[1]
     observations.push({
       step,
       status: response.status,
@@ -102,25 +113,37 @@ async function observe(baseUrl: string, scenario: Scenario): Promise<Observation
       vary: (response.headers.get('vary') ?? '').split(',').map((v) => v.trim()).filter(Boolean).sort(),
       sessionCookie: sessionCookieOf(response, name, previous),
       body: response.body.replace(DATE, '<date>').replace(CSRF, 'name="csrfmiddlewaretoken" value="<token>"'),
-      expiresIn: expires && !expires.includes('1970') ? (Date.parse(expires) - arrived) / 1000 : null
+      expiry:
+        expires && !expires.includes('1970')
+          ? { step, expires: Date.parse(expires) / 1000, maxAge: Number(maxAge), date: Date.parse(response.headers.get('date') ?? '') / 1000 }
+          : null
     })
   }
   return observations
 }
 
-/**
- * Equal observations, except for `expires`: an HTTP date has whole seconds, so two servers
- * setting the same Max-Age a few milliseconds apart can round to dates a second apart, and
- * the client measures each against its own arrival time. Two seconds bounds both.
- */
+/** Equal observations: pages, Vary, statuses and session cookies attribute for attribute (Max-Age exactly). */
 function expectSame(actual: Observation[], expected: Observation[]): void {
-  const strip = (list: Observation[]) => list.map(({ expiresIn: _e, ...o }) => o)
+  const strip = (list: Observation[]) => list.map(({ expiry, ...o }) => ({ ...o, expires: expiry !== null }))
   expect(strip(actual)).toEqual(strip(expected))
-  actual.forEach((o, i) => {
-    const reference = expected[i]!.expiresIn
-    if (reference === null || o.expiresIn === null) expect(o.expiresIn, o.step).toBe(reference)
-    else expect(Math.abs(o.expiresIn - reference), `${o.step}: expires in ${o.expiresIn} s, Django's in ${reference} s`).toBeLessThanOrEqual(2)
-  })
+}
+
+/**
+ * Django's own cookies: expires = time.time() + Max-Age, taken in process_response just
+ * before the server stamps Date, both cut to whole seconds: Date + Max-Age or one second less.
+ */
+function expectDjangoExpires(list: Observation[]): void {
+  for (const e of list.map((o) => o.expiry).filter((x) => x !== null)) {
+    expect(e.expires - e.date - e.maxAge, `${e.step}: expires ${e.expires}, Date ${e.date}, Max-Age ${e.maxAge}`).toBeGreaterThanOrEqual(-1)
+    expect(e.expires - e.date - e.maxAge, `${e.step}: expires ${e.expires}, Date ${e.date}, Max-Age ${e.maxAge}`).toBeLessThanOrEqual(0)
+  }
+}
+
+/** The proxy's cookies on its frozen clock: expires is exactly the engine's now + Max-Age. */
+function expectEngineExpires(list: Observation[], engineNowMs: number): void {
+  for (const e of list.map((o) => o.expiry).filter((x) => x !== null)) {
+    expect(e.expires, `${e.step}: expires on the engine's clock`).toBe(Math.floor(engineNowMs / 1000) + e.maxAge)
+  }
 }
 
 /** One server per distinct configuration, shared by the scenarios that use it. */
@@ -160,7 +183,9 @@ describe('the comparison harness (Django against Django)', () => {
       const server = await reference(scenario)
       const [a, b] = await Promise.all([observe(server.url, scenario), observe(server.url, scenario)])
       expectSame(a, b)
+      expectDjangoExpires(a)
       expect(a.some((o) => o.sessionCookie?.value === 'new')).toBe(true)
+      expect(a.some((o) => o.expiry !== null)).toBe(true)
     }
   })
 
@@ -174,11 +199,16 @@ describe('the comparison harness (Django against Django)', () => {
     expect(() => expectSame(a, b)).toThrow()
   })
 
-  it('sees expires more than a second apart as different', () => {
-    const one: Observation = { step: '/p1/set/', status: 200, location: null, vary: ['Cookie'], sessionCookie: null, body: '', expiresIn: 20 }
-    expect(() => expectSame([one], [{ ...one, expiresIn: 19.2 }])).not.toThrow()
-    expect(() => expectSame([one], [{ ...one, expiresIn: 18.5 }])).toThrow(/expires in 20 s/)
-    expect(() => expectSame([one], [{ ...one, expiresIn: null }])).toThrow()
+  it('checks expires against Max-Age on each side', () => {
+    const o = (expires: number): Observation => ({
+      step: '/p1/set/', status: 200, location: null, vary: ['Cookie'], sessionCookie: null, body: '', expiry: { step: '/p1/set/', expires, maxAge: 20, date: 1000 }
+    })
+    expect(() => expectDjangoExpires([o(1020), o(1019)])).not.toThrow()
+    expect(() => expectDjangoExpires([o(1021)])).toThrow(/expires 1021/)
+    expect(() => expectDjangoExpires([o(1018)])).toThrow()
+    expect(() => expectEngineExpires([o(2020)], 2_000_999)).not.toThrow()
+    expect(() => expectEngineExpires([o(2021)], 2_000_999)).toThrow(/engine's clock/)
+    expect(() => expectSame([o(1020)], [{ ...o(1020), expiry: null }])).toThrow()
   })
 })
 
@@ -196,9 +226,15 @@ describe('Django behind Session Inspector against Django alone', () => {
       log: () => undefined
     })
     try {
+      // The engine's clock, set years from the real one and frozen: the proxy's expires
+      // must come from it (and Max-Age from the settings), not from the app or the wall.
+      await inspector.api.setClock({ now: ENGINE_NOW })
+      const frozen = Date.parse((await inspector.api.freezeClock({ frozen: true })).now)
       const expected = await observe(django.url, scenario)
       const actual = await observe(inspector.proxyUrl, scenario)
       expectSame(actual, expected)
+      expectDjangoExpires(expected)
+      expectEngineExpires(actual, frozen)
       return actual
     } finally {
       await inspector.close()
