@@ -14,6 +14,13 @@ describe('djangoDate: DATETIME_FORMAT "N j, Y, P" in UTC', () => {
     ['2026-07-04T12:45:00Z', 'July 4, 2026, 12:45 p.m.']
   ]
   for (const [iso, expected] of cases) it(`${iso} → ${expected}`, () => expect(djangoDate(new Date(iso))).toBe(expected))
+
+  it("in a project's TIME_ZONE, as Django's localtime() shows it", () => {
+    expect(djangoDate(new Date('2041-06-15T08:40:00Z'), 'Asia/Kathmandu')).toBe('June 15, 2041, 2:25 p.m.')
+    expect(djangoDate(new Date('2026-12-31T18:15:00Z'), 'Asia/Kathmandu')).toBe('Jan. 1, 2027, midnight')
+    expect(djangoDate(new Date('2026-06-15T06:15:00Z'), 'Asia/Kathmandu')).toBe('June 15, 2026, noon')
+    expect(djangoDate(new Date('2026-03-10T00:30:00Z'), 'America/New_York')).toBe('March 9, 2026, 8:30 p.m.')
+  })
 })
 
 describe("Python's repr and str", () => {

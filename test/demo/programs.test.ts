@@ -27,7 +27,7 @@ describe('program 1: set, get, delete', () => {
 
   it("del removes name and lname when 'name' is there, keeping the rest", async () => {
     const r = await visit(demo(), '/p1/del/', { data: { name: 'Sonam', lname: 'rathore', other: 1 } })
-    expect(r.body).toContain('Your session has been deleted successfully')
+    expect(r.body).toContain('You session has been deleted successfully')
     expect(r.update).toEqual({ accessed: true, modified: true, data: { other: 1 } })
   })
 

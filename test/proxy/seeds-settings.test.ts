@@ -86,7 +86,7 @@ describe("program 5: SESSION_COOKIE_AGE=400, NAME='sessionname', PATH='/home', H
 
   it('/home/del/ flushes: the deletion keeps Path=/home and SameSite but, as in Django, not Secure or HttpOnly', async () => {
     const { r, e } = await visit(b, '/home/del/')
-    expect(r.body).toContain('Your session has been deleted successfully')
+    expect(r.body).toContain('You session has been deleted successfully')
     expect(setCookiesNamed(r, 'sessionname')).toEqual(['sessionname=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/home; SameSite=Lax'])
     expect(e.effect).toBe('flushed')
     expect(b.cookies('/home/get/').find((c) => c.key === 'sessionname')).toBeUndefined()

