@@ -93,7 +93,12 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     const session = sessions[0] as SessionInfo
     expect(session).toMatchObject({ key, data: { name: 'Sonam', lname: 'rathore' }, engine: 'db', expired: false, expireAtBrowserClose: true })
     expect(session.decodeError).toBeUndefined()
-    expect(Math.abs(Date.parse(session.expireDate!) - (Date.now() + 20_000))).toBeLessThan(3000)
+    // The app's own expire_date, read back exactly (no lag: the clock was not moved).
+    expect(Date.parse(session.expireDate!)).toBe(moment(row(key)!.expire_date))
+    // Django saved it SESSION_COOKIE_AGE after its now, just before it stamped Date (whole seconds).
+    const age = Date.parse(session.expireDate!) - Date.parse(set.headers.get('date')!)
+    expect(age).toBeGreaterThan(19_000)
+    expect(age).toBeLessThan(21_000)
     expect(session.clientId).toBe(await b.cookie('si_client'))
   })
 
@@ -176,9 +181,10 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     const key = (await b.cookie('sessionid'))!
     const saved = moment(row(key)!.expire_date)
     const clock = await inspector.api.getClock({})
-    await inspector.api.setClock({ now: new Date(Date.parse(clock.now) + 3_600_000).toISOString() })
-    const moved = saved - moment(row(key)!.expire_date)
-    expect(Math.abs(moved - 3_600_000)).toBeLessThan(1000)
+    const set = await inspector.api.setClock({ now: new Date(Date.parse(clock.now) + 3_600_000).toISOString() })
+    // Moved back by exactly the clock's new offset (an hour, less the real time the call took).
+    expect(set.offsetSeconds).toBeGreaterThan(3000)
+    expect(saved - moment(row(key)!.expire_date)).toBe(Math.round(set.offsetSeconds * 1000))
     // Another browser with the same cookie: Django finds the session expired and drops the cookie.
     const other = await new CookieClient(inspector.proxyUrl).get('/p1/get/', { cookie: `sessionid=${key}` })
     expect(other.body).toMatch(/Guest\s+Guest/)
