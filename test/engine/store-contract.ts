@@ -222,6 +222,19 @@ export function describeSessionStore(variant: EngineVariant): void {
       expect(await session.getExpiryAge({ modification, expiry: new Date('2026-01-01T00:01:00Z') })).toBe(60)
     })
 
+    it('the expiry options answer without loading the session (Django guarantees no load() when expiry is given)', async () => {
+      await session.set('name', 'Sonam')
+      await session.save()
+      const s = reopen()
+      const modification = new Date('2026-01-01T00:00:00Z')
+      expect(await s.getExpiryAge({ expiry: 30 })).toBe(30)
+      expect((await s.getExpiryDate({ modification, expiry: null })).toISOString()).toBe('2026-01-15T00:00:00.000Z')
+      expect(s.accessed).toBe(false)
+      expect(s.peekData()).toBeUndefined()
+      expect(await s.getExpiryAge()).toBe(1209600)
+      expect(s.accessed).toBe(true)
+    })
+
     it('set_expiry(null) returns to the global policy', async () => {
       await session.setExpiry(null)
       await session.setExpiry(10)

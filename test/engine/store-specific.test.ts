@@ -132,8 +132,12 @@ describe('db', () => {
     db.close()
     expect(await engine.open(s.sessionKey).items()).toEqual([])
     expect(engine.log.lines.at(-1)).toMatchObject({ channel: 'django.security.SuspiciousSession', message: 'Session data corrupted' })
+    const lines = engine.log.lines.length
     const listed = await engine.find(s.sessionKey!)
     expect(listed?.decodeError).toMatch(/wrong SECRET_KEY\?/)
+    expect((await engine.list())[0]?.decodeError).toMatch(/wrong SECRET_KEY\?/)
+    // Inspecting is not a request's load: it says why, without repeating the security line.
+    expect(engine.log.lines.length).toBe(lines)
   })
 })
 

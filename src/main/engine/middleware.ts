@@ -215,6 +215,6 @@ export async function processResponse(session: SessionStore, settings: Settings,
   decision.saved = true
   decision.keyAfter = key
   decision.setCookie = sessionSetCookie(settings, key, plan.maxAge, plan.expires)
-  if (key !== keyBefore) decision.reason = 'created'
+  if (session.isNewSession(keyBefore)) decision.reason = 'created'
   return decision
 }

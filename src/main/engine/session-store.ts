@@ -311,17 +311,26 @@ export abstract class SessionStore {
   getSessionCookieAge(): number {
     return this.settings.SESSION_COOKIE_AGE
   }
+  /** With `expiry` given, Django guarantees not to load (nor mark accessed): so does this. */
   async getExpiryAge(opts: ExpiryOptions = {}): Promise<number> {
-    return (await this.loaded()).getExpiryAge(opts)
+    return ('expiry' in opts ? this.dict : await this.loaded()).getExpiryAge(opts)
   }
   async getExpiryDate(opts: ExpiryOptions = {}): Promise<Date> {
-    return (await this.loaded()).getExpiryDate(opts)
+    return ('expiry' in opts ? this.dict : await this.loaded()).getExpiryDate(opts)
   }
   async setExpiry(value: ExpiryValue): Promise<void> {
     ;(await this.loaded()).setExpiry(value)
   }
   async getExpireAtBrowserClose(): Promise<boolean> {
     return (await this.loaded()).getExpireAtBrowserClose()
+  }
+
+  /**
+   * After a save: is this a new session rather than the one the cookie named? (The
+   * middleware's "created".) A server-side store made one when the key changed.
+   */
+  isNewSession(cookieKey: string | null): boolean {
+    return this.key !== cookieKey
   }
 
   // ------------------------------------------------------------------ flush and cycle
@@ -359,15 +368,19 @@ export abstract class SessionStore {
     return this.tryDecode(text).data
   }
 
-  /** decode() that also says why it failed (for the inspector: "wrong SECRET_KEY?"). */
-  tryDecode(text: string): { data: SessionData; error?: string } {
+  /**
+   * decode() that also says why it failed (for the inspector: "wrong SECRET_KEY?"). The
+   * inspector's listing passes log=false: only a request's load is Django's decode, so only
+   * that writes the security log line (a listing would repeat it on every refresh).
+   */
+  tryDecode(text: string, log = true): { data: SessionData; error?: string } {
     try {
       const value = loads(text, { key: this.settings.SECRET_KEY, salt: this.keySalt }, this.now())
       if (isPlainObject(value)) return { data: value as SessionData }
       return { data: {}, error: 'cannot decode: the data is not an object' }
     } catch (e) {
       if (e instanceof BadSignature) {
-        this.ctx.log.warning('Session data corrupted')
+        if (log) this.ctx.log.warning('Session data corrupted')
         return { data: {}, error: 'cannot decode: wrong SECRET_KEY? (bad signature)' }
       }
       return { data: {}, error: `cannot decode: ${(e as Error).message}` }

@@ -83,7 +83,7 @@ export class DbSessionStore extends SessionStore {
   // ------------------------------------------------------------------ inspection
 
   protected toRecord(row: SessionRow): SessionRecord {
-    const { data, error } = this.tryDecode(row.session_data)
+    const { data, error } = this.tryDecode(row.session_data, false)
     const expireDate = fromDjangoDate(row.expire_date)
     return { key: row.session_key, data, expireDate, savedAt: savedAtFrom(data, expireDate, this.settings.SESSION_COOKIE_AGE), ...(error ? { decodeError: error } : {}) }
   }

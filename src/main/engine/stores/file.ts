@@ -167,7 +167,7 @@ export class FileSessionStore extends SessionStore {
     } catch {
       return null
     }
-    const { data, error } = text ? this.tryDecode(text) : { data: {}, error: undefined }
+    const { data, error } = text ? this.tryDecode(text, false) : { data: {}, error: undefined }
     const age = this.expiryAgeOnLoad(data, mtime)
     const expireDate = getExpiryDate(data[EXPIRY_KEY], this.now(), this.getSessionCookieAge(), { modification: mtime })
     return { key, data, expireDate, savedAt: mtime, expired: text !== '' && age <= 0, ...(error ? { decodeError: error } : {}) }

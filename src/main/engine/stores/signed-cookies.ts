@@ -12,6 +12,8 @@ const CANNOT_LIST = 'signed_cookies sessions live in the browser\'s cookie: the 
 
 export class SignedCookiesSessionStore extends SessionStore {
   readonly engine = 'signed_cookies'
+  /** The cookie did not load (bad, tampered or expired) or the session was deleted: a save starts a new one. */
+  private fresh = false
 
   private get signer() {
     return { key: this.settings.SECRET_KEY, salt: SIGNED_COOKIES_SALT }
@@ -30,7 +32,13 @@ export class SignedCookiesSessionStore extends SessionStore {
 
   /** Nothing to create: the next save computes the cookie. */
   async create(): Promise<void> {
+    this.fresh = true
     this.modified = true
+  }
+
+  /** Every save writes a new cookie value; it is a new session only when the cookie's did not load, or was deleted. */
+  override isNewSession(cookieKey: string | null): boolean {
+    return cookieKey === null || this.fresh
   }
 
   /** The "key" is the signed, compressed data. */
@@ -44,6 +52,7 @@ export class SignedCookiesSessionStore extends SessionStore {
   }
 
   async delete(_key: string | null = null): Promise<void> {
+    this.fresh = true
     this.setKey(null)
     this.clear()
   }
