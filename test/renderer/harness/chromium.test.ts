@@ -48,8 +48,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-async function openPage(colorScheme: 'light' | 'dark' = 'light', hash = `#token=${server.token}`) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 860 }, colorScheme })
+async function openPage(colorScheme: 'light' | 'dark' = 'light', hash = `#token=${server.token}`, viewport = { width: 1440, height: 860 }) {
+  const context = await browser.newContext({ viewport, colorScheme })
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (m) => {
@@ -144,6 +144,49 @@ describe('the built UI in Chromium', { timeout: 60_000 }, () => {
     expect([...light.problems, ...dark.problems]).toEqual([])
     await light.close()
     await dark.close()
+  })
+
+  it('fits the smallest window: the route row stays one row, no column is cut off, the actions are in view', async () => {
+    // MIN_SIZE of the Electron window (src/main/electron/window-state.ts).
+    const viewport = { width: 720, height: 480 }
+    const { page, problems, close } = await openPage('light', `#token=${server.token}`, viewport)
+    const grid = page.getByRole('grid', { name: 'Sessions' })
+    await grid.getByRole('row').nth(1).waitFor()
+    const brand = await page.locator('.app-header .brand').boundingBox()
+    const closeBrowser = await page.getByRole('button', { name: 'Close browser' }).boundingBox()
+    expect(closeBrowser!.y).toBeLessThan(brand!.y + brand!.height)
+    expect(closeBrowser!.x + closeBrowser!.width).toBeLessThanOrEqual(viewport.width)
+
+    /** The column headers the grid shows (width > 0), and whether each ends inside the grid. */
+    const columns = () =>
+      grid.evaluate((el) => {
+        const right = el.getBoundingClientRect().left + el.clientWidth
+        return [...el.querySelectorAll('[role="columnheader"]')]
+          .map((h) => ({ name: h.textContent, box: h.getBoundingClientRect() }))
+          .filter(({ box }) => box.width > 0)
+          .map(({ name, box }) => ({ name, inside: box.right <= right + 0.5 }))
+      })
+    for (const open of [false, true]) {
+      const shown = await columns()
+      expect(shown.map((c) => c.name)).toEqual(expect.arrayContaining(['Key', 'Expires']))
+      expect(shown.filter((c) => !c.inside)).toEqual([])
+      if (!open) {
+        await page.getByLabel('Filter sessions by key or data').fill('k7x2m9q4')
+        await expect.poll(() => grid.getByRole('row').count()).toBe(2)
+        await grid.getByRole('row').nth(1).click()
+        await page.getByRole('complementary', { name: /^Session / }).waitFor()
+      }
+    }
+    await shot(page, 'sessions-detail-smallest-window')
+    // Expire now, Delete and the jump are in view without scrolling the detail.
+    const actions = page.getByRole('group', { name: 'Session actions' })
+    for (const name of ['Jump clock to expiry', 'Expire now', 'Delete']) {
+      const box = await actions.getByRole('button', { name }).boundingBox()
+      expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height)
+      expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width)
+    }
+    expect(problems).toEqual([])
+    await close()
   })
 
   it('shows how to open the UI when the page has no token', async () => {

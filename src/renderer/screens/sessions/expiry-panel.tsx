@@ -1,5 +1,5 @@
 // A session's expiry as Django computes it, and set_expiry() presets to change it.
-import { useState, type FormEvent } from 'react'
+import { Fragment, useState, type FormEvent, type ReactNode } from 'react'
 import type { SessionInfo } from '../../../shared/api'
 import { parseIsoDate } from '../../../shared/expiry'
 import { useClient } from '../../app/client-context'
@@ -18,8 +18,34 @@ export const EXPIRY_PRESETS: { label: string; value: number | null; title: strin
   { label: 'Global policy (None)', value: null, title: 'set_expiry(None): back to SESSION_COOKIE_AGE and SESSION_EXPIRE_AT_BROWSER_CLOSE' }
 ]
 
-function describeCustom(value: SessionInfo['customExpiry']): string {
-  if (value === null) return 'not set: the global policy applies (SESSION_COOKIE_AGE, SESSION_EXPIRE_AT_BROWSER_CLOSE)'
+/** A Django name that may break after its underscores (and only there) when the pane is narrow. */
+export function BreakableName({ name }: { name: string }) {
+  const parts = name.split('_')
+  return (
+    <span className="django-name">
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {part}
+          {i < parts.length - 1 && (
+            <>
+              _<wbr />
+            </>
+          )}
+        </Fragment>
+      ))}
+    </span>
+  )
+}
+
+function describeCustom(value: SessionInfo['customExpiry']): ReactNode {
+  if (value === null) {
+    return (
+      <>
+        not set: the global policy applies (<BreakableName name="SESSION_COOKIE_AGE" />,{' '}
+        <BreakableName name="SESSION_EXPIRE_AT_BROWSER_CLOSE" />)
+      </>
+    )
+  }
   if (value === 0) return '0: expires when the browser closes'
   if (typeof value === 'number') return `${value}: expires after ${formatDuration(value)} without modification`
   return `${JSON.stringify(value)}: expires at that moment`

@@ -36,7 +36,7 @@ export function SessionActions({ session, onUpdated, onDeleted }: { session: Ses
     onDeleted()
   }
   return (
-    <div className="action-row">
+    <div className="action-row" role="group" aria-label="Session actions">
       <AsyncButton
         size="small"
         disabled={remaining === null || remaining <= 0}

@@ -1,4 +1,5 @@
-// The selected session: its expiry facts and presets, its data (editable), and actions.
+// The selected session: its actions first (always in view), its expiry facts and presets, its
+// data (editable) and its history.
 import type { SessionInfo } from '../../../shared/api'
 import type { SessionData } from '../../../shared/json'
 import { useEngineNow } from '../../app/app-state'
@@ -31,7 +32,7 @@ export function SessionDetail({ sessionKey, session, clientName, onUpdated, onDe
     return saved.data
   }
   return (
-    <aside className="detail" aria-label={`Session ${sessionKey}`}>
+    <aside className="detail session-detail" aria-label={`Session ${sessionKey}`}>
       <div className="detail-head">
         <div className="detail-title">
           <span className="detail-kicker">Session</span>
@@ -59,6 +60,9 @@ export function SessionDetail({ sessionKey, session, clientName, onUpdated, onDe
             {clientName && <span className="muted">client {clientName}</span>}
             <span className="muted">engine {session.engine}</span>
           </div>
+          <div className="detail-actions">
+            <SessionActions session={session} onUpdated={onUpdated} onDeleted={onDeleted} />
+          </div>
           {session.decodeError && (
             <div className="inline-note inline-note-danger" role="status">
               <IconAlert /> {session.decodeError}
@@ -80,10 +84,6 @@ export function SessionDetail({ sessionKey, session, clientName, onUpdated, onDe
           <section className="detail-section" aria-labelledby="detail-history">
             <h2 id="detail-history" className="section-title">History</h2>
             <SessionHistory sessionKey={sessionKey} />
-          </section>
-          <section className="detail-section" aria-labelledby="detail-actions">
-            <h2 id="detail-actions" className="section-title">Actions</h2>
-            <SessionActions session={session} onUpdated={onUpdated} onDeleted={onDeleted} />
           </section>
         </div>
       )}

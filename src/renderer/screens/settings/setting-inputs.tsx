@@ -20,6 +20,7 @@ export function readIntegerText(text: string): unknown {
   return /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text
 }
 
+// The None box comes after the input, so every setting's input starts at the same place.
 export function TextSetting({ id, value, info, readOnly, busy, invalid, commit }: InputProps<string | number | null>) {
   const nullable = info.kind === 'nullable-string'
   const shown = value === null ? '' : String(value)
@@ -51,20 +52,6 @@ export function TextSetting({ id, value, info, readOnly, busy, invalid, commit }
   const human = info.kind === 'integer' && typeof value === 'number' && value >= 60 ? `= ${formatDuration(value, 3)}` : null
   return (
     <form className="setting-input" onSubmit={submit}>
-      {nullable && (
-        <label className="checkbox" title="None in Django">
-          <input
-            type="checkbox"
-            checked={isNull}
-            disabled={readOnly || busy}
-            onChange={(e) => {
-              setIsNull(e.target.checked)
-              if (e.target.checked) void commit(null)
-            }}
-          />
-          None
-        </label>
-      )}
       <input
         id={id}
         className={`input mono${invalid ? ' input-invalid' : ''}`}
@@ -80,6 +67,20 @@ export function TextSetting({ id, value, info, readOnly, busy, invalid, commit }
         onBlur={() => submit()}
         onKeyDown={onKeyDown}
       />
+      {nullable && (
+        <label className="checkbox" title="None in Django">
+          <input
+            type="checkbox"
+            checked={isNull}
+            disabled={readOnly || busy}
+            onChange={(e) => {
+              setIsNull(e.target.checked)
+              if (e.target.checked) void commit(null)
+            }}
+          />
+          None
+        </label>
+      )}
       {!readOnly && dirty && (
         <button type="submit" className="button button-small button-primary" disabled={busy}>
           Apply
