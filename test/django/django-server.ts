@@ -45,6 +45,8 @@ export interface DjangoServerOptions {
   debug?: boolean
   /** More environment variables for manage.py. */
   env?: Record<string, string>
+  /** Where Python finds session_inspector_django (default: the source tree, src/adapters/django). */
+  adapterPath?: string
 }
 
 export interface DjangoServer {
@@ -79,7 +81,7 @@ function baseEnv(options: DjangoServerOptions, dbPath: string): NodeJS.ProcessEn
   }
   return {
     ...env,
-    PYTHONPATH: [ADAPTER_DIR, process.env.PYTHONPATH].filter(Boolean).join(':'),
+    PYTHONPATH: [options.adapterPath ?? ADAPTER_DIR, process.env.PYTHONPATH].filter(Boolean).join(':'),
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
     DJANGO_SETTINGS_MODULE: 'fixture_site.settings',
