@@ -246,6 +246,14 @@ describe('forwarding', () => {
     expect(lastHeaders['x-forwarded-for']).toBe('203.0.113.7,127.0.0.1')
   })
 
+  it("replaces a client's X-Forwarded-Host, -Proto and -Port with what this hop saw", async () => {
+    const proxy = new URL(proxyUrl())
+    await send(new URL('/h', proxyUrl()), { headers: { 'X-Forwarded-Host': 'bank.example', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Port': '443' } })
+    expect(lastHeaders['x-forwarded-host']).toBe(proxy.host)
+    expect(lastHeaders['x-forwarded-proto']).toBe('http')
+    expect(lastHeaders['x-forwarded-port']).toBe(proxy.port)
+  })
+
   it("reuses upstream connections (keep-alive) across sequential requests, whatever the browser's Connection header says", async () => {
     // send() uses no agent, so every request says `Connection: close`: that is the browser's hop only.
     await send(new URL('/warm', proxyUrl()))

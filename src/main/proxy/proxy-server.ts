@@ -183,6 +183,10 @@ export class SessionProxy {
     const { forward, dropped } = client.jar.filter(appCookies, { host, requestPath: path, now: now.getTime() })
     setCookieHeader(req, forward)
     stripSessionHeaders(req.headers)
+    // The browser talks to this proxy directly: the host, scheme and port it reached are this
+    // hop's to tell (http-proxy would keep a client's X-Forwarded-Host and put its -Proto first,
+    // which Django's USE_X_FORWARDED_HOST and SECURE_PROXY_SSL_HEADER would then believe).
+    for (const name of ['x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port']) delete req.headers[name]
     const c: Ctx = {
       id: this.opts.traffic.nextId(),
       started: performance.now(),
