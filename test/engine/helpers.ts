@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_SETTINGS, type EngineName, type Settings } from '../../src/shared/settings'
-import { Engine } from '../../src/main/engine'
+import { Engine, type Clock } from '../../src/main/engine'
 
 export const TEST_SECRET = 'django-insecure-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz'
 
@@ -33,8 +33,11 @@ export interface TestEngine {
 
 let redisDb = 0
 
-/** A fresh engine in a temp dir; Redis variants use their own logical database, flushed first. */
-export async function makeEngine(variant: EngineVariant, redisUrl: string, extra: Partial<Settings> = {}): Promise<TestEngine> {
+/**
+ * A fresh engine in a temp dir; Redis variants use their own logical database, flushed first.
+ * `clock` replaces the engine's (e.g. one over a fake real time, so no test depends on wall time).
+ */
+export async function makeEngine(variant: EngineVariant, redisUrl: string, extra: Partial<Settings> = {}, clock?: Clock): Promise<TestEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'si-engine-'))
   const sessionsDir = join(dir, 'files')
   const { mkdirSync } = await import('node:fs')
@@ -56,7 +59,7 @@ export async function makeEngine(variant: EngineVariant, redisUrl: string, extra
     CACHES: { default: cacheUrl },
     ...extra
   }
-  const engine = new Engine({ settings, databasePath: join(dir, 'sessions.sqlite3') })
+  const engine = new Engine({ settings, databasePath: join(dir, 'sessions.sqlite3'), ...(clock ? { clock } : {}) })
   return {
     engine,
     dir,
