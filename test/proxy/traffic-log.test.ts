@@ -1,0 +1,101 @@
+// The traffic log: kept in SQLite in the data dir, trimmed to its retention limit, and still
+// there (with ids that go on counting) after a restart; then the same through the proxy.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { TrafficEntry } from '../../src/shared/api'
+import { TrafficLog } from '../../src/main/proxy/traffic-log'
+import { send } from './support/browser'
+import { Inspector } from '../../src/main/inspector'
+import { serve } from './support/servers'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'si-traffic-test-'))
+  dirs.push(d)
+  return d
+}
+
+function entry(id: number, url: string): TrafficEntry {
+  return {
+    id,
+    time: '2030-01-01T00:00:00.000Z',
+    realTime: '2030-01-01T00:00:00.000Z',
+    method: 'GET',
+    url,
+    status: 200,
+    durationMs: 1,
+    clientId: null,
+    sessionBefore: null,
+    sessionAfter: { key: 'k'.repeat(32), data: { name: 'Sonam' } },
+    setCookie: null,
+    effect: 'read',
+    reasonCode: 'read',
+    reason: 'No Set-Cookie: the session was read but not modified (Vary: Cookie added)',
+    requestHeaders: [['Host', 'x']],
+    responseHeaders: [['Vary', 'Cookie']],
+    xSession: null,
+    xSessionUpdate: { accessed: true },
+    decision: null,
+    droppedCookies: []
+  }
+}
+
+describe('TrafficLog', () => {
+  it('keeps only the newest entries up to its retention limit', () => {
+    const log = new TrafficLog(join(tempDir(), 'inspector.sqlite3'), 5)
+    for (let n = 1; n <= 12; n++) log.add(entry(log.nextId(), `/r/${n}`))
+    const { entries, total } = log.list({})
+    expect(total).toBe(5)
+    expect(entries.map((e) => e.url)).toEqual(['/r/12', '/r/11', '/r/10', '/r/9', '/r/8'])
+    expect(log.get(7)).toBeNull()
+    expect(log.get(8)?.responseHeaders).toEqual([['Vary', 'Cookie']])
+    log.close()
+  })
+
+  it('survives a restart: the entries are read back whole, and new ids follow the old ones', () => {
+    const file = join(tempDir(), 'inspector.sqlite3')
+    const first = new TrafficLog(file)
+    const ids = [first.nextId(), first.nextId(), first.nextId()]
+    for (const id of ids) first.add(entry(id, `/before/${id}`))
+    // close() writes what is still queued.
+    first.close()
+    const second = new TrafficLog(file)
+    expect(second.list({}).entries.map((e) => e.url)).toEqual(['/before/3', '/before/2', '/before/1'])
+    expect(second.get(2)).toEqual(entry(2, '/before/2'))
+    expect(second.nextId()).toBe(4)
+    second.close()
+  })
+})
+
+describe('the traffic log through the proxy', () => {
+  it('is trimmed to trafficRetention and read back after the inspector restarts in the same data dir', async () => {
+    const app = await serve((_req, res) => res.end('ok'))
+    const dataDir = tempDir()
+    try {
+      const start = () => Inspector.start({ dataDir, upstream: app.url, listen: { host: '127.0.0.1', port: 0 }, trafficRetention: 3, log: () => undefined })
+      const one = await start()
+      for (let n = 1; n <= 5; n++) expect((await send(new URL(`/page/${n}`, one.proxyUrl))).status).toBe(200)
+      // The last entry is logged when its response has finished: wait for it to be listed.
+      while ((await one.api.listTraffic({})).entries[0]?.url !== '/page/5') await new Promise((r) => setImmediate(r))
+      await one.close()
+      const two = await start()
+      try {
+        expect((await two.api.listTraffic({})).entries.map((e) => e.url)).toEqual(['/page/5', '/page/4', '/page/3'])
+        await send(new URL('/after', two.proxyUrl))
+        while ((await two.api.listTraffic({})).entries[0]?.url !== '/after') await new Promise((r) => setImmediate(r))
+        const after = await two.api.listTraffic({})
+        expect(after.entries.map((e) => e.url)).toEqual(['/after', '/page/5', '/page/4'])
+        expect(after.entries[0]?.id).toBeGreaterThan(after.entries[1]?.id ?? Infinity)
+      } finally {
+        await two.close()
+      }
+    } finally {
+      await app.close()
+    }
+  })
+})
