@@ -103,7 +103,7 @@ describe('permissions and CSP', () => {
 })
 
 describe('module boundaries', () => {
-  it.each(['security', 'ipc', 'menu', 'window-state', 'shell-options', 'relay', 'app-protocol'])(
+  it.each(['security', 'ipc', 'menu', 'window-state', 'window-options', 'shell-options', 'relay', 'app-protocol'])(
     'src/main/electron/%s.ts imports Electron for types only (so it runs under plain Node)',
     (name) => {
       const source = readFileSync(new URL(`../../src/main/electron/${name}.ts`, import.meta.url), 'utf8')

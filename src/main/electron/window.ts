@@ -1,6 +1,7 @@
 // The main window: locked-down webPreferences, its saved place on screen, the app's page only.
-import { BrowserWindow, screen, shell } from 'electron'
+import { BrowserWindow, nativeTheme, screen, shell } from 'electron'
 import { hardenWebContents } from './security'
+import { webPreferences, windowBackground } from './window-options'
 import { fitToDisplays, loadWindowState, MIN_SIZE, saveWindowState, type WindowState } from './window-state'
 
 export interface MainWindowOptions {
@@ -23,19 +24,8 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     minHeight: MIN_SIZE.height,
     title: options.title,
     show: false,
-    backgroundColor: '#ffffff',
-    webPreferences: {
-      preload: options.preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false
-    }
+    backgroundColor: windowBackground(nativeTheme.shouldUseDarkColors),
+    webPreferences: webPreferences(options.preload)
   })
   hardenWebContents(win.webContents, options.appUrl, (url) => {
     shell.openExternal(url).catch((e: unknown) => options.log(`cannot open ${url}: ${(e as Error).message}`))
