@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../../src/shared/settings'
+import { DEFAULT_SETTINGS, SETTING_NAMES, SETTINGS_INFO, validateSettingsPatch, type SettingName, type Settings } from '../../src/shared/settings'
 
 const current: Settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'k'.repeat(50) }
 
@@ -49,4 +49,34 @@ describe('the settings validator', () => {
     const r = validateSettingsPatch(current, { CACHES: { default: 'locmem://', sessions: 'redis://127.0.0.1:6379/0' }, SESSION_CACHE_ALIAS: 'sessions' })
     expect(r.ok).toBe(true)
   })
+})
+
+describe('every setting refuses a bad value by name, with its allowed values', () => {
+  const BAD: Record<SettingName, unknown> = {
+    SESSION_CACHE_ALIAS: '',
+    SESSION_COOKIE_AGE: 1.5,
+    SESSION_COOKIE_DOMAIN: 'not a domain!',
+    SESSION_COOKIE_HTTPONLY: 'yes',
+    SESSION_COOKIE_NAME: 'session id',
+    SESSION_COOKIE_PATH: 'no-leading-slash',
+    SESSION_COOKIE_SAMESITE: 'sometimes',
+    SESSION_COOKIE_SECURE: 1,
+    SESSION_ENGINE: 'django.contrib.sessions.backends.memcached',
+    SESSION_EXPIRE_AT_BROWSER_CLOSE: null,
+    SESSION_FILE_PATH: 42,
+    SESSION_SAVE_EVERY_REQUEST: 'true',
+    SESSION_SERIALIZER: 'django.core.serializers.yaml',
+    SECRET_KEY: '',
+    CACHES: {}
+  }
+
+  for (const name of SETTING_NAMES) {
+    it(name, () => {
+      const r = validateSettingsPatch(current, { [name]: BAD[name] })
+      expect(r.ok).toBe(false)
+      if (r.ok) return
+      expect(r.errors).toEqual([{ setting: name, message: expect.stringContaining(`${name}: `) }])
+      expect(r.errors[0]!.message).toContain(`allowed: ${SETTINGS_INFO[name].allowed}`)
+    })
+  }
 })
