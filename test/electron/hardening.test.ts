@@ -2,8 +2,11 @@
 // navigation and new windows blocked (web links to the system browser), webviews refused,
 // permissions denied, and the dev server's pages really given the CSP header.
 import { describe, expect, it } from 'vitest'
-import type { Session, WebContents } from 'electron'
 import { APP_CSP, APP_INDEX_URL, devCsp, hardenSession, hardenWebContents } from '../../src/main/electron/security'
+
+// Electron's own types, through the functions (tests may not import electron).
+type WebContents = Parameters<typeof hardenWebContents>[0]
+type Session = Parameters<typeof hardenSession>[0]
 
 type Listener = (event: { url?: string; preventDefault(): void }, ...rest: unknown[]) => void
 
