@@ -32,6 +32,7 @@ export class Inspector implements EventSource {
   private traffic!: TrafficLog
   private clients!: ClientRegistry
   private demo: { url: string; close(): Promise<void> } | null = null
+  private appClock: AppSessionClock | null = null
   private proxyAddress = ''
   private controlAddress = ''
   private closing: Promise<void> | null = null
@@ -94,6 +95,7 @@ export class Inspector implements EventSource {
     if (appClock) {
       this.engine.db() // fails here, in one line, unless the file is a migrated Django database
       appClock.follow(this.engine, log)
+      this.appClock = appClock
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
     this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000)
@@ -199,6 +201,7 @@ export class Inspector implements EventSource {
       await this.demo?.close().catch(() => undefined)
       this.clients?.close()
       this.traffic?.close()
+      this.appClock?.stop(this.engine, this.options.log ?? (() => undefined))
       await this.engine?.close()
       this.listeners.clear()
     })()

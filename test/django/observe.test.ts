@@ -194,6 +194,31 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     expect((await b.get('/p1/get/')).body).toMatch(/Sonam\s+rathore/)
   })
 
+  it('gives the rows back their time when it closes, since its clock offset ends with it', async () => {
+    const b = browser()
+    await b.get('/p1/set/')
+    const key = (await b.cookie('sessionid'))!
+    const saved = moment(row(key)!.expire_date)
+    const second = await Inspector.start({
+      dataDir: join(dataDir, 'second'),
+      upstream: app.url,
+      listen: { host: '127.0.0.1', port: 0 },
+      observeDjango: true,
+      databasePath: app.dbPath,
+      settings: { SECRET_KEY: APP_SECRET_KEY, ...APP_SETTINGS },
+      log: () => undefined
+    })
+    try {
+      await second.api.advanceClock({ seconds: 3600 })
+      expect(moment(row(key)!.expire_date)).toBe(saved - 3_600_000)
+    } finally {
+      await second.close()
+    }
+    expect(moment(row(key)!.expire_date)).toBe(saved)
+    expect((await inspector.api.getSession({ key })).expired).toBe(false)
+    expect((await b.get('/p1/get/')).body).toMatch(/Sonam\s+rathore/)
+  })
+
   it('drops an EXPIRE_AT_BROWSER_CLOSE session when the browser is closed', async () => {
     const b = browser()
     await b.get('/p1/set/')

@@ -9,7 +9,7 @@ import type { Clock, Engine, InspectedSession } from '../engine'
 /** What the UI and the cookie preview say about observe mode. */
 export const OBSERVE_NOTES = [
   "Observe mode: the app's own SessionMiddleware sets the session cookie from its own settings.py; the settings here only describe it (keep SECRET_KEY, SESSION_COOKIE_NAME and SESSION_COOKIE_AGE equal to the app's).",
-  "Observe mode: advancing (or setting) the clock moves every session's expire_date in the app's database back by as much, so Django itself sees them expire; resetting moves them forward again. The clock cannot be frozen: Django's own clock keeps running."
+  "Observe mode: advancing (or setting) the clock moves every session's expire_date in the app's database back by as much, so Django itself sees them expire; resetting (or closing Session Inspector) moves them forward again. The clock cannot be frozen: Django's own clock keeps running."
 ]
 
 /**
@@ -40,9 +40,11 @@ export class AppSessionClock {
 
   readonly lagMs = (): number => this.shiftedMs
 
+  private unfollow: (() => void) | null = null
+
   /** Starts following the clock; returns the unsubscribe function. */
   follow(engine: Engine, log: (line: string) => void): () => void {
-    return this.clock.onChange(() => {
+    this.unfollow = this.clock.onChange(() => {
       const offset = this.clock.snapshot().offsetMs
       const delta = offset - this.lastOffsetMs
       if (delta === 0) return
@@ -55,6 +57,24 @@ export class AppSessionClock {
         log(`could not age the app's sessions by ${delta / 1000} s: ${(e as Error).message}`)
       }
     })
+    return this.unfollow
+  }
+
+  /**
+   * Stops following and moves the rows forward by all they were moved back, as a clock
+   * reset does: the clock's offset ends with this process (the next start begins at real
+   * time), so rows left aged would expire early for both the next inspector and Django.
+   */
+  stop(engine: Engine, log: (line: string) => void): void {
+    this.unfollow?.()
+    this.unfollow = null
+    if (this.shiftedMs === 0) return
+    try {
+      engine.db().shiftExpireDates(this.shiftedMs)
+      this.shiftedMs = 0
+    } catch (e) {
+      log(`could not give the app's sessions back the ${this.shiftedMs / 1000} s they were aged by: ${(e as Error).message}`)
+    }
   }
 }
 
