@@ -283,6 +283,14 @@ export function describeSessionStore(variant: EngineVariant): void {
       await expect(session.set('nan', Number.NaN)).rejects.toThrow(/must be JSON/)
       expect(await session.has('bad')).toBe(false)
       expect(session.modified).toBe(false)
+      await session.set('a', 1)
+      await session.save()
+      const s = reopen()
+      await expect(s.update({ a: 2, when: new Date() as never })).rejects.toThrow(/must be JSON/)
+      await expect(s.setdefault('b', { nested: [undefined] } as never)).rejects.toThrow(/must be JSON/)
+      expect(await s.items()).toEqual([['a', 1]])
+      expect(s.modified).toBe(false)
+      expect(await reopen(s).items()).toEqual([['a', 1]])
     })
 
     it(signed ? 'ignores a custom expiry in the past (ticket #19201), as Django' : 'a custom expiry in the past expires at once', async () => {

@@ -1,5 +1,5 @@
 // Each store's own cases (Django's per-backend tests), and the inspection API.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import Redis from 'ioredis'
@@ -71,6 +71,32 @@ describe('file', () => {
     expect(engine.log.lines.some((l) => l.message.includes('invalid characters'))).toBe(true)
     expect(readdirSync(dir).sort()).toEqual(['files', 'sessions.sqlite3', 'victim'].filter((f) => existsSync(join(dir, f))).sort())
     await expect(engine.open().exists('../victim12345')).rejects.toThrow(/Invalid characters/)
+  })
+
+  it('writes atomically: a save renames a new file over the old one (never writes in place) and leaves no temp file', async () => {
+    const { engine, dir } = await start('file')
+    const s = engine.open()
+    await s.set('n', 0)
+    await s.save()
+    const file = join(dir, 'files', `sessionid${s.sessionKey}`)
+    // A hard link shares the file's inode: an in-place write would show through it, a rename cannot.
+    const before = join(dir, 'before-save')
+    linkSync(file, before)
+    const old = readFileSync(before, 'ascii')
+    await s.set('n', 1)
+    await s.save()
+    expect(readFileSync(before, 'ascii')).toBe(old)
+    expect(readFileSync(file, 'ascii')).not.toBe(old)
+    expect(await engine.open(s.sessionKey).get('n')).toBe(1)
+    // The inspector's "expire now" of a set_expiry session rewrites the file the same way.
+    await s.setExpiry(600)
+    await s.save()
+    unlinkSync(before)
+    linkSync(file, before)
+    const custom = readFileSync(before, 'ascii')
+    expect((await engine.expire(s.sessionKey!))?.expired).toBe(true)
+    expect(readFileSync(before, 'ascii')).toBe(custom)
+    expect(readdirSync(join(dir, 'files'))).toEqual([`sessionid${s.sessionKey}`])
   })
 
   it('names files SESSION_COOKIE_NAME + key in SESSION_FILE_PATH', async () => {

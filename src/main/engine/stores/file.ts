@@ -10,6 +10,23 @@ import { EXPIRY_KEY, getExpiryAge, getExpiryDate, toPythonIso } from '../../../s
 import { CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from '../errors'
 import { SessionStore, VALID_KEY as VALID, type SessionRecord } from '../session-store'
 
+/**
+ * Writes to a temp file in the same directory (Django's prefix + "_out_") and renames it
+ * over the session file, so readers never see half a session (Django ticket #8616). The
+ * mtime is engine time: the file store's last modification.
+ */
+function writeAtomically(file: string, text: string, mtime: Date): void {
+  const temp = `${file}_out_${randomBytes(6).toString('hex')}`
+  try {
+    writeFileSync(temp, text, { encoding: 'ascii', flag: 'wx' })
+    utimesSync(temp, mtime, mtime)
+    renameSync(temp, file)
+  } catch (e) {
+    if (existsSync(temp)) unlinkSync(temp)
+    throw e
+  }
+}
+
 export class FileSessionStore extends SessionStore {
   readonly engine = 'file'
 
@@ -104,15 +121,9 @@ export class FileSessionStore extends SessionStore {
       if (code === 'EEXIST' && mustCreate) throw new CreateError()
       if (code !== 'ENOENT' && code !== 'EEXIST') throw new StoreUnavailable(`cannot write ${file}: ${(e as Error).message}`)
     }
-    // Write to a temp file in the same directory and rename over: readers never see half a session.
-    const temp = `${file}_out_${randomBytes(6).toString('hex')}`
     try {
-      writeFileSync(temp, encoded, { encoding: 'ascii', flag: 'wx' })
-      const now = this.now()
-      utimesSync(temp, now, now)
-      renameSync(temp, file)
+      writeAtomically(file, encoded, this.now())
     } catch (e) {
-      if (existsSync(temp)) unlinkSync(temp)
       // Django swallows OSError here; we at least say so on the log channel.
       this.ctx.log.warning(`could not write session file ${file}: ${(e as Error).message}`, 'session_inspector.store')
     }
@@ -196,9 +207,7 @@ export class FileSessionStore extends SessionStore {
     if (!r) return false
     const file = this.keyToFile(key)
     if (r.data[EXPIRY_KEY]) {
-      const mtime = statSync(file).mtime
-      writeFileSync(file, this.encode({ ...r.data, [EXPIRY_KEY]: toPythonIso(this.now()) }), 'ascii')
-      utimesSync(file, mtime, mtime)
+      writeAtomically(file, this.encode({ ...r.data, [EXPIRY_KEY]: toPythonIso(this.now()) }), statSync(file).mtime)
     } else {
       const aged = new Date(this.now().getTime() - this.getSessionCookieAge() * 1000)
       utimesSync(file, aged, aged)
