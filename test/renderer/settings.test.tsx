@@ -49,6 +49,17 @@ describe('settings', () => {
     expect(within(field('SESSION_COOKIE_AGE')).queryByRole('alert')).toBeNull()
   })
 
+  it('follows the engine clock: after +2 weeks the preview expires two weeks later', async () => {
+    await renderSettings()
+    const expires = () => Date.parse(/expires=([^;]+);/.exec(screen.getByTestId('preview-set-cookie').textContent ?? '')?.[1] ?? '')
+    const before = expires()
+    expect(Number.isFinite(before)).toBe(true)
+    fireEvent.click(screen.getByRole('button', { name: '+2 weeks' }))
+    // Whole-second HTTP dates, read a moment apart: allow a few seconds of real time.
+    await waitFor(() => expect(expires() - before).toBeGreaterThanOrEqual(1_209_600_000))
+    expect(expires() - before).toBeLessThan(1_209_600_000 + 5_000)
+  })
+
   it('applies on blur, and Escape reverts an edit', async () => {
     const { fake } = await renderSettings()
     fireEvent.change(input('SESSION_COOKIE_PATH'), { target: { value: '/shop' } })

@@ -1,14 +1,18 @@
-// The exact Set-Cookie headers the next save (and a deletion) would send under the current settings.
+// The exact Set-Cookie headers the next save (and a deletion) would send under the current
+// settings and the engine clock.
 import { useEffect, useState } from 'react'
 import type { CookiePreview as Preview } from '../../../shared/api'
 import { parseSetCookie } from '../../../shared/cookies'
 import type { Settings } from '../../../shared/settings'
+import { useAppState } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { Spinner } from '../../components/spinner'
 import { errorMessage } from '../../components/toast'
 
 export function CookiePreview({ settings }: { settings: Settings }) {
   const client = useClient()
+  // expires= is engine now + the cookie age: a moved, frozen or reset clock changes it.
+  const { clock } = useAppState()
   const [preview, setPreview] = useState<Preview | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [loading, setLoading] = useState(true)
@@ -31,7 +35,7 @@ export function CookiePreview({ settings }: { settings: Settings }) {
     return () => {
       cancelled = true
     }
-  }, [client, settings])
+  }, [client, settings, clock?.offsetSeconds, clock?.frozen])
 
   return (
     <section className="card cookie-preview" aria-labelledby="preview-title" aria-busy={loading}>
