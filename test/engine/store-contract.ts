@@ -191,6 +191,14 @@ export function describeSessionStore(variant: EngineVariant): void {
       expect(await s.exists('someunknownkey')).toBe(false)
     })
 
+    serverSide('save() of a never-loaded unknown key raises UpdateError and creates no record (the key is not adopted)', async () => {
+      const s = engine.open('attackerchosenkey1')
+      s.markModified()
+      await expect(s.save()).rejects.toMatchObject({ code: 'update_error' })
+      expect(await engine.list()).toEqual([])
+      expect(await s.exists('attackerchosenkey1')).toBe(false)
+    })
+
     serverSide('saving a session deleted meanwhile raises UpdateError instead of resurrecting it', async () => {
       const s1 = engine.open()
       await s1.set('test_data', 'value1')

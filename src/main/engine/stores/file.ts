@@ -111,7 +111,8 @@ export class FileSessionStore extends SessionStore {
   async save(mustCreate = false): Promise<void> {
     if (this.sessionKey === null) return this.create()
     const data = await this.getSession(mustCreate)
-    const file = this.keyToFile(this.sessionKey)
+    // Django: _key_to_file() → _get_or_create_session_key(): the load may have dropped the key.
+    const file = this.keyToFile(await this.getOrCreateSessionKey())
     const encoded = this.encode(data)
     try {
       closeSync(openSync(file, mustCreate ? 'wx' : 'r+'))
