@@ -67,6 +67,8 @@ interface Observation {
   /** new: a cookie with a key the browser did not have; same: the key it had; deleted: cleared. */
   sessionCookie: { value: 'new' | 'same' | 'deleted'; attributes: string[] } | null
   body: string
+  /** The dates the page rendered (get_expiry_date), masked in `body`: each side's own clock. */
+  dates: string[]
   /** The session cookie's expires and Max-Age, with the response's Date (checked per side, not compared). */
   expiry: Expiry | null
 }
@@ -112,6 +114,7 @@ async function observe(baseUrl: string, scenario: Scenario): Promise<Observation
       location: response.headers.get('location'),
       vary: (response.headers.get('vary') ?? '').split(',').map((v) => v.trim()).filter(Boolean).sort(),
       sessionCookie: sessionCookieOf(response, name, previous),
+      dates: [...response.body.matchAll(DATE)].map((m) => m[0].trim()),
       body: response.body.replace(DATE, '<date>').replace(CSRF, 'name="csrfmiddlewaretoken" value="<token>"'),
       expiry:
         expires && !expires.includes('1970')
@@ -124,7 +127,7 @@ async function observe(baseUrl: string, scenario: Scenario): Promise<Observation
 
 /** Equal observations: pages, Vary, statuses and session cookies attribute for attribute (Max-Age exactly). */
 function expectSame(actual: Observation[], expected: Observation[]): void {
-  const strip = (list: Observation[]) => list.map(({ expiry, ...o }) => ({ ...o, expires: expiry !== null }))
+  const strip = (list: Observation[]) => list.map(({ expiry, dates, ...o }) => ({ ...o, expires: expiry !== null, dates: dates.length }))
   expect(strip(actual)).toEqual(strip(expected))
 }
 
@@ -201,7 +204,7 @@ describe('the comparison harness (Django against Django)', () => {
 
   it('checks expires against Max-Age on each side', () => {
     const o = (expires: number): Observation => ({
-      step: '/p1/set/', status: 200, location: null, vary: ['Cookie'], sessionCookie: null, body: '', expiry: { step: '/p1/set/', expires, maxAge: 20, date: 1000 }
+      step: '/p1/set/', status: 200, location: null, vary: ['Cookie'], sessionCookie: null, body: '', dates: [], expiry: { step: '/p1/set/', expires, maxAge: 20, date: 1000 }
     })
     expect(() => expectDjangoExpires([o(1020), o(1019)])).not.toThrow()
     expect(() => expectDjangoExpires([o(1021)])).toThrow(/expires 1021/)
@@ -235,6 +238,9 @@ describe('Django behind Session Inspector against Django alone', () => {
       expectSame(actual, expected)
       expectDjangoExpires(expected)
       expectEngineExpires(actual, frozen)
+      // get_expiry_date() in the templates answers from the engine's clock, not the app's.
+      for (const date of actual.flatMap((o) => o.dates)) expect(date).toMatch(/\b2041\b/)
+      for (const date of expected.flatMap((o) => o.dates)) expect(date).not.toMatch(/\b2041\b/)
       return actual
     } finally {
       await inspector.close()
@@ -244,6 +250,7 @@ describe('Django behind Session Inspector against Django alone', () => {
   for (const scenario of SCENARIOS) {
     it(scenario.name, async () => {
       const seen = await compare(scenario)
+      if (/^program [35]$|^page session$/.test(scenario.name)) expect(seen.some((o) => o.dates.length > 0)).toBe(true)
       // Vary carries Cookie once, though both the adapter and the proxy add it.
       for (const o of seen) expect(o.vary.filter((v) => v.toLowerCase() === 'cookie').length).toBeLessThanOrEqual(1)
       if (scenario.name.startsWith('a change in place')) {
