@@ -256,7 +256,8 @@ describe('the inspection API, for every store that keeps sessions', () => {
       expect(await engine.open(key).get('name')).toBe('Rahim')
 
       const expired = await engine.expire(key)
-      if (v.engine === 'cache') expect(expired === null || expired.expired).toBe(true)
+      // The cache forgets an entry the moment its deadline is reached: nothing is left to show.
+      if (v.engine === 'cache') expect(expired).toBeNull()
       else expect(expired?.expired).toBe(true)
       expect(await engine.open(key).get('name')).toBeUndefined()
 
