@@ -82,6 +82,15 @@ describe('interop with real Django', () => {
     }
   })
 
+  it("cookie values that are not tokens are quoted as Python's SimpleCookie quotes them", async () => {
+    t = await makeEngine(VARIANTS[0]!, inject('redisUrl'))
+    const settings = { ...DEFAULT_SETTINGS, SECRET_KEY: TEST_SECRET }
+    for (const value of ['', 'x y', 'a;b,c', 'q"b\\s', 'é ü', 'tab\tx', '(a)/<b>=?@[c]{d}', 'e30:1xa92G:sig-_.']) {
+      const theirs = django(t, 'set-cookie', 'sessionid', value, '', '', '', '/', '0', '1', 'Lax')
+      expect(sessionSetCookie(settings, value, null, null), JSON.stringify(value)).toBe(theirs.header)
+    }
+  })
+
   it('differs from 3.2 on purpose: set_expiry(timedelta) stores an ISO string (current Django), where 3.2 cannot save it as JSON', async () => {
     t = await makeEngine(VARIANTS[0]!, inject('redisUrl'))
     django(t, 'migrate')

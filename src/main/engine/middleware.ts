@@ -82,11 +82,25 @@ export function decideResponse(input: DecideInput): Plan {
   return { ...base, reason: state.modified ? 'modified' : 'saved-every-request', save: true, cookie: 'set' }
 }
 
-/** Python's SimpleCookie quoting of a cookie value ("" for empty; quoted when not a legal token). */
+// http.cookies: _LegalChars, and what _quote leaves unescaped inside quotes (_UnescapedChars).
+const LEGAL_VALUE = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]+$/
+const UNESCAPED = /[A-Za-z0-9!#$%&'*+\-.^_`|~: ()/<=>?@[\]{}]/
+
+/**
+ * Python's SimpleCookie quoting of a cookie value (http.cookies._quote): a legal token as
+ * it is; anything else in double quotes, with `"` and `\` backslash-escaped and the other
+ * bytes below 256 outside _UnescapedChars (`,`, `;`, controls, Latin-1) as `\ooo` octal.
+ */
 function cookieValue(value: string): string {
-  if (value === '') return '""'
-  if (/^[A-Za-z0-9!#$%&'*+\-.^_`|~:]+$/.test(value)) return value
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+  if (LEGAL_VALUE.test(value)) return value
+  let out = ''
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!
+    if (ch === '"' || ch === '\\') out += `\\${ch}`
+    else if (code < 256 && !UNESCAPED.test(ch)) out += `\\${code.toString(8).padStart(3, '0')}`
+    else out += ch
+  }
+  return `"${out}"`
 }
 
 export interface CookieAttributes {
