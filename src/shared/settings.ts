@@ -26,8 +26,9 @@ export interface Settings {
   SESSION_SERIALIZER: 'json'
   SECRET_KEY: string
   /**
-   * Django's CACHES, reduced to one URL per alias: `locmem://` (an in-memory LRU; add
-   * `?max_entries=N`, default 300 as in Django) or `redis://host:port/db`.
+   * Django's CACHES, reduced to one URL per alias: `locmem://` (Django's LocMemCache: LRU,
+   * and a full cache culls its least recently used third; add `?max_entries=N`, default 300
+   * as in Django) or `redis://host:port/db`.
    */
   CACHES: Record<string, string>
 }
