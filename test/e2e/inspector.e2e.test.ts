@@ -210,13 +210,47 @@ describe('screenshots of every screen, light and dark', () => {
           await sessionDetail(p, showcase.keys.cart).waitFor({ state: 'detached' })
         }
       }
-      const result = await captureScreens(page, SCREENSHOTS, { sessions: [detail] })
+      // The modified /p2/get/ (setdefault('age', '26')): a reason, a decision and a diff worth showing.
+      const request = () => page.getByRole('grid', { name: 'Requests' }).getByRole('row').filter({ has: page.getByRole('gridcell', { name: '/p2/get/', exact: true }) }).first()
+      const closeRequest = async (p: Page) => {
+        await p.getByRole('button', { name: 'Close the request detail (Escape)' }).click()
+        await p.locator('aside.traffic-detail').waitFor({ state: 'detached' })
+      }
+      const trafficDetail: DetailView = {
+        name: 'traffic-detail',
+        async open(p) {
+          await request().click()
+          await p.locator('aside.traffic-detail').getByText('The middleware\'s decision').waitFor()
+        },
+        close: closeRequest
+      }
+      const trafficDiff: DetailView = {
+        name: 'traffic-diff',
+        async open(p) {
+          await request().click()
+          await p.locator('aside.traffic-detail').getByRole('tab', { name: /Session diff/ }).click()
+          await p.getByRole('table', { name: 'Session diff' }).waitFor()
+        },
+        close: closeRequest
+      }
+      const clientDetail: DetailView = {
+        name: 'client-detail',
+        async open(p) {
+          await p.getByRole('grid', { name: 'Clients' }).getByRole('row').filter({ hasText: 'Kiosk' }).click()
+          await p.getByRole('complementary', { name: 'Browser Kiosk' }).getByRole('table', { name: 'Mirrored cookies' }).waitFor()
+        },
+        async close(p) {
+          await p.getByRole('button', { name: 'Close the browser detail (Escape)' }).click()
+          await p.getByRole('complementary', { name: 'Browser Kiosk' }).waitFor({ state: 'detached' })
+        }
+      }
+      const result = await captureScreens(page, SCREENSHOTS, { sessions: [detail], traffic: [trafficDetail, trafficDiff], clients: [clientDetail] })
       const names = result.written.map((w) => relative(SCREENSHOTS, w.file))
       console.log(
         `screenshots: ${result.written.map((w) => `${relative(SCREENSHOTS, w.file)} (${Math.round(w.bytes / 1024)} KiB)`).join(', ')}` +
           (result.skipped.length ? `; placeholders skipped: ${result.skipped.join(', ')}` : '')
       )
-      for (const stem of ['sessions', 'session-detail', 'settings']) {
+      for (const stem of ['sessions', 'session-detail', 'traffic', 'traffic-detail', 'traffic-diff', 'timeline', 'clients', 'client-detail', 'settings']) {
         expect(names).toContain(`${stem}-light.png`)
         expect(names).toContain(`${stem}-dark.png`)
       }
