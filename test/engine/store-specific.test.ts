@@ -269,5 +269,25 @@ describe('the inspection API, for every store that keeps sessions', () => {
       expect(await engine.find(other.sessionKey!)).toBeNull()
       expect(await engine.saveData('nosuchsession123', { a: 1 })).toBeNull()
     })
+
+    it(`${v.name}: the last save stays when SESSION_COOKIE_AGE shrinks and after expire now`, async () => {
+      const { engine } = await start(v.name)
+      const s = engine.open()
+      await s.set('name', 'Sonam')
+      await s.save()
+      const key = s.sessionKey!
+      const saved = (await engine.find(key))!.savedAt!.getTime()
+      expect(saved).toBe((await engine.find(key))!.expireDate!.getTime() - 1_209_600_000)
+      engine.clock.advance(60)
+      // The db keeps only expire_date: worked out from today's 20 s, the save would be 14 days ahead.
+      set(engine, { SESSION_COOKIE_AGE: 20 })
+      expect((await engine.find(key))!.savedAt!.getTime()).toBe(saved)
+      set(engine, { SESSION_COOKIE_AGE: 1_209_600 })
+      const expired = await engine.expire(key)
+      // The cache forgets it at once; the file store expires a session by ageing its file
+      // (its mtime is its save time), so only the db stores still know the real save.
+      if (v.engine === 'db' || v.engine === 'cached_db') expect(expired!.savedAt!.getTime()).toBe(saved)
+      if (v.engine === 'file') expect(expired!.savedAt!.getTime()).toBe(engine.clock.nowMs() - 1_209_600_000)
+    })
   }
 })

@@ -92,8 +92,17 @@ function openAppSqlite(path: string): Database.Database {
   return db
 }
 
+/** Save times kept in memory at the most (the oldest are forgotten first). */
+const MAX_SAVE_TIMES = 200_000
+
 export class SessionDatabase {
   private readonly db: Database.Database
+  /**
+   * Engine time of the last save of each session this process saved: the table keeps only
+   * expire_date, from which the save time can be worked out only while SESSION_COOKIE_AGE
+   * (or the session's expiry) is what it was then, and not after an "expire now".
+   */
+  private readonly saves = new Map<string, number>()
   private readonly lag: () => number
   private readonly shiftAll: Database.Statement<[number]>
   private readonly stmt: {
@@ -157,7 +166,21 @@ export class SessionDatabase {
   }
 
   remove(key: string): boolean {
+    this.saves.delete(key)
     return this.stmt.remove.run(key).changes > 0
+  }
+
+  /** Notes that `key` was saved at `at` (engine ms), for savedAt(). */
+  noteSave(key: string, at: number): void {
+    this.saves.delete(key)
+    this.saves.set(key, at)
+    if (this.saves.size > MAX_SAVE_TIMES) this.saves.delete(this.saves.keys().next().value as string)
+  }
+
+  /** When this process last saved `key`, or null when it did not (another process, or before a restart). */
+  savedAt(key: string): Date | null {
+    const at = this.saves.get(key)
+    return at === undefined ? null : new Date(at)
   }
 
   /** Deletes rows with expire_date < now; returns how many. */

@@ -62,12 +62,15 @@ export class DbSessionStore extends SessionStore {
     const data = await this.getSession(mustCreate)
     const key = await this.getOrCreateSessionKey()
     const encoded = this.encode(data)
-    const expireDate = await this.getExpiryDate()
+    // One "now" for the expiry and the noted save time (Django: get_expiry_date() at timezone.now()).
+    const at = this.now()
+    const expireDate = await this.getExpiryDate({ modification: at })
     if (mustCreate) {
       if (!this.db.insert(key, encoded, expireDate)) throw new CreateError()
     } else if (!this.db.update(key, encoded, expireDate)) {
       throw new UpdateError()
     }
+    this.db.noteSave(key, at.getTime())
   }
 
   async delete(key: string | null = null): Promise<void> {
@@ -85,7 +88,8 @@ export class DbSessionStore extends SessionStore {
   protected toRecord(row: SessionRow): SessionRecord {
     const { data, error } = this.tryDecode(row.session_data, false)
     const expireDate = fromDjangoDate(row.expire_date)
-    return { key: row.session_key, data, expireDate, savedAt: savedAtFrom(data, expireDate, this.settings.SESSION_COOKIE_AGE), ...(error ? { decodeError: error } : {}) }
+    const savedAt = this.db.savedAt(row.session_key) ?? notAfter(savedAtFrom(data, expireDate, this.settings.SESSION_COOKIE_AGE), this.now())
+    return { key: row.session_key, data, expireDate, savedAt, ...(error ? { decodeError: error } : {}) }
   }
 
   async list(): Promise<SessionRecord[]> {
@@ -104,9 +108,15 @@ export class DbSessionStore extends SessionStore {
   }
 }
 
+/** A worked-out save time is never later than now (SESSION_COOKIE_AGE may have shrunk since). */
+function notAfter(date: Date | null, now: Date): Date | null {
+  return date && date.getTime() > now.getTime() ? now : date
+}
+
 /**
  * The db keeps only expire_date; the last save is expire_date minus the expiry age it was
- * saved with (seconds, or SESSION_COOKIE_AGE). Unknown for a fixed-date expiry.
+ * saved with (seconds, or SESSION_COOKIE_AGE), as far as the current settings tell it.
+ * Unknown for a fixed-date expiry. Saves made by this process are known exactly instead.
  */
 export function savedAtFrom(data: SessionData, expireDate: Date | null, cookieAge: number): Date | null {
   if (!expireDate) return null
