@@ -144,3 +144,25 @@ export function explainDecision(d: ResponseDecision, ctx: ExplainContext = {}): 
   // The sentences carry no full stop of their own; the refusal is a second sentence.
   return rejected ? `${sentence}.${rejected}` : sentence
 }
+
+/**
+ * Why the proxy itself took the session cookie off a request (the cookie mirror, BROWSER.md):
+ * it had expired on the engine's clock, or a simulated browser close discarded it.
+ */
+export type SessionCookieDrop = 'expired' | 'discarded'
+
+function dropWords(drop: SessionCookieDrop): string {
+  return drop === 'expired' ? 'had expired on the engine clock' : 'was discarded by a simulated browser close'
+}
+
+/**
+ * The reason of a request whose session cookie the mirror removed. When the middleware sent
+ * no session cookie itself, the deletion the proxy sent is the story; otherwise it is told
+ * after the middleware's own sentence.
+ */
+export function explainSessionCookieDrop(drop: SessionCookieDrop, middlewareReason: string, middlewareSetCookie: boolean): string {
+  if (!middlewareSetCookie) {
+    return `Cookie deleted by the proxy: the browser's session cookie ${dropWords(drop)}, so it was removed from the request (the app saw no session) and the browser was told to forget it`
+  }
+  return `${middlewareReason}. The browser's old session cookie ${dropWords(drop)}, so the proxy had removed it from the request first`
+}

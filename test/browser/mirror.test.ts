@@ -127,6 +127,13 @@ describe('simulated browser close', () => {
     expect((await inspector.api.getSession({ key })).data).toEqual({ user: 'sonam' })
     const entry = (await inspector.api.listTraffic({ limit: 1 })).entries[0]!
     expect((await inspector.api.getTraffic({ id: entry.id })).droppedCookies).toEqual(['sessionid'])
+    // The traffic log tells it as it happened: the proxy deleted the cookie, and why.
+    expect(entry).toMatchObject({
+      effect: 'deleted',
+      setCookie: 'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax',
+      reason:
+        "Cookie deleted by the proxy: the browser's session cookie was discarded by a simulated browser close, so it was removed from the request (the app saw no session) and the browser was told to forget it"
+    })
   })
 
   it('a persistent cookie survives the close: same session', async () => {
@@ -165,6 +172,25 @@ describe('fast-forward', () => {
     expect(JSON.parse(after.body)).toMatchObject({ user: 'anonymous', cookie: '' })
     expect(after.setCookies.some((c) => c.startsWith('sessionid="";') && c.includes('Max-Age=0'))).toBe(true)
     expect(await b.cookie('sessionid')).toBeUndefined()
+    const [dropped] = (await inspector.api.listTraffic({ limit: 1 })).entries
+    expect(dropped).toMatchObject({ url: '/whoami', effect: 'deleted', setCookie: expect.stringMatching(/^sessionid=""; expires=Thu, 01 Jan 1970/) })
+    expect(dropped!.reason).toMatch(/^Cookie deleted by the proxy: the browser's session cookie had expired on the engine clock, so it was removed/)
+  })
+
+  it("a new session on the request that lost the expired one: the middleware's sentence, then the old cookie's", async () => {
+    await inspector.api.updateSettings({ settings: { SESSION_COOKIE_AGE: 20 } })
+    const b = browser()
+    await b.get('/login')
+    const old = await b.cookie('sessionid')
+    await inspector.api.advanceClock({ seconds: 21 })
+    const again = await b.get('/login')
+    expect(again.setCookies.filter((c) => c.startsWith('sessionid='))).toHaveLength(2)
+    expect(await b.cookie('sessionid')).not.toBe(old)
+    const [entry] = (await inspector.api.listTraffic({ limit: 1 })).entries
+    expect(entry).toMatchObject({ effect: 'created', setCookie: expect.stringMatching(/^sessionid=[a-z0-9]{32}; expires=/) })
+    expect(entry!.reason).toBe(
+      "Set-Cookie sent: a new session was created; Max-Age=20 from SESSION_COOKIE_AGE. The browser's old session cookie had expired on the engine clock, so the proxy had removed it from the request first"
+    )
   })
 
   it("the app's own cookies expire on the engine's clock: Max-Age and Expires alike", async () => {

@@ -3,7 +3,7 @@
 // objects as the engine's response step writes them, with the reason from explainDecision.
 // REASON_CASES covers every ReasonCode of the middleware step, with the exact sentence.
 import type { ClientInfo, MirroredCookie, SessionEffect, SessionSnapshot, TrafficEntry } from '../../src/shared/api'
-import { explainDecision, type ExplainContext, type LifetimeSource, type ReasonCode, type ResponseDecision } from '../../src/shared/decision'
+import { explainDecision, explainSessionCookieDrop, type ExplainContext, type LifetimeSource, type ReasonCode, type ResponseDecision } from '../../src/shared/decision'
 import { httpDate } from '../../src/shared/expiry'
 import type { SessionData } from '../../src/shared/json'
 import type { WireSession, WireUpdate } from '../../src/shared/wire'
@@ -13,6 +13,8 @@ export const CLIENT_ID = '5f0c1a2b3c4d5e6f708192a3b4c5d6e7'
 export const KEY_A = 'k7x2m9q4w8e1r5t3y6u0i2o4p8a1s3d5'
 export const KEY_B = 'b9v8c7x6z5l4k3j2h1g0f9d8s7a6p5o4'
 export const STALE = 'stalekey0000000000000000000000ab'
+/** The session a login starts after a simulated close discarded the old cookie. */
+export const KEY_C = 'c3n8w1q6z4m9r2t7y5u0i8o3p6a2s4d1'
 export const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
 
 /** The session cookie as Django's response.set_cookie writes it under the default settings. */
@@ -255,6 +257,19 @@ export const REASON_CASES: ReasonCase[] = [
     name: "the app's update refused", effect: 'rejected',
     sentence: "No Set-Cookie: the app did not touch the session. The app's X-Session-Update was refused (not base64url), so the session is as it was.",
     make: (id, now) => entry({ id, time: now, method: 'POST', url: '/p1/set/', before: snap(KEY_A, CART), update: null, rejectedRaw: '%%not-base64%%', ctx: { rejectedUpdate: 'not base64url' }, decision: decision({ reason: 'untouched', keyBefore: KEY_A, accessed: false }, now) })
+  },
+  {
+    name: 'deleted by the proxy: the cookie expired on the engine clock', effect: 'deleted',
+    sentence: "Cookie deleted by the proxy: the browser's session cookie had expired on the engine clock, so it was removed from the request (the app saw no session) and the browser was told to forget it",
+    make: (id, now) => entry({ id, time: now, url: '/p1/get/', before: null, after: null, update: { accessed: true }, effect: 'deleted', droppedCookies: ['sessionid'], decision: decision({ reason: 'read' }, now), reason: explainSessionCookieDrop('expired', '', false) })
+  },
+  {
+    name: 'a new session after a close discarded the old cookie', effect: 'created',
+    sentence: "Set-Cookie sent: a new session was created; Max-Age=1209600 from SESSION_COOKIE_AGE. The browser's old session cookie was discarded by a simulated browser close, so the proxy had removed it from the request first",
+    make: (id, now) => {
+      const d = decision({ reason: 'created', keyBefore: null, keyAfter: KEY_C }, now)
+      return entry({ id, time: now, method: 'POST', url: '/login/', before: null, after: snap(KEY_C, CART), update: { accessed: true, modified: true, data: CART }, droppedCookies: ['sessionid'], decision: d, reason: explainSessionCookieDrop('discarded', explainDecision(d), true) })
+    }
   },
   {
     name: 'upstream error', effect: 'upstream-error',

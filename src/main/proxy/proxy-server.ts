@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream'
 import httpProxy from 'http-proxy'
 import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
 import { getCookie, parseCookieHeader } from '../../shared/cookies'
-import { explainDecision, type ResponseDecision } from '../../shared/decision'
+import { explainDecision, explainSessionCookieDrop, type ResponseDecision, type SessionCookieDrop } from '../../shared/decision'
 import { parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
 import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
@@ -304,6 +304,7 @@ export class SessionProxy {
               ? 'Observed: the app set the session cookie itself'
               : 'Observed: the app runs its own session middleware'
             : 'No session step'
+    const drop = this.sessionCookieDrop(c)
     const entry: TrafficEntry = {
       id: c.id,
       time: c.time.toISOString(),
@@ -315,10 +316,11 @@ export class SessionProxy {
       clientId: c.client.id,
       sessionBefore: c.session?.before ?? r.observed?.before ?? null,
       sessionAfter: r.result?.after ?? r.observed?.after ?? null,
-      setCookie: r.setCookie,
-      effect,
+      setCookie: r.setCookie ?? drop?.forget ?? null,
+      // The browser is told to drop its session cookie: for the badge, that is a deletion.
+      effect: drop && !r.setCookie && (effect === 'untouched' || effect === 'read') ? 'deleted' : effect,
       reasonCode: d?.reason ?? (this.mode === 'observe-django' ? 'observed' : null),
-      reason,
+      reason: drop ? explainSessionCookieDrop(drop.why, reason, r.setCookie !== null) : reason,
       requestHeaders: c.requestHeaders,
       responseHeaders: r.responseHeaders,
       xSession: c.session?.wire ?? null,
@@ -332,6 +334,13 @@ export class SessionProxy {
     }
     if (r.error) entry.error = r.error
     return entry
+  }
+
+  /** The session cookie the mirror took off this request, if it did, and the deletion sent for it. */
+  private sessionCookieDrop(c: Ctx): { why: SessionCookieDrop; forget: string } | null {
+    const name = this.opts.engine.settings().SESSION_COOKIE_NAME
+    const dropped = c.dropped.find((k) => k.name === name)
+    return dropped ? { why: dropped.discarded ? 'discarded' : 'expired', forget: forgetCookie(dropped) } : null
   }
 
   private finishOnClose(res: ServerResponse, c: Ctx): void {
