@@ -58,6 +58,13 @@ export const SETTING_NAMES: readonly SettingName[] = [
 /** The cookie the proxy uses to recognise a browser profile; the session cookie may not take it. */
 export const CLIENT_COOKIE_NAME = 'si_client'
 
+/**
+ * In observe mode the app's own Django settings decide the rest; these stay editable because
+ * the inspector needs the app's values: SECRET_KEY and SESSION_COOKIE_NAME to read its sessions,
+ * SESSION_COOKIE_AGE to tell when each was saved and when its cookie ends.
+ */
+export const OBSERVE_EDITABLE_SETTINGS: readonly SettingName[] = ['SECRET_KEY', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_AGE']
+
 /** Django's defaults. SECRET_KEY has none: it is generated per data dir. */
 export const DEFAULT_SETTINGS: Omit<Settings, 'SECRET_KEY'> = {
   SESSION_CACHE_ALIAS: 'default',

@@ -157,13 +157,15 @@ describe('settings', () => {
     await waitFor(() => expect(input('SESSION_COOKIE_NAME').value).toBe('shopsession'))
   })
 
-  it('is read-only in observe mode, except SECRET_KEY and SESSION_COOKIE_NAME', async () => {
+  it("is read-only in observe mode, except the app's values the inspector needs: SECRET_KEY, SESSION_COOKIE_NAME, SESSION_COOKIE_AGE", async () => {
     const fake = new FakeApi({ now: T0, frozen: true, status: { mode: 'observe-django', settingsOwnedByApp: true } })
     await renderSettings(fake)
     expect(screen.getByRole('note').textContent).toContain('owned by the app (observe mode)')
-    expect(input('SESSION_COOKIE_AGE').readOnly).toBe(true)
+    expect(input('SESSION_COOKIE_PATH').readOnly).toBe(true)
     expect((within(field('SESSION_SAVE_EVERY_REQUEST')).getByRole('switch') as HTMLButtonElement).disabled).toBe(true)
     expect(input('SESSION_COOKIE_NAME').readOnly).toBe(false)
+    // What the service accepts in observe mode, the screen lets you edit (one list in shared).
+    expect(input('SESSION_COOKIE_AGE').readOnly).toBe(false)
     expect(within(field('SECRET_KEY')).getByRole('button', { name: 'Regenerate' })).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Reset to defaults' })).toBeNull()
   })

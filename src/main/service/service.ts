@@ -4,7 +4,7 @@ import type { Api, ClientInfo, ClockState, Empty, SessionInfo, SessionList, Stat
 import type * as A from '../../shared/api'
 import { ApiError } from '../../shared/errors'
 import { EXPIRY_KEY, parseIsoDate } from '../../shared/expiry'
-import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, type Settings } from '../../shared/settings'
+import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, OBSERVE_EDITABLE_SETTINGS, type Settings } from '../../shared/settings'
 import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession } from '../engine'
 import type { ClientRegistry } from '../proxy/clients'
 import type { TrafficLog } from '../proxy/traffic-log'
@@ -23,7 +23,7 @@ export interface ServiceDeps {
 }
 
 /** Settings that stay editable when the app owns the others (observe mode). */
-const OBSERVE_EDITABLE = new Set(['SECRET_KEY', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_AGE'])
+const OBSERVE_EDITABLE = new Set<string>(OBSERVE_EDITABLE_SETTINGS)
 
 export class InspectorService implements Api {
   constructor(private readonly d: ServiceDeps) {}

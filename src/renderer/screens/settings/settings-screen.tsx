@@ -2,7 +2,7 @@
 // are sent, applied from the next request, with the Set-Cookie they produce.
 import { useCallback } from 'react'
 import { ApiError } from '../../../shared/errors'
-import { SETTING_NAMES, validateSettingsPatch, type SettingError, type SettingName } from '../../../shared/settings'
+import { OBSERVE_EDITABLE_SETTINGS, SETTING_NAMES, validateSettingsPatch, type SettingError, type SettingName } from '../../../shared/settings'
 import { useAppState } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
@@ -12,9 +12,6 @@ import { Spinner } from '../../components/spinner'
 import type { ScreenDefinition } from '../screen'
 import { CookiePreview } from './cookie-preview'
 import { SettingField } from './setting-field'
-
-/** In observe mode the app owns the settings, except the two the proxy itself needs. */
-const EDITABLE_WHEN_OWNED: readonly SettingName[] = ['SECRET_KEY', 'SESSION_COOKIE_NAME']
 
 function SettingsScreen() {
   const client = useClient()
@@ -67,11 +64,12 @@ function SettingsScreen() {
           {owned && (
             <div className="inline-note inline-note-info" role="note">
               These settings are owned by the app (observe mode): its own Django settings decide them, so they are shown
-              read-only. SECRET_KEY and SESSION_COOKIE_NAME stay editable so the proxy can read its sessions.
+              read-only. Set SECRET_KEY, SESSION_COOKIE_NAME and SESSION_COOKIE_AGE to the app's values: the inspector needs
+              them to read its sessions and to tell when each was saved. Changing them here does not change the app.
             </div>
           )}
           {SETTING_NAMES.map((name) => (
-            <SettingField key={name} name={name} settings={settings} readOnly={owned && !EDITABLE_WHEN_OWNED.includes(name)} apply={apply} />
+            <SettingField key={name} name={name} settings={settings} readOnly={owned && !OBSERVE_EDITABLE_SETTINGS.includes(name)} apply={apply} />
           ))}
         </div>
         <aside className="settings-aside">
