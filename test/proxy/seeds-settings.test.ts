@@ -175,7 +175,10 @@ describe('the page session: SESSION_COOKIE_AGE=20, and every read sets session.m
     expect(textOf(r.body, 'expired')).toEqual(['Your session has Expired...'])
     expect(e.droppedCookies).toEqual(['sessionid'])
     expect(e.xSession?.key).toBeNull()
-    expect(e.effect).toBe('read')
+    // The proxy, not the app, deleted the cookie: the entry says so, and why.
+    expect(e.effect).toBe('deleted')
+    expect(e.setCookie).toBe('sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax')
+    expect(e.reason).toMatch(/^Cookie deleted by the proxy: the browser's session cookie had expired on the engine clock/)
     expect(setCookiesNamed(r, 'sessionid')).toEqual(['sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax'])
     expect(b.cookie('sessionid')).toBeUndefined()
   })
