@@ -10,6 +10,7 @@ import { openSessionSqlite, toDjangoDate } from '../src/main/engine/database'
 import { CACHE_KEY_PREFIX } from '../src/main/engine/stores/cache'
 import { CACHED_DB_KEY_PREFIX } from '../src/main/engine/stores/cached-db'
 import type { SessionData } from '../src/shared/json'
+import { forgetVerifiedPayloads } from '../src/main/engine/signing'
 import { DEFAULT_SETTINGS, type EngineName, type Settings } from '../src/shared/settings'
 import { breathe, formatPercent, formatRate, formatTable, Interrupted, measurePaired, sampleOf, type MeasureOptions, type Sample, type Side } from './support/measure'
 import { startRedis, type RedisServer } from './support/redis-server'
@@ -32,10 +33,10 @@ const VARIANTS: Variant[] = [
   { name: 'signed_cookies', engine: 'signed_cookies' }
 ]
 
-type OpName = 'load' | 'save (new)' | 'save (update)'
+type OpName = 'load' | 'load (cold)' | 'save (new)' | 'save (update)'
 type RawOpName = 'point-select' | 'insert' | 'select+update'
 /** What each store operation is compared with. */
-const BASELINE: Record<OpName, RawOpName> = { load: 'point-select', 'save (new)': 'insert', 'save (update)': 'select+update' }
+const BASELINE: Record<OpName, RawOpName> = { load: 'point-select', 'load (cold)': 'point-select', 'save (new)': 'insert', 'save (update)': 'select+update' }
 
 interface Row {
   store: string
@@ -296,6 +297,14 @@ async function benchStore(variant: Variant, fixture: Fixture, raw: RawBaseline, 
         if ((await s.items()).length === 0) throw new Error(`${variant.name}: a seeded session did not load`)
       }
     },
+    // Every load checks the signature and inflates again: what a session read by no request before costs.
+    'load (cold)': {
+      op: async () => {
+        forgetVerifiedPayloads()
+        const s = engine.open(pick(keys))
+        if ((await s.items()).length === 0) throw new Error(`${variant.name}: a seeded session did not load`)
+      }
+    },
     'save (new)': {
       op: async (i) => {
         const s = engine.open()
@@ -386,6 +395,8 @@ const NOTES = `
 vs raw: median over paired rounds (raw and store alternate, same table size) of store ops/s / raw ops/s;
 the raw rows pool every raw round of that size:
   load          = engine.open(random existing key) + await s.items()   vs  point-select: prepared SELECT of the row by primary key
+                  (a payload whose signature was checked before is not checked again: the same text under the same key)
+  load (cold)   = the same with that memory emptied before each load: the HMAC check, inflate and JSON.parse every time
   save (new)    = open() + update(data) + save(): a new key, Django's exists() check, one INSERT   vs  insert: one autocommit INSERT of a row of the same size
   save (update) = open(random existing key) + set() + save(): load, then UPDATE   vs  select+update: the raw SELECT then UPDATE by primary key
 Rows inserted by a round are deleted after it (untimed), so every round sees the same table size.

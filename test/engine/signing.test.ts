@@ -3,6 +3,7 @@
 import { createHash, createHmac } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { BadSignature, SignatureExpired } from '../../src/main/engine/errors'
 import { dumps, loads, saltedHmac, signWithTimestamp } from '../../src/main/engine/signing'
 
 /** Django's salted_hmac, written the plain way. */
@@ -58,5 +59,32 @@ describe('dumps', () => {
     }
     expect(compressed).toBeGreaterThan(20)
     expect(plain).toBeGreaterThan(20)
+  })
+})
+
+describe('loads, answered from the payloads it already verified', () => {
+  const opts = { key: 'django-insecure-cache-test-key-0123456789abcdefghijklmnopqrstuvwxyz', salt: 'django.contrib.sessions.SessionStore' }
+  const now = new Date('2031-02-03T04:05:06Z')
+
+  it('gives a fresh object each time: changing one never changes the next', () => {
+    const signed = dumps({ cart: { items: [1, 2] }, name: 'Sonam' }, opts, now)
+    const first = loads(signed, opts, now) as { cart: { items: number[] } }
+    first.cart.items.push(3)
+    expect(loads(signed, opts, now)).toEqual({ cart: { items: [1, 2] }, name: 'Sonam' })
+  })
+
+  it('still refuses a tampered signature, and the same text under another SECRET_KEY', () => {
+    const signed = dumps({ user: 'sonam', padding: 'x'.repeat(200) }, opts, now)
+    expect(loads(signed, opts, now)).toMatchObject({ user: 'sonam' })
+    const last = signed.at(-1) === 'A' ? 'B' : 'A'
+    expect(() => loads(signed.slice(0, -1) + last, opts, now)).toThrow(BadSignature)
+    expect(() => loads(signed, { ...opts, key: `${opts.key}-other` }, now)).toThrow(BadSignature)
+    expect(() => loads(signed, { ...opts, salt: 'django.contrib.sessions.backends.signed_cookies' }, now)).toThrow(BadSignature)
+  })
+
+  it('checks max_age every time: an expired signature is refused even after a good load', () => {
+    const signed = dumps({ user: 'sonam' }, opts, now)
+    expect(loads(signed, opts, now, 20)).toEqual({ user: 'sonam' })
+    expect(() => loads(signed, opts, new Date(now.getTime() + 21_000), 20)).toThrow(SignatureExpired)
   })
 })

@@ -85,8 +85,12 @@ export abstract class SessionStore {
 
   // ------------------------------------------------------------------ storage (per store)
 
-  /** Loads the data for the current key; may clear the key or create a new one (Django's load()). */
-  protected abstract load(): Promise<SessionData>
+  /**
+   * Loads the data for the current key; may clear the key or create a new one (Django's
+   * load()). A store that reads synchronously (SQLite) answers without a promise, which
+   * spares every session read the microtasks of a promise chain.
+   */
+  protected abstract load(): SessionData | Promise<SessionData>
   /** True if a record exists for the key. */
   abstract exists(key: string): Promise<boolean>
   /** Saves under a new, unused key (sets modified). */
@@ -170,16 +174,20 @@ export abstract class SessionStore {
   protected async getSession(noLoad = false): Promise<SessionData> {
     this.dict.accessed = true
     if (!this.dict.isLoaded()) {
-      const data = this.key === null || noLoad ? {} : await this.load()
+      let data = this.key === null || noLoad ? {} : this.load()
+      if (data instanceof Promise) data = await data
       if (!this.dict.isLoaded()) this.dict.replaceData(data)
     }
     return this.dict.peekData() as SessionData
   }
 
-  /** The loaded dict, for the data methods below. */
-  private async loaded(): Promise<SessionDict> {
-    await this.getSession()
-    return this.dict
+  /** The loaded dict, for the data methods below: no promise once loaded. */
+  private loaded(): SessionDict | Promise<SessionDict> {
+    if (this.dict.isLoaded()) {
+      this.dict.accessed = true
+      return this.dict
+    }
+    return this.getSession().then(() => this.dict)
   }
 
   /** The data if loaded, without touching flags (inspectors and the middleware's reasons). */
@@ -218,7 +226,8 @@ export abstract class SessionStore {
     const effects: (() => Promise<void>)[] = []
     this.deferred = effects
     try {
-      const data = this.key === null ? {} : await this.load()
+      let data = this.key === null ? {} : this.load()
+      if (data instanceof Promise) data = await data
       this.pendingPeek = { peek: { key: this.key, data }, modified: this.dict.modified, effects }
       return { key: this.key, data: structuredClone(data) }
     } finally {

@@ -179,12 +179,78 @@ export function dumps(obj: unknown, opts: SignerOptions, now: Date, compress = t
   return signWithTimestamp(b64, opts, now)
 }
 
-/** signing.loads(s, key, salt, max_age): throws BadSignature/SignatureExpired, or Error for bad payloads. */
-export function loads(signed: string, opts: SignerOptions, now: Date, maxAgeSeconds?: number): unknown {
+/**
+ * Payloads already verified and decoded, by their exact signed text under one salt and
+ * secret. A session is read on most requests and rewritten on few, and the inspector lists
+ * the whole store on every refresh, while checking the HMAC and inflating cost more than the
+ * SQLite read itself. The same text under the same key always verifies and decodes to the
+ * same JSON, so a hit returns exactly what a fresh check would; checks that depend on the
+ * time (max_age) are never answered from here. Bounded by size in two generations: when the
+ * young one fills it becomes the old one, and a hit in the old one moves back to the young
+ * (least recently used, roughly, without reordering a map on every hit).
+ */
+class VerifiedPayloads {
+  private young = new Map<string, Map<string, string>>()
+  private old = new Map<string, Map<string, string>>()
+  private youngChars = 0
+
+  constructor(private readonly generationChars: number) {}
+
+  get(signer: string, signed: string): string | undefined {
+    const json = this.young.get(signer)?.get(signed)
+    if (json !== undefined) return json
+    const aged = this.old.get(signer)?.get(signed)
+    if (aged !== undefined) this.set(signer, signed, aged)
+    return aged
+  }
+
+  set(signer: string, signed: string, json: string): void {
+    const size = signed.length + json.length
+    if (size > this.generationChars / 16) return
+    if (this.youngChars + size > this.generationChars) {
+      this.old = this.young
+      this.young = new Map()
+      this.youngChars = 0
+    }
+    let bySigned = this.young.get(signer)
+    if (!bySigned) this.young.set(signer, (bySigned = new Map()))
+    bySigned.set(signed, json)
+    this.youngChars += size
+  }
+
+  clear(): void {
+    this.young = new Map()
+    this.old = new Map()
+    this.youngChars = 0
+  }
+}
+
+/** Two generations of 8 M characters: at most about 32 MB of strings. */
+const verified = new VerifiedPayloads(8 * 1024 * 1024)
+
+/** Forgets every verified payload (tests and benchmarks that measure a cold decode). */
+export function forgetVerifiedPayloads(): void {
+  verified.clear()
+}
+
+/** The JSON text of a signed value, checked and decoded (no cache). */
+function unsignedJson(signed: string, opts: SignerOptions, now: Date, maxAgeSeconds?: number): string {
   let b64 = unsignWithTimestamp(signed, opts, now, maxAgeSeconds)
   const decompress = b64.startsWith('.')
   if (decompress) b64 = b64.slice(1)
   let data = b64Decode(b64)
   if (decompress) data = inflateSync(data)
-  return JSON.parse(data.toString('utf8'))
+  return data.toString('utf8')
+}
+
+/** signing.loads(s, key, salt, max_age): throws BadSignature/SignatureExpired, or Error for bad payloads. */
+export function loads(signed: string, opts: SignerOptions, now: Date, maxAgeSeconds?: number): unknown {
+  if (maxAgeSeconds !== undefined) return JSON.parse(unsignedJson(signed, opts, now, maxAgeSeconds))
+  const signer = `${opts.salt}\u0000${opts.key}`
+  let json = verified.get(signer, signed)
+  if (json === undefined) {
+    json = unsignedJson(signed, opts, now)
+    verified.set(signer, signed, json)
+  }
+  return JSON.parse(json)
 }

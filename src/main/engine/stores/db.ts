@@ -34,7 +34,7 @@ export class DbSessionStore extends SessionStore {
     return row
   }
 
-  protected async load(): Promise<SessionData> {
+  protected load(): SessionData | Promise<SessionData> {
     const row = this.getSessionFromDb()
     return row ? this.decode(row.session_data) : {}
   }
