@@ -44,7 +44,18 @@ export interface WireUpdate {
   clearExpired?: boolean
 }
 
+/** The part of Node's Buffer these codecs use; shared code cannot import node:buffer. */
+interface NodeBufferClass {
+  from(text: string, encoding: 'utf8' | 'base64url'): Uint8Array & { toString(encoding: 'base64url'): string }
+}
+/**
+ * Node's Buffer, where there is one (the proxy and the adapters, on every request): one native
+ * step each way instead of building a binary string for btoa/atob. Browsers take the portable path.
+ */
+const NodeBuffer = (globalThis as { Buffer?: NodeBufferClass }).Buffer
+
 export function encodeBase64UrlJson(value: unknown): string {
+  if (NodeBuffer) return NodeBuffer.from(JSON.stringify(value), 'utf8').toString('base64url')
   const bytes = new TextEncoder().encode(JSON.stringify(value))
   let binary = ''
   for (let i = 0; i < bytes.length; i += 0x8000) {
@@ -56,14 +67,20 @@ export function encodeBase64UrlJson(value: unknown): string {
 /** Decodes base64url (no padding) UTF-8 JSON; throws a plain Error saying which part failed. */
 export function decodeBase64UrlJson(text: string): unknown {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url')
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/')
-  let binary: string
-  try {
-    binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
-  } catch {
-    throw new Error('not base64url')
+  // A length of 4n+1 is no base64 at all (atob refuses it; Buffer would drop the last character).
+  if (text.length % 4 === 1) throw new Error('not base64url')
+  let bytes: Uint8Array
+  if (NodeBuffer) bytes = NodeBuffer.from(text, 'base64url')
+  else {
+    const b64 = text.replace(/-/g, '+').replace(/_/g, '/')
+    let binary: string
+    try {
+      binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
+    } catch {
+      throw new Error('not base64url')
+    }
+    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
   }
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
   let json: string
   try {
     json = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
