@@ -149,6 +149,16 @@ export async function main(argv: string[]): Promise<number> {
   let inspector: Inspector | null = null
   let control: Awaited<ReturnType<typeof startControlServer>> | null = null
   const log = (line: string) => console.error(`session-inspector: ${line}`)
+  // Listening before anything starts: a signal that comes while starting, or the moment
+  // "Press Ctrl+C" is out (a script may send it as soon as it reads that line), still closes
+  // everything cleanly instead of killing the process with Node's default action.
+  let signalled: ((signal: string) => void) | null = null
+  let early: string | null = null
+  const onSignal = (signal: string) => (signalled ? signalled(signal) : (early ??= signal))
+  const onInt = () => onSignal('SIGINT')
+  const onTerm = () => onSignal('SIGTERM')
+  process.once('SIGINT', onInt)
+  process.once('SIGTERM', onTerm)
   try {
     const token = loadOrCreateToken(o.dataDir, { explicit: o.token })
     inspector = await Inspector.start({
@@ -175,6 +185,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log('Press Ctrl+C to stop.')
     if (o.open) openInBrowser(uiUrl)
   } catch (e) {
+    process.off('SIGINT', onInt)
+    process.off('SIGTERM', onTerm)
     console.error(`session-inspector: ${(e as Error).message}`)
     await control?.close().catch(() => undefined)
     await inspector?.close().catch(() => undefined)
@@ -183,14 +195,15 @@ export async function main(argv: string[]): Promise<number> {
   const running = { inspector, control }
   return new Promise<number>((resolve) => {
     let stopping = false
-    const stop = (signal: string) => {
+    signalled = (signal: string) => {
       if (stopping) return
       stopping = true
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
       console.error(`session-inspector: ${signal}: closing`)
       void Promise.allSettled([running.control?.close(), running.inspector?.close()]).then(() => resolve(0))
     }
-    process.once('SIGINT', () => stop('SIGINT'))
-    process.once('SIGTERM', () => stop('SIGTERM'))
+    if (early) signalled(early)
   })
 }
 
