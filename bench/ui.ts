@@ -109,7 +109,7 @@ const ms = (n: number) => `${n.toFixed(0)} ms`
 const many = (n: number) => n.toLocaleString('en-US')
 
 const seededStore = (dir: string) => seedSessions(dir, SESSIONS)
-const seededLog = async (dir: string) => seedTraffic(dir, TRAFFIC)
+const seededLog = (dir: string) => seedTraffic(dir, TRAFFIC)
 const emptyStore = async () => undefined
 const trafficUrl = (inspector: RunningInspector) => `${inspector.controlUrl}/#/traffic`
 

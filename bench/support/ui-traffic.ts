@@ -35,7 +35,7 @@ const SHAPES: Shape[] = [
  * Writes `count` requests into DATA_DIR/inspector.sqlite3 (where the inspector keeps its
  * traffic log), one second of engine time apart, ending now, over 500 sessions and 50 clients.
  */
-export function seedTraffic(dataDir: string, count: number): void {
+export async function seedTraffic(dataDir: string, count: number): Promise<void> {
   const log = new TrafficLog(join(dataDir, 'inspector.sqlite3'), count)
   try {
     const keys = randomKeys(500)
@@ -70,10 +70,10 @@ export function seedTraffic(dataDir: string, count: number): void {
         droppedCookies: []
       }
       log.add(entry)
-      if (i % 10_000 === 9_999) log.flush()
+      if (i % 10_000 === 9_999) await log.flush()
     }
   } finally {
-    log.close()
+    await log.close()
   }
 }
 

@@ -200,7 +200,7 @@ export class Inspector implements EventSource {
       await this.proxy?.close().catch(() => undefined)
       await this.demo?.close().catch(() => undefined)
       this.clients?.close()
-      this.traffic?.close()
+      await this.traffic?.close()
       this.appClock?.stop(this.engine, this.options.log ?? (() => undefined))
       await this.engine?.close()
       this.listeners.clear()

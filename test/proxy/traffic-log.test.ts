@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { TrafficEntry } from '../../src/shared/api'
 import { TrafficLog } from '../../src/main/proxy/traffic-log'
@@ -45,30 +46,68 @@ function entry(id: number, url: string): TrafficEntry {
   }
 }
 
-describe('TrafficLog', () => {
-  it('keeps only the newest entries up to its retention limit', () => {
-    const log = new TrafficLog(join(tempDir(), 'inspector.sqlite3'), 5)
-    for (let n = 1; n <= 12; n++) log.add(entry(log.nextId(), `/r/${n}`))
-    const { entries, total } = log.list({})
-    expect(total).toBe(5)
-    expect(entries.map((e) => e.url)).toEqual(['/r/12', '/r/11', '/r/10', '/r/9', '/r/8'])
-    expect(log.get(7)).toBeNull()
-    expect(log.get(8)?.responseHeaders).toEqual([['Vary', 'Cookie']])
-    log.close()
-  })
+for (const thread of ['worker', 'in-process'] as const) {
+  describe(`TrafficLog, written ${thread === 'worker' ? 'by its writer thread' : 'in-process'}`, () => {
+    it('keeps only the newest entries up to its retention limit', async () => {
+      const log = new TrafficLog(join(tempDir(), 'inspector.sqlite3'), 5, { thread })
+      for (let n = 1; n <= 12; n++) log.add(entry(log.nextId(), `/r/${n}`))
+      const { entries, total } = await log.list({})
+      expect(total).toBe(5)
+      expect(entries.map((e) => e.url)).toEqual(['/r/12', '/r/11', '/r/10', '/r/9', '/r/8'])
+      expect(await log.get(7)).toBeNull()
+      expect((await log.get(8))?.responseHeaders).toEqual([['Vary', 'Cookie']])
+      await log.close()
+    })
 
-  it('survives a restart: the entries are read back whole, and new ids follow the old ones', () => {
-    const file = join(tempDir(), 'inspector.sqlite3')
-    const first = new TrafficLog(file)
-    const ids = [first.nextId(), first.nextId(), first.nextId()]
-    for (const id of ids) first.add(entry(id, `/before/${id}`))
-    // close() writes what is still queued.
-    first.close()
-    const second = new TrafficLog(file)
-    expect(second.list({}).entries.map((e) => e.url)).toEqual(['/before/3', '/before/2', '/before/1'])
-    expect(second.get(2)).toEqual(entry(2, '/before/2'))
-    expect(second.nextId()).toBe(4)
-    second.close()
+    it('survives a restart: the entries are read back whole, and new ids follow the old ones', async () => {
+      const file = join(tempDir(), 'inspector.sqlite3')
+      const first = new TrafficLog(file, 100_000, { thread })
+      const ids = [first.nextId(), first.nextId(), first.nextId()]
+      for (const id of ids) first.add(entry(id, `/before/${id}`))
+      // close() writes what is still queued.
+      await first.close()
+      const second = new TrafficLog(file, 100_000, { thread })
+      expect((await second.list({})).entries.map((e) => e.url)).toEqual(['/before/3', '/before/2', '/before/1'])
+      expect(await second.get(2)).toEqual(entry(2, '/before/2'))
+      expect(second.nextId()).toBe(4)
+      await second.close()
+    })
+
+    it('reads see every entry added before them, across batches; clear() counts and empties', async () => {
+      const log = new TrafficLog(join(tempDir(), 'inspector.sqlite3'), 100_000, { thread })
+      // More than one batch (500 rows) without waiting: a read right after sees them all.
+      for (let n = 1; n <= 1234; n++) log.add(entry(log.nextId(), `/burst/${n}`))
+      expect((await log.list({ limit: 1 })).total).toBe(1234)
+      expect((await log.list({ search: '/burst/1233' })).entries.map((e) => e.url)).toEqual(['/burst/1233'])
+      expect((await log.getMany([3, 1, 2])).map((e) => e.url)).toEqual(['/burst/1', '/burst/2', '/burst/3'])
+      log.add(entry(log.nextId(), '/last'))
+      expect(await log.clear()).toBe(1235)
+      expect((await log.list({})).total).toBe(0)
+      // The worker really did the writing (a writer that failed to start would hand over to this thread).
+      expect(log.writer()).toBe(thread)
+      expect(log.lastWriteError()).toBeNull()
+      await log.close()
+      await log.close()
+    })
+  })
+}
+
+describe('TrafficLog when its writer thread dies', () => {
+  it('says so once, and goes on writing in this thread', async () => {
+    const log = new TrafficLog(join(tempDir(), 'inspector.sqlite3'), 100_000, { thread: 'worker' })
+    log.add(entry(log.nextId(), '/before'))
+    await log.flush()
+    const worker = (log as unknown as { worker: Worker }).worker
+    const stopped = new Promise((r) => worker.once('exit', r))
+    worker.emit('error', new Error('simulated crash'))
+    await worker.terminate()
+    await stopped
+    expect(log.writer()).toBe('in-process')
+    expect(log.lastWriteError()).toMatch(/simulated crash/)
+    log.add(entry(log.nextId(), '/after'))
+    expect((await log.list({})).entries.map((e) => e.url)).toEqual(['/after', '/before'])
+    expect(log.lastWriteError()).toBeNull()
+    await log.close()
   })
 })
 

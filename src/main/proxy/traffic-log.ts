@@ -1,11 +1,16 @@
 // The traffic log: every proxied request with its session before and after and the
-// middleware's reason, in SQLite in the data dir so it survives a restart. Writes are
-// batched (a burst of 1,000 requests a second is one transaction every 50 ms); ids are
-// assigned at once so the live event and the row agree.
+// middleware's reason, in SQLite in the data dir so it survives a restart. Entries are
+// serialised here and written in batches (every 50 ms, or sooner under a burst) by a writer
+// thread (traffic-writer.ts); reads use this thread's own connection once the writer has
+// committed everything added before them. Ids are assigned at once, so the live event and
+// the row agree.
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import type { ListTrafficInput, TrafficEntry, TrafficSummary } from '../../shared/api'
+import { TRAFFIC_COLUMNS, trafficWriter, type TrafficRow, type WriterPort, type WriterReply, type WriterRequest } from './traffic-writer'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS traffic (
@@ -25,6 +30,10 @@ CREATE INDEX IF NOT EXISTS traffic_key_before ON traffic (key_before);
 CREATE INDEX IF NOT EXISTS traffic_key_after ON traffic (key_after);
 `
 
+/** A batch goes to the writer after this long, or at this many entries, whichever comes first. */
+const BATCH_MS = 50
+const BATCH_ROWS = 500
+
 type Detail = Omit<TrafficEntry, keyof TrafficSummary>
 
 function split(entry: TrafficEntry): { summary: TrafficSummary; detail: Detail } {
@@ -34,17 +43,50 @@ function split(entry: TrafficEntry): { summary: TrafficSummary; detail: Detail }
   return { summary, detail }
 }
 
+function toRow(entry: TrafficEntry): TrafficRow {
+  const { summary, detail } = split(entry)
+  const search = [entry.method, entry.url, entry.status ?? '', entry.reason, entry.error ?? '', entry.sessionBefore?.key ?? '', entry.sessionAfter?.key ?? '', entry.effect]
+    .join(' ')
+    .toLowerCase()
+  return [entry.id, entry.time, entry.method, entry.url, entry.status, entry.effect, entry.sessionBefore?.key ?? null, entry.sessionAfter?.key ?? null, search, JSON.stringify(summary), JSON.stringify(detail)]
+}
+
+/** The writer's source for an eval'd worker: its body, with better-sqlite3 loaded from where this process found it. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.sqlite)
+;(${trafficWriter.toString()})(Database, parentPort, workerData)
+`
+
+/** The writer in this thread, for where a worker cannot start: replies come back synchronously. */
+function inProcessWriter(path: string, onReply: (reply: WriterReply) => void): (request: WriterRequest) => void {
+  let listener: ((request: WriterRequest) => void) | null = null
+  const port: WriterPort = {
+    on: (_event, l) => (listener = l),
+    postMessage: onReply
+  }
+  trafficWriter(Database as never, port, { path, columns: TRAFFIC_COLUMNS })
+  return (request) => listener?.(request)
+}
+
 export class TrafficLog {
+  /** This thread's connection: schema, the last id, and every read. */
   private readonly db: Database.Database
-  private queue: TrafficEntry[] = []
+  private queue: TrafficRow[] = []
   private timer: NodeJS.Timeout | null = null
   private lastId: number
-  private readonly insert: Database.Statement
-  private closed = false
+  private seq = 0
+  private readonly waiting = new Map<number, { resolve(changes: number): void; reject(e: Error): void }>()
+  private send: (request: WriterRequest) => void
+  private worker: Worker | null = null
+  private closed: Promise<void> | null = null
+  /** Set once a write failed: said once, on stderr, and by list() until a write succeeds again. */
+  private writeError: string | null = null
 
   constructor(
-    path: string,
-    private readonly retention = 100_000
+    private readonly path: string,
+    private readonly retention = 100_000,
+    options: { thread?: 'worker' | 'in-process' } = {}
   ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
     this.db = new Database(path)
@@ -52,9 +94,61 @@ export class TrafficLog {
     this.db.pragma('synchronous = NORMAL')
     this.db.exec(SCHEMA)
     this.lastId = (this.db.prepare('SELECT MAX(id) AS id FROM traffic').get() as { id: number | null }).id ?? 0
-    this.insert = this.db.prepare(
-      'INSERT INTO traffic (id, time, method, url, status, effect, key_before, key_after, search, summary, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-    )
+    // ':memory:' is one database per connection: its writer must share this thread's.
+    const thread = path === ':memory:' ? 'in-process' : (options.thread ?? 'worker')
+    this.send = thread === 'worker' ? this.startWorker() : inProcessWriter(path, (r) => this.reply(r))
+  }
+
+  private startWorker(): (request: WriterRequest) => void {
+    try {
+      const sqlite = createRequire(import.meta.url).resolve('better-sqlite3')
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, path: this.path, columns: TRAFFIC_COLUMNS } })
+      worker.on('message', (r: WriterReply) => this.reply(r))
+      worker.on('error', (e) => this.writerFailed(e))
+      worker.unref()
+      this.worker = worker
+      return (request) => worker.postMessage(request)
+    } catch (e) {
+      // No worker here (or no better-sqlite3 path to give it): write on this thread instead.
+      process.stderr.write(`session-inspector: the traffic log writes on the main thread (${e instanceof Error ? e.message : String(e)})\n`)
+      return inProcessWriter(this.path, (r) => this.reply(r))
+    }
+  }
+
+  /** The worker died: what it had not written is lost; the rest goes on in this thread. */
+  private writerFailed(e: Error): void {
+    this.worker = null
+    this.noteWriteError(`the traffic log's writer stopped: ${e.message}`)
+    for (const [, w] of this.waiting) w.reject(new Error(this.writeError ?? 'the traffic log writer stopped'))
+    this.waiting.clear()
+    this.send = inProcessWriter(this.path, (r) => this.reply(r))
+  }
+
+  private noteWriteError(message: string): void {
+    if (this.writeError === null) process.stderr.write(`session-inspector: ${message}\n`)
+    this.writeError = message
+  }
+
+  private reply(r: WriterReply): void {
+    const w = this.waiting.get(r.seq)
+    this.waiting.delete(r.seq)
+    if (r.type === 'error') {
+      this.noteWriteError(`cannot write the traffic log: ${r.message}`)
+      w?.reject(new Error(r.message))
+      return
+    }
+    if (this.waiting.size === 0) this.worker?.unref()
+    w?.resolve(r.changes ?? 0)
+  }
+
+  /** Sends a request to the writer; resolves when it is done (rejects if it failed). */
+  private request(make: (seq: number) => WriterRequest): Promise<number> {
+    const seq = ++this.seq
+    const done = new Promise<number>((resolve, reject) => this.waiting.set(seq, { resolve, reject }))
+    // Keep the process alive until the writer answers.
+    this.worker?.ref()
+    this.send(make(seq))
+    return done
   }
 
   /** The id the next entry will get. */
@@ -62,34 +156,45 @@ export class TrafficLog {
     return ++this.lastId
   }
 
-  /** Queues an entry (its id from nextId()); written within 50 ms. */
+  /** Queues an entry (its id from nextId()); the writer has it within 50 ms. */
   add(entry: TrafficEntry): void {
     if (this.closed) return
-    this.queue.push(entry)
-    this.timer ??= setTimeout(() => this.flush(), 50)
+    this.queue.push(toRow(entry))
+    if (this.queue.length >= BATCH_ROWS) void this.flush().catch(() => undefined)
+    else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), BATCH_MS)
   }
 
-  /** Writes what is queued, then trims to the retention limit. */
-  flush(): void {
+  /**
+   * Hands what is queued to the writer and resolves when it, and every write sent before it
+   * (the writer takes them in order), is committed and trimmed to the retention limit.
+   */
+  async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    if (this.queue.length === 0 || this.closed) return
-    const batch = this.queue
+    const rows = this.queue
     this.queue = []
-    this.db.transaction(() => {
-      for (const entry of batch) {
-        const { summary, detail } = split(entry)
-        const search = [entry.method, entry.url, entry.status ?? '', entry.reason, entry.error ?? '', entry.sessionBefore?.key ?? '', entry.sessionAfter?.key ?? '', entry.effect]
-          .join(' ')
-          .toLowerCase()
-        this.insert.run(entry.id, entry.time, entry.method, entry.url, entry.status, entry.effect, entry.sessionBefore?.key ?? null, entry.sessionAfter?.key ?? null, search, JSON.stringify(summary), JSON.stringify(detail))
-      }
-      this.db.prepare('DELETE FROM traffic WHERE id <= ?').run(this.lastId - this.retention)
-    })()
+    if (rows.length === 0 && this.waiting.size === 0) return
+    await this.request((seq) => ({ type: 'write', seq, rows, trimThrough: this.lastId - this.retention }))
+    this.writeError = null
   }
 
-  list(input: ListTrafficInput): { entries: TrafficSummary[]; total: number } {
-    this.flush()
+  /** Before a read: everything added so far is committed (a failed write leaves what is there to read). */
+  private async settled(): Promise<void> {
+    await this.flush().catch(() => undefined)
+  }
+
+  /** Where the writes happen now: the writer thread, or this one (no worker, or it stopped). */
+  writer(): 'worker' | 'in-process' {
+    return this.worker ? 'worker' : 'in-process'
+  }
+
+  /** Why the last write failed, while writes fail. */
+  lastWriteError(): string | null {
+    return this.writeError
+  }
+
+  async list(input: ListTrafficInput): Promise<{ entries: TrafficSummary[]; total: number }> {
+    await this.settled()
     const where: string[] = []
     const args: (string | number)[] = []
     if (input.sessionKey) {
@@ -113,32 +218,37 @@ export class TrafficLog {
     return { entries: rows.map((r) => JSON.parse(r.summary) as TrafficSummary), total }
   }
 
-  get(id: number): TrafficEntry | null {
-    this.flush()
+  async get(id: number): Promise<TrafficEntry | null> {
+    await this.settled()
     const row = this.db.prepare('SELECT summary, detail FROM traffic WHERE id = ?').get(id) as { summary: string; detail: string } | undefined
     return row ? { ...(JSON.parse(row.summary) as TrafficSummary), ...(JSON.parse(row.detail) as Detail) } : null
   }
 
   /** Full entries by id (HAR export), oldest first. */
-  getMany(ids: number[] | undefined): TrafficEntry[] {
-    this.flush()
-    const rows = ids
-      ? ids.map((id) => this.db.prepare('SELECT summary, detail FROM traffic WHERE id = ?').get(id)).filter(Boolean)
-      : this.db.prepare('SELECT summary, detail FROM traffic ORDER BY id ASC').all()
+  async getMany(ids: number[] | undefined): Promise<TrafficEntry[]> {
+    await this.settled()
+    const one = this.db.prepare('SELECT summary, detail FROM traffic WHERE id = ?')
+    const rows = ids ? ids.map((id) => one.get(id)).filter(Boolean) : this.db.prepare('SELECT summary, detail FROM traffic ORDER BY id ASC').all()
     return (rows as { summary: string; detail: string }[])
       .map((r) => ({ ...(JSON.parse(r.summary) as TrafficSummary), ...(JSON.parse(r.detail) as Detail) }))
       .sort((a, b) => a.id - b.id)
   }
 
-  clear(): number {
-    this.flush()
-    return this.db.prepare('DELETE FROM traffic').run().changes
+  /** Removes every entry; resolves with how many there were. */
+  async clear(): Promise<number> {
+    await this.settled()
+    return this.request((seq) => ({ type: 'clear', seq }))
   }
 
-  close(): void {
-    if (this.closed) return
-    this.flush()
-    this.closed = true
-    this.db.close()
+  /** Writes what is queued, stops the writer and closes the database. Safe to call twice. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.settled()
+      await this.request((seq) => ({ type: 'close', seq })).catch(() => undefined)
+      await this.worker?.terminate()
+      this.worker = null
+      this.db.close()
+    })()
+    return this.closed
   }
 }

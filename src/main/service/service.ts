@@ -285,17 +285,17 @@ export class InspectorService implements Api {
   }
 
   async getTraffic(input: A.TrafficIdInput): Promise<A.TrafficEntry> {
-    const entry = this.d.traffic.get(input.id)
+    const entry = await this.d.traffic.get(input.id)
     if (!entry) throw new ApiError('not_found', `no traffic entry ${input.id}`)
     return entry
   }
 
   async clearTraffic(_: Empty): Promise<{ cleared: number }> {
-    return { cleared: this.d.traffic.clear() }
+    return { cleared: await this.d.traffic.clear() }
   }
 
   async exportHar(input: A.ExportHarInput): Promise<A.HarExport> {
-    const entries = this.d.traffic.getMany(input.ids)
+    const entries = await this.d.traffic.getMany(input.ids)
     return { har: buildHar(entries, this.d.status().proxyUrl, this.d.version), count: entries.length }
   }
 }
