@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseDurationInput } from '../../src/renderer/lib/duration-input'
 import { formatDuration, formatOffset, formatRelative, previewJson } from '../../src/renderer/lib/format'
+import { gridMove, pageOf } from '../../src/renderer/lib/grid-keys'
 import { convertTo, parseNumberText, parseSessionJson, removeAt, setAt } from '../../src/renderer/lib/json-edit'
 import { applySessionEvents, sessionMatches, sessionState } from '../../src/renderer/lib/session-state'
 import { engineNowMs, toClockView } from '../../src/renderer/lib/engine-clock'
@@ -139,5 +140,32 @@ describe('session state', () => {
     expect(sessionMatches(s, 'c12')).toBe(true)
     expect(sessionMatches(s, 'alice')).toBe(true)
     expect(sessionMatches(s, 'bob')).toBe(false)
+  })
+})
+
+describe('gridMove: the keys every grid answers', () => {
+  it('moves by one, by a page and to the ends, within the grid', () => {
+    expect(gridMove('ArrowDown', -1, 10, 5)).toBe(0)
+    expect(gridMove('ArrowUp', -1, 10, 5)).toBe(0)
+    expect(gridMove('ArrowDown', 9, 10, 5)).toBe(9)
+    expect(gridMove('ArrowUp', 0, 10, 5)).toBe(0)
+    expect(gridMove('PageDown', 3, 10, 5)).toBe(8)
+    expect(gridMove('PageDown', 8, 10, 5)).toBe(9)
+    expect(gridMove('PageUp', 3, 10, 5)).toBe(0)
+    expect(gridMove('Home', 7, 10, 5)).toBe(0)
+    expect(gridMove('End', 2, 10, 5)).toBe(9)
+  })
+
+  it('leaves other keys, and an empty grid, alone', () => {
+    expect(gridMove('Enter', 2, 10, 5)).toBeNull()
+    expect(gridMove('a', 2, 10, 5)).toBeNull()
+    expect(gridMove('ArrowDown', -1, 0, 5)).toBeNull()
+  })
+
+  it('pages by the rows that fit, less a header and a margin, and at least one', () => {
+    expect(pageOf(300, 30)).toBe(8)
+    expect(pageOf(300, 30, 1)).toBe(9)
+    expect(pageOf(20, 30)).toBe(1)
+    expect(pageOf(undefined, 30)).toBe(8)
   })
 })

@@ -5,14 +5,19 @@ import type { ClientInfo } from '../../../shared/api'
 import { useAppState, useEngineNow } from '../../app/app-state'
 import { EmptyState } from '../../components/empty-state'
 import { EngineTime } from '../../components/engine-time'
+import { GridHead } from '../../components/grid-head'
 import { IconClients, IconRefresh } from '../../components/icons'
 import { Spinner } from '../../components/spinner'
 import { plural } from '../../lib/format'
+import { gridMove, pageOf } from '../../lib/grid-keys'
 import { summariseUserAgent } from '../../lib/user-agent'
 import type { ScreenDefinition, ScreenProps } from '../screen'
 import { cookieStateAt } from './client-cookies'
 import { ClientDetail, clientLabel } from './client-detail'
 import { useClients } from './use-clients'
+
+/** The clients grid's row height (clients.css): for page keys. */
+const CLIENT_ROW_HEIGHT = 30
 
 const COLUMNS = ['Name', 'Browser', 'Session', 'Cookies', 'Requests', 'Last seen', 'First seen'] as const
 
@@ -49,15 +54,12 @@ function ClientsScreen({ param }: ScreenProps) {
   }
   const selectedIndex = selectedId === null ? -1 : data.clients.findIndex((c) => c.id === selectedId)
   const onGridKey = (event: KeyboardEvent<HTMLDivElement>) => {
-    const moves: Record<string, number> = { ArrowDown: selectedIndex + 1, ArrowUp: Math.max(0, selectedIndex - 1), Home: 0, End: data.clients.length - 1 }
-    const to = moves[event.key]
-    if (to !== undefined) {
+    const to = gridMove(event.key, selectedIndex, data.clients.length, pageOf(gridRef.current?.clientHeight, CLIENT_ROW_HEIGHT))
+    if (to !== null) {
       event.preventDefault()
-      const c = data.clients[Math.max(0, Math.min(data.clients.length - 1, to))]
-      if (c) {
-        setSelectedId(c.id)
-        document.getElementById(`client-row-${c.id}`)?.scrollIntoView?.({ block: 'nearest' })
-      }
+      const c = data.clients[to] as ClientInfo
+      setSelectedId(c.id)
+      document.getElementById(`client-row-${c.id}`)?.scrollIntoView?.({ block: 'nearest' })
     } else if (event.key === 'Enter' && selectedId !== null && selectedIndex !== -1) {
       event.preventDefault()
       open(selectedId)
@@ -106,13 +108,7 @@ function ClientsScreen({ param }: ScreenProps) {
               tabIndex={0}
               onKeyDown={onGridKey}
             >
-              <div className="grid-row grid-head" role="row" aria-rowindex={1}>
-                {COLUMNS.map((c) => (
-                  <div key={c} role="columnheader" className="grid-cell">
-                    {c}
-                  </div>
-                ))}
-              </div>
+              <GridHead columns={COLUMNS} />
               {data.clients.map((c, i) => (
                 <div
                   key={c.id}

@@ -5,8 +5,10 @@ import { memo, useRef, type KeyboardEvent } from 'react'
 import type { SessionInfo } from '../../../shared/api'
 import { useEngineNow } from '../../app/app-state'
 import { EngineTime } from '../../components/engine-time'
+import { GridHead } from '../../components/grid-head'
 import { IconAlert } from '../../components/icons'
 import { previewJson } from '../../lib/format'
+import { gridMove, pageOf } from '../../lib/grid-keys'
 import { Countdown, StateBadge } from './session-cells'
 
 export const ROW_HEIGHT = 30
@@ -36,27 +38,12 @@ export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen
   const { engineMs } = useEngineNow()
   const selectedIndex = selectedKey === null ? -1 : rows.findIndex((r) => r.key === selectedKey)
 
-  const moveTo = (index: number) => {
-    const row = rows[Math.max(0, Math.min(rows.length - 1, index))]
-    if (!row) return
-    onSelect(row.key)
-    virtualizer.scrollToIndex(rows.indexOf(row), { align: 'auto' })
-  }
-
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 2)
-    const moves: Record<string, number> = {
-      ArrowDown: selectedIndex + 1,
-      ArrowUp: selectedIndex === -1 ? 0 : selectedIndex - 1,
-      PageDown: selectedIndex + page,
-      PageUp: selectedIndex - page,
-      Home: 0,
-      End: rows.length - 1
-    }
-    const target = moves[event.key]
-    if (target !== undefined) {
+    const target = gridMove(event.key, selectedIndex, rows.length, pageOf(scrollRef.current?.clientHeight, ROW_HEIGHT))
+    if (target !== null) {
       event.preventDefault()
-      moveTo(target)
+      onSelect((rows[target] as SessionInfo).key)
+      virtualizer.scrollToIndex(target, { align: 'auto' })
     } else if (event.key === 'Enter' && selectedKey !== null && selectedIndex !== -1) {
       event.preventDefault()
       onOpen(selectedKey)
@@ -74,13 +61,7 @@ export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen
       tabIndex={0}
       onKeyDown={onKeyDown}
     >
-      <div className="grid-row grid-head" role="row" aria-rowindex={1}>
-        {COLUMNS.map((c) => (
-          <div key={c} role="columnheader" className="grid-cell">
-            {c}
-          </div>
-        ))}
-      </div>
+      <GridHead columns={COLUMNS} />
       <div className="grid-body" style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}>
         {virtualizer.getVirtualItems().map((item) => {
           const session = rows[item.index]

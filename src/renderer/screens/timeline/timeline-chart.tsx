@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react'
 import type { SessionInfo } from '../../../shared/api'
 import { formatDateTime, previewJson } from '../../lib/format'
+import { gridMove, pageOf } from '../../lib/grid-keys'
 import { sessionState } from '../../lib/session-state'
 import { barOf, pan, zoom, type TimeRange } from '../../lib/timeline-scale'
 import { AXIS_H, DENSITY_H, TimelineAxis, xOf } from './timeline-axis'
@@ -91,24 +92,11 @@ export function TimelineChart({ rows, range, engineMs, realMs, selectedKey, onSe
   const selectedIndex = selectedKey === null ? -1 : rows.findIndex((r) => r.key === selectedKey)
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const page = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 300) - HEAD_H) / ROW_H) - 1)
-    const moves: Record<string, number> = {
-      ArrowDown: selectedIndex + 1,
-      ArrowUp: selectedIndex === -1 ? 0 : selectedIndex - 1,
-      PageDown: selectedIndex + page,
-      PageUp: selectedIndex - page,
-      Home: 0,
-      End: rows.length - 1
-    }
-    const to = moves[event.key]
-    if (to !== undefined) {
+    const index = gridMove(event.key, selectedIndex, rows.length, pageOf((scrollRef.current?.clientHeight ?? 300) - HEAD_H, ROW_H, 1))
+    if (index !== null) {
       event.preventDefault()
-      const index = Math.max(0, Math.min(rows.length - 1, to))
-      const row = rows[index]
-      if (row) {
-        onSelect(row.key)
-        virtualizer.scrollToIndex(index, { align: 'auto' })
-      }
+      onSelect((rows[index] as SessionInfo).key)
+      virtualizer.scrollToIndex(index, { align: 'auto' })
       return
     }
     const actions: Record<string, () => TimeRange> = {

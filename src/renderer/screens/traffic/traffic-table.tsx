@@ -4,7 +4,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react'
 import type { TrafficSummary } from '../../../shared/api'
+import { GridHead } from '../../components/grid-head'
 import { formatDateTime, formatDuration, formatOffset, isoToMs } from '../../lib/format'
+import { gridMove, pageOf } from '../../lib/grid-keys'
 import { entryKey, formatMs, formatTimeOfDay } from '../../lib/traffic'
 import { EffectBadge, SetCookieCell, StatusText } from './traffic-cells'
 
@@ -45,28 +47,12 @@ export function TrafficTable({ rows, selectedId, clientNames, complete, onSelect
     if (!complete && lastIndex >= rows.length - END_THRESHOLD) onEndReached()
   }, [complete, lastIndex, rows.length, onEndReached])
 
-  const moveTo = (index: number) => {
-    const target = Math.max(0, Math.min(rows.length - 1, index))
-    const row = rows[target]
-    if (!row) return
-    onSelect(row.id)
-    virtualizer.scrollToIndex(target, { align: 'auto' })
-  }
-
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 2)
-    const moves: Record<string, number> = {
-      ArrowDown: selectedIndex + 1,
-      ArrowUp: selectedIndex === -1 ? 0 : selectedIndex - 1,
-      PageDown: selectedIndex + page,
-      PageUp: selectedIndex - page,
-      Home: 0,
-      End: rows.length - 1
-    }
-    const target = moves[event.key]
-    if (target !== undefined) {
+    const target = gridMove(event.key, selectedIndex, rows.length, pageOf(scrollRef.current?.clientHeight, ROW_HEIGHT))
+    if (target !== null) {
       event.preventDefault()
-      moveTo(target)
+      onSelect((rows[target] as TrafficSummary).id)
+      virtualizer.scrollToIndex(target, { align: 'auto' })
     } else if (event.key === 'Enter' && selectedId !== null && selectedIndex !== -1) {
       event.preventDefault()
       onOpen(selectedId)
@@ -84,13 +70,7 @@ export function TrafficTable({ rows, selectedId, clientNames, complete, onSelect
       tabIndex={0}
       onKeyDown={onKeyDown}
     >
-      <div className="grid-row grid-head" role="row" aria-rowindex={1}>
-        {COLUMNS.map((c) => (
-          <div key={c} role="columnheader" className="grid-cell">
-            {c}
-          </div>
-        ))}
-      </div>
+      <GridHead columns={COLUMNS} />
       <div className="grid-body" style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}>
         {items.map((item) => {
           const entry = rows[item.index]
