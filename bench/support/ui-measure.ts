@@ -118,6 +118,11 @@ export async function measureScroll(page: Page, selector: string, seconds: numbe
   await page.locator(selector).first().waitFor()
   const args = JSON.stringify({ selector, seconds, pxPerSecond: pxPerSecond ?? 0, follow })
   const { deltas, distance } = (await page.evaluate(`(${SCROLL})(${args})`)) as { deltas: number[]; distance: number }
+  return frameStats(deltas, distance)
+}
+
+/** Frame statistics of frame-to-frame times (ms), with how far the page scrolled meanwhile. */
+export function frameStats(deltas: number[], distance = 0): FrameStats {
   const sorted = [...deltas].sort((a, b) => a - b)
   const total = deltas.reduce((a, b) => a + b, 0) / 1000
   return {

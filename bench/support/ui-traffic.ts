@@ -6,8 +6,7 @@ import type { Page } from 'playwright-core'
 import { TrafficLog } from '../../src/main/proxy/traffic-log'
 import type { SessionEffect, TrafficEntry } from '../../src/shared/api'
 import type { ReasonCode } from '../../src/shared/decision'
-import type { FrameStats } from './ui-measure'
-import { median } from './measure'
+import { frameStats, type FrameStats } from './ui-measure'
 import { randomKeys, sessionData } from './sessions'
 
 interface Shape {
@@ -95,24 +94,7 @@ const SAMPLE = `async ({ seconds }) => {
   return deltas
 }`
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!
-}
-
 /** Frame times while the page just runs (and whatever else happens meanwhile). */
 export async function sampleFrames(page: Page, seconds: number): Promise<FrameStats> {
-  const deltas = (await page.evaluate(`(${SAMPLE})(${JSON.stringify({ seconds })})`)) as number[]
-  const sorted = [...deltas].sort((a, b) => a - b)
-  const total = deltas.reduce((a, b) => a + b, 0) / 1000
-  return {
-    frames: deltas.length,
-    seconds: total,
-    fps: deltas.length / total,
-    p50Ms: median(deltas),
-    p95Ms: percentile(sorted, 0.95),
-    maxMs: sorted[sorted.length - 1] ?? NaN,
-    longFrames: deltas.filter((d) => d > 50).length,
-    distance: 0
-  }
+  return frameStats((await page.evaluate(`(${SAMPLE})(${JSON.stringify({ seconds })})`)) as number[])
 }
