@@ -5,7 +5,8 @@ import { useAppState } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
 import { EmptyState } from '../../components/empty-state'
-import { IconRefresh, IconSearch, IconSessions } from '../../components/icons'
+import { IconRefresh, IconSessions } from '../../components/icons'
+import { SearchBox } from '../../components/search-box'
 import { Spinner } from '../../components/spinner'
 import { useToast } from '../../components/toast'
 import { plural } from '../../lib/format'
@@ -65,17 +66,7 @@ function SessionsScreen({ param }: ScreenProps) {
     <section className="screen sessions-screen" aria-labelledby="sessions-title" onKeyDown={onKeyDown}>
       <div className="screen-toolbar">
         <h1 id="sessions-title" className="screen-title">Sessions</h1>
-        <div className="search">
-          <IconSearch />
-          <input
-            type="search"
-            className="input search-input"
-            placeholder="Filter by key or data"
-            aria-label="Filter sessions by key or data"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
+        <SearchBox label="Filter sessions by key or data" placeholder="Filter by key or data" value={search} onChange={setSearch} />
         <span className="toolbar-count" aria-live="polite">
           {data.loading ? <Spinner label="Loading sessions" /> : needle ? `${plural(rows.length, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}` : plural(data.total, 'session')}
           {!data.loading && data.total > data.rows.length && ` (showing the newest ${data.rows.length.toLocaleString('en-US')})`}

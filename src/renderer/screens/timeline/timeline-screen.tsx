@@ -4,7 +4,8 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react'
 import { useAppState, useEngineNow } from '../../app/app-state'
 import { EmptyState } from '../../components/empty-state'
-import { IconSearch, IconTimeline } from '../../components/icons'
+import { IconTimeline } from '../../components/icons'
+import { SearchBox } from '../../components/search-box'
 import { Spinner } from '../../components/spinner'
 import { plural } from '../../lib/format'
 import { sessionMatches, sessionState } from '../../lib/session-state'
@@ -98,17 +99,7 @@ function TimelineScreen() {
           <option value="expiry">Expires soonest first</option>
           <option value="saved">Newest save first</option>
         </select>
-        <div className="search">
-          <IconSearch />
-          <input
-            type="search"
-            className="input search-input search-input-narrow"
-            placeholder="Filter by key or data"
-            aria-label="Filter the timeline by key or data"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
+        <SearchBox label="Filter the timeline by key or data" placeholder="Filter by key or data" value={search} onChange={setSearch} narrow />
         <label className="checkbox">
           <input type="checkbox" checked={hideExpired} onChange={(e) => setHideExpired(e.target.checked)} />
           Hide expired{expired ? ` (${expired.toLocaleString('en-US')})` : ''}

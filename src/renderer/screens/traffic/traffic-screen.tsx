@@ -8,7 +8,8 @@ import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
 import { useConfirm } from '../../components/confirm'
 import { EmptyState } from '../../components/empty-state'
-import { IconClose, IconPlay, IconSearch, IconTraffic, IconTrash } from '../../components/icons'
+import { IconClose, IconPlay, IconTraffic, IconTrash } from '../../components/icons'
+import { SearchBox } from '../../components/search-box'
 import { Spinner } from '../../components/spinner'
 import { useToast } from '../../components/toast'
 import { plural } from '../../lib/format'
@@ -118,17 +119,7 @@ function TrafficScreen({ param }: ScreenProps) {
     <section className="screen traffic-screen" aria-labelledby="traffic-title" onKeyDown={onKeyDown}>
       <div className="screen-toolbar">
         <h1 id="traffic-title" className="screen-title">Traffic</h1>
-        <div className="search">
-          <IconSearch />
-          <input
-            type="search"
-            className="input search-input"
-            placeholder="Search method, path, status, reason, key"
-            aria-label="Search requests"
-            value={searchText}
-            onChange={(e) => setSearchText(e.target.value)}
-          />
-        </div>
+        <SearchBox label="Search requests" placeholder="Search method, path, status, reason, key" value={searchText} onChange={setSearchText} />
         <select className="input input-small" aria-label="Status class" value={statusClass} onChange={(e) => setStatusClass(e.target.value as StatusClass | '')}>
           <option value="">Any status</option>
           {STATUS_CLASSES.map((c) => (
