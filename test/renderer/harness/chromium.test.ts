@@ -6,8 +6,9 @@
 // screenshots there for a person to look at.
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../../support/chromium'
 import { FakeApi } from '../fake-api'
 import { buildRenderer } from './build-ui'
 import { startFakeServer, type FakeServer } from './fake-server'
@@ -34,11 +35,7 @@ beforeAll(async () => {
   dir = await buildRenderer()
   fake = makeFake()
   server = await startFakeServer(fake, dir)
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
+  browser = await launchChromium()
   if (SHOTS) mkdirSync(SHOTS, { recursive: true })
 }, 120_000)
 

@@ -6,8 +6,9 @@
 // themes. With SI_SCREENSHOTS=<dir> it saves screenshots there for a person to look at.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../../support/chromium'
 import { FakeApi } from '../fake-api'
 import { KEY_A, makeClient, REASON_CASES, seedEntries } from '../traffic-fixtures'
 import { buildRenderer } from './build-ui'
@@ -50,11 +51,7 @@ beforeAll(async () => {
   dir = await buildRenderer()
   fake = makeFake()
   server = await startFakeServer(fake, dir)
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  })
+  browser = await launchChromium()
   if (SHOTS) mkdirSync(SHOTS, { recursive: true })
 }, 120_000)
 
