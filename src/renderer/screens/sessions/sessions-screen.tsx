@@ -9,6 +9,7 @@ import { IconRefresh, IconSessions } from '../../components/icons'
 import { SearchBox } from '../../components/search-box'
 import { Spinner } from '../../components/spinner'
 import { useToast } from '../../components/toast'
+import { clientNameFor } from '../../lib/client-names'
 import { plural } from '../../lib/format'
 import { sessionMatches } from '../../lib/session-state'
 import type { ScreenDefinition, ScreenProps } from '../screen'
@@ -103,7 +104,7 @@ function SessionsScreen({ param }: ScreenProps) {
             key={selectedKey}
             sessionKey={selectedKey}
             session={selected}
-            clientName={selected?.clientId ? (clientNames.get(selected.clientId) ?? selected.clientId) : null}
+            clientName={clientNameFor(selected?.clientId ?? null, clientNames)}
             onUpdated={updated}
             onDeleted={() => {
               data.applyLocal({ key: selectedKey, change: 'deleted', session: null })

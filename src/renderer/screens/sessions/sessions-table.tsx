@@ -7,6 +7,7 @@ import { useEngineNow } from '../../app/app-state'
 import { EngineTime } from '../../components/engine-time'
 import { GridHead } from '../../components/grid-head'
 import { IconAlert } from '../../components/icons'
+import { clientNameFor } from '../../lib/client-names'
 import { previewJson } from '../../lib/format'
 import { gridMove, pageOf } from '../../lib/grid-keys'
 import { Countdown, StateBadge } from './session-cells'
@@ -72,7 +73,7 @@ export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen
               index={item.index}
               top={item.start}
               session={session}
-              clientName={session.clientId ? (clientNames.get(session.clientId) ?? session.clientId) : null}
+              clientName={clientNameFor(session.clientId, clientNames)}
               selected={item.index === selectedIndex}
               nowMs={engineMs}
               onOpen={onOpen}

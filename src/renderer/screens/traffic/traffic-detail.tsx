@@ -134,7 +134,7 @@ export function TrafficDetail({ id, summary, clients, onClose }: TrafficDetailPr
                 )}
               </div>
             ) : tab === 'summary' ? (
-              <DetailSummary entry={entry} clientName={clientInfo ? clientInfo.name.trim() || 'Unnamed browser' : null} />
+              <DetailSummary entry={entry} clientName={clientInfo?.displayName ?? null} />
             ) : tab === 'cookies' ? (
               <DetailCookies entry={entry} mirror={clientInfo?.cookies ?? null} />
             ) : tab === 'headers' ? (
