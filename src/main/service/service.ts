@@ -101,7 +101,7 @@ export class InspectorService implements Api {
     const result = this.engine.updateSettings(clean)
     if (!result.ok) throw new ApiError('invalid_setting', result.errors.map((e) => e.message).join('; '), result.errors)
     if (result.changed.length) {
-      this.d.dataDir.saveSettings(result.settings)
+      this.d.dataDir.saveChangedSettings(result.settings, result.changed)
       if (result.changed.includes('SECRET_KEY')) this.d.dataDir.saveSecretKey(result.settings.SECRET_KEY)
       this.d.emit('settings', this.maskedSettings())
       const storeChanged = ['SESSION_ENGINE', 'CACHES', 'SESSION_CACHE_ALIAS', 'SESSION_FILE_PATH', 'SECRET_KEY', 'SESSION_COOKIE_NAME']
