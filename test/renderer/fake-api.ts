@@ -70,6 +70,7 @@ export class FakeApi implements ApiClient {
   private connectionListeners = new Set<(state: ConnectionState) => void>()
   private connection: ConnectionState = { state: 'open' }
   private failures = new Map<string, ApiError>()
+  private holds = new Map<string, Promise<void>>()
   private random = seededRandom(42)
 
   constructor(options: FakeOptions = {}) {
@@ -104,6 +105,13 @@ export class FakeApi implements ApiClient {
   /** The next call of `method` fails with this error. */
   failNext(method: string, error: ApiError): void {
     this.failures.set(method, error)
+  }
+
+  /** The next call of `method` waits until the returned function is called. */
+  holdNext(method: string): () => void {
+    let release = () => undefined as void
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)))
+    return () => release()
   }
 
   emit<E extends EventName>(type: E, payload: EventMap[E]): void {
@@ -182,6 +190,11 @@ export class FakeApi implements ApiClient {
   private async run<T>(method: string, input: unknown, body: (input: never) => T): Promise<T> {
     this.calls.push({ method, input })
     await Promise.resolve()
+    const hold = this.holds.get(method)
+    if (hold) {
+      this.holds.delete(method)
+      await hold
+    }
     const failure = this.failures.get(method)
     if (failure) {
       this.failures.delete(method)
