@@ -3,7 +3,7 @@
 import { SESSION_EFFECTS, type ApiInput, type ApiMethod, type Empty } from './api'
 import { ApiError } from './errors'
 import { parseIsoDate } from './expiry'
-import { findNonJson, isPlainObject } from './json'
+import { checkJson, describeNonJson, isPlainObject } from './json'
 
 type Check<T> = (value: unknown, path: string) => T
 
@@ -28,8 +28,9 @@ const isoDate: Check<string> = (v, p) =>
 
 const sessionData: Check<Record<string, never>> = (v, p) => {
   if (!isPlainObject(v)) return fail(p, 'an object (the whole session dict)')
-  const bad = findNonJson(v, p)
-  return bad ? fail(bad, 'a JSON value') : (v as Record<string, never>)
+  const bad = checkJson(v, p)
+  if (bad?.tooDeep) throw new ApiError('bad_request', describeNonJson(bad))
+  return bad ? fail(bad.path, 'a JSON value') : (v as Record<string, never>)
 }
 
 const seconds: Check<number> = (v, p) =>

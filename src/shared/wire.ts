@@ -1,7 +1,7 @@
 // Wire protocol v1 (PROTOCOL.md): the `X-Session` header the proxy sends to the app and
 // the `X-Session-Update` header the app answers with. Plain TS (TextEncoder, atob/btoa)
 // so that the proxy, the Node adapter and the UI decode it the same way.
-import { findNonJson, isPlainObject, type SessionData } from './json'
+import { checkJson, describeNonJson, isPlainObject, type SessionData } from './json'
 
 export const SESSION_HEADER = 'x-session'
 export const UPDATE_HEADER = 'x-session-update'
@@ -133,8 +133,8 @@ export function parseWireUpdate(header: string | string[] | undefined): Parsed<W
       update[name as (typeof UPDATE_FLAGS)[number]] = value
     } else if (name === 'data') {
       if (!isPlainObject(value)) return { ok: false, error: 'X-Session-Update: "data" must be an object' }
-      const bad = findNonJson(value, 'data')
-      if (bad) return { ok: false, error: `X-Session-Update: ${bad} is not a JSON value` }
+      const bad = checkJson(value, 'data')
+      if (bad) return { ok: false, error: `X-Session-Update: ${describeNonJson(bad)}` }
       update.data = value as SessionData
     } else {
       return { ok: false, error: `X-Session-Update: unknown field "${name}"` }

@@ -116,7 +116,11 @@ export class SessionProxy {
       proxyReq.prependListener('upgrade', answered)
     })
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => this.fail(req, res as ServerResponse, e))
+      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => {
+        // The app's answer is not passed on: drain it, so its connection goes back to the pool.
+        if (!res.headersSent) proxyRes.resume()
+        this.fail(req, res as ServerResponse, e)
+      })
     })
     this.server = http.createServer((req, res) => {
       void this.handle(req, res).catch((e) => this.fail(req, res, e))

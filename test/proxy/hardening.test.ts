@@ -1,0 +1,72 @@
+// Attacks found by trying the proxy as a new attacker would (issue 13), each kept as a
+// regression test: a real inspector in front of a real upstream on 127.0.0.1.
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { encodeBase64UrlJson } from '../../src/shared/wire'
+import { MAX_JSON_DEPTH } from '../../src/shared/json'
+import { Browser } from './support/browser'
+import { useInspector, withEntry } from './support/inspector'
+import { serve, type Upstream } from './support/servers'
+
+/** An update whose data is `{"x": {"x": … 1 …}}`, `depth` objects deep, as text (JSON.stringify would overflow). */
+function deepUpdate(depth: number): string {
+  const data = `${'{"x":'.repeat(depth)}1${'}'.repeat(depth)}`
+  return Buffer.from(`{"accessed":true,"modified":true,"data":${data}}`).toString('base64url')
+}
+
+const seen: { url: string; rawHeaders: string[] }[] = []
+let app: Upstream
+
+const started = useInspector(async () => {
+  app = await serve((req, res) => {
+    seen.push({ url: req.url ?? '', rawHeaders: [...req.rawHeaders] })
+    const url = new URL(req.url ?? '/', 'http://app.invalid')
+    if (url.pathname === '/login') res.setHeader('X-Session-Update', encodeBase64UrlJson({ accessed: true, modified: true, data: { user: 'alice' } }))
+    if (url.pathname === '/deep') {
+      res.setHeader('X-Session-Update', deepUpdate(Number(url.searchParams.get('depth'))))
+    }
+    res.setHeader('Content-Type', 'text/plain')
+    res.end(`app saw ${req.url}`)
+  })
+  return { upstream: app.url }
+})
+const inspector = () => started().inspector
+
+afterAll(async () => {
+  await app?.close()
+})
+beforeEach(() => {
+  seen.length = 0
+})
+
+describe('deeply nested JSON in X-Session-Update', () => {
+  it('depth 3,000: the app\'s 200 arrives, the update is refused with the limit named, the session is unchanged', async () => {
+    const b = new Browser(inspector().proxyUrl)
+    await b.get('/login')
+    const key = b.cookie('sessionid') as string
+    const { result, entry } = await withEntry(inspector(), '/deep?depth=3000', () => b.get('/deep?depth=3000'))
+    expect(result.status).toBe(200)
+    expect(result.body).toBe('app saw /deep?depth=3000')
+    expect(entry.effect).toBe('rejected')
+    expect(entry.error).toMatch(new RegExp(`^X-Session-Update refused: X-Session-Update: data\\.x\\.x.*nests more than ${MAX_JSON_DEPTH} levels deep`))
+    expect((await inspector().api.getSession({ key })).data).toEqual({ user: 'alice' })
+  })
+
+  it('the app\'s connection is reused after each refused update (its answer is consumed), and the proxy keeps serving', async () => {
+    const before = app.connections()
+    for (let i = 0; i < 20; i++) {
+      const r = await new Browser(inspector().proxyUrl).get('/deep?depth=5000')
+      expect(r.status).toBe(200)
+    }
+    // One pooled keep-alive connection serves them all (a leaked one per request would make 20).
+    expect(app.connections() - before).toBeLessThanOrEqual(1)
+    expect((await new Browser(inspector().proxyUrl).get('/after')).body).toBe('app saw /after')
+  })
+
+  it(`data nested exactly ${MAX_JSON_DEPTH} levels (the session dict counting as one) is applied`, async () => {
+    const b = new Browser(inspector().proxyUrl)
+    const { entry } = await withEntry(inspector(), `/deep?depth=${MAX_JSON_DEPTH}`, () => b.get(`/deep?depth=${MAX_JSON_DEPTH}`))
+    expect(entry.effect).toBe('created')
+    const { entry: over } = await withEntry(inspector(), `/deep?depth=${MAX_JSON_DEPTH + 1}`, () => b.get(`/deep?depth=${MAX_JSON_DEPTH + 1}`))
+    expect(over.effect).toBe('rejected')
+  })
+})
