@@ -59,3 +59,44 @@ describe('deeply nested JSON in an API body', () => {
     expect((await call('GET', '/api/health')).status).toBe(200)
   })
 })
+
+describe('dates out of range are refused, never rolled over into another date', () => {
+  const BAD = ['2020-13-45T00:00:00Z', '2020-02-30T00:00:00Z', '2021-02-29T12:00:00Z', '2020-01-01T25:61:00Z', '2020-01-01T23:59:60Z', '2020-01-01T24:00:00Z', '0000-01-01T00:00:00Z', '2020-01-01T00:00:00+24:00', '2020-01-01T00:00:00+05:60']
+  const FORMAT = /a valid date: an ISO-8601 date-time YYYY-MM-DDTHH:MM\[:SS\[\.ffffff\]\]\[Z\|±HH:MM\], such as "2026-12-06T10:00:00Z"/
+
+  it.each(BAD)('POST /api/clock/set {"now": "%s"}: 400 naming the format, the clock unchanged', async (now) => {
+    await inspector.api.freezeClock({ frozen: true })
+    await inspector.api.setClock({ now: '2030-06-01T12:00:00Z' })
+    expect400(await call('POST', '/api/clock/set', JSON.stringify({ now })), FORMAT)
+    expect((await inspector.api.getClock({})).now).toBe('2030-06-01T12:00:00.000Z')
+    await inspector.api.resetClock({})
+  })
+
+  it('the last day of each month, 29 February of a leap year, years before 100 and offsets are accepted exactly', async () => {
+    for (const [now, iso] of [
+      ['2024-02-29T23:59:59Z', '2024-02-29T23:59:59.000Z'],
+      ['2100-12-31T00:00:00+01:00', '2100-12-30T23:00:00.000Z'],
+      ['0050-04-30T10:00:00Z', '0050-04-30T10:00:00.000Z'],
+      ['2026-06-30 08:30', '2026-06-30T08:30:00.000Z']
+    ]) {
+      const res = await call('POST', '/api/clock/set', JSON.stringify({ now }))
+      expect(res.status, res.text).toBe(200)
+      expect((res.json() as { now: string }).now.slice(0, 24)).toBe(iso)
+    }
+    await inspector.api.resetClock({})
+  })
+
+  it.each(BAD)('PUT /api/sessions/:key/expiry {"value": "%s"}: 400 naming the format, the session unchanged', async (value) => {
+    const key = await sessionWith({ user: 'alice' })
+    expect400(await call('PUT', `/api/sessions/${key}/expiry`, JSON.stringify({ value })), FORMAT)
+    expect((await inspector.api.getSession({ key })).data).toEqual({ user: 'alice' })
+  })
+
+  it('PUT /api/sessions/:key/data with a _session_expiry that is no valid date (Django would raise on it): 400', async () => {
+    const key = await sessionWith({ user: 'alice' })
+    expect400(await call('PUT', `/api/sessions/${key}/data`, JSON.stringify({ data: { user: 'bob', _session_expiry: '2020-02-30T00:00:00+00:00' } })), /data\._session_expiry must be seconds, null or a valid date/)
+    expect((await inspector.api.getSession({ key })).data).toEqual({ user: 'alice' })
+    const good = await call('PUT', `/api/sessions/${key}/data`, JSON.stringify({ data: { user: 'bob', _session_expiry: '2040-02-29T00:00:00+00:00' } }))
+    expect(good.status, good.text).toBe(200)
+  })
+})

@@ -24,6 +24,7 @@ const started = useInspector(async () => {
     if (url.pathname === '/deep') {
       res.setHeader('X-Session-Update', deepUpdate(Number(url.searchParams.get('depth'))))
     }
+    if (url.pathname === '/bad-expiry') res.setHeader('X-Session-Update', encodeBase64UrlJson({ modified: true, data: { user: 'eve', _session_expiry: url.searchParams.get('at') } }))
     res.setHeader('Content-Type', 'text/plain')
     res.end(`app saw ${req.url}`)
   })
@@ -68,5 +69,19 @@ describe('deeply nested JSON in X-Session-Update', () => {
     expect(entry.effect).toBe('created')
     const { entry: over } = await withEntry(inspector(), `/deep?depth=${MAX_JSON_DEPTH + 1}`, () => b.get(`/deep?depth=${MAX_JSON_DEPTH + 1}`))
     expect(over.effect).toBe('rejected')
+  })
+})
+
+describe('an out-of-range date in the app\'s update', () => {
+  it.each(['2020-02-30T00:00:00+00:00', '2020-13-45T00:00:00', '2020-01-01T25:61:00'])('_session_expiry "%s" (fromisoformat refuses it) is refused, not rolled over', async (at) => {
+    const b = new Browser(inspector().proxyUrl)
+    await b.get('/login')
+    const key = b.cookie('sessionid') as string
+    const path = `/bad-expiry?at=${encodeURIComponent(at)}`
+    const { result, entry } = await withEntry(inspector(), path, () => b.get(path))
+    expect(result.status).toBe(200)
+    expect(entry.effect).toBe('rejected')
+    expect(entry.error).toMatch(/data\._session_expiry must be seconds, null or a valid date: an ISO-8601 date-time/)
+    expect((await inspector().api.getSession({ key })).data).toEqual({ user: 'alice' })
   })
 })
