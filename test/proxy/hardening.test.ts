@@ -5,6 +5,7 @@ import { encodeBase64UrlJson } from '../../src/shared/wire'
 import { MAX_JSON_DEPTH } from '../../src/shared/json'
 import { Browser } from './support/browser'
 import { useInspector, withEntry } from './support/inspector'
+import { rawExchange, rawGet } from './support/raw'
 import { serve, type Upstream } from './support/servers'
 
 /** An update whose data is `{"x": {"x": … 1 …}}`, `depth` objects deep, as text (JSON.stringify would overflow). */
@@ -31,6 +32,8 @@ const started = useInspector(async () => {
   return { upstream: app.url }
 })
 const inspector = () => started().inspector
+const port = () => Number(new URL(inspector().proxyUrl).port)
+const host = () => new URL(inspector().proxyUrl).host
 
 afterAll(async () => {
   await app?.close()
@@ -83,5 +86,30 @@ describe('an out-of-range date in the app\'s update', () => {
     expect(entry.effect).toBe('rejected')
     expect(entry.error).toMatch(/data\._session_expiry must be seconds, null or a valid date: an ISO-8601 date-time/)
     expect((await inspector().api.getSession({ key })).data).toEqual({ user: 'alice' })
+  })
+})
+
+describe('request headers reach the app in the browser\'s order', () => {
+  it('as sent and as spelled, Host first, the proxy\'s own headers right after it, its removals applied', async () => {
+    const r = await rawExchange(port(), rawGet('/echo', host(), ['Accept: text/html', 'X-Zeta: 1', 'x-alpha: 2', 'Cookie: a=1', 'X-Forwarded-For: 10.0.0.1', 'User-Agent: order-test', 'X-Middle: 3']))
+    expect(r.status).toBe(200)
+    const names = (seen.at(-1)?.rawHeaders ?? []).filter((_, i) => i % 2 === 0)
+    const browser = names.filter((n) => !/^(x-session|x-forwarded-(host|proto|port)|connection)$/i.test(n))
+    expect(browser).toEqual(['Host', 'Accept', 'X-Zeta', 'x-alpha', 'Cookie', 'X-Forwarded-For', 'User-Agent', 'X-Middle'])
+    expect(names.slice(1, 5).map((n) => n.toLowerCase()).sort()).toEqual(['x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto', 'x-session'])
+    const raw = seen.at(-1)?.rawHeaders ?? []
+    expect(raw[raw.indexOf('X-Forwarded-For') + 1]).toBe('10.0.0.1,127.0.0.1')
+  })
+
+  it('with 1,200 headers a Node app still gets Host (and its session) and answers 200, as it does directly', async () => {
+    const pad = Array.from({ length: 1200 }, (_, i) => `X-${i}: 1`)
+    const direct = await rawExchange(app.port, rawGet('/many', `127.0.0.1:${app.port}`, pad))
+    expect(direct.status).toBe(200)
+    const r = await rawExchange(port(), rawGet('/many', host(), pad))
+    expect(r.status).toBe(200)
+    expect(r.body).toBe('app saw /many')
+    const raw = seen.at(-1)?.rawHeaders ?? []
+    expect(raw[0]).toBe('Host')
+    expect(raw.map((n) => n.toLowerCase())).toContain('x-session')
   })
 })

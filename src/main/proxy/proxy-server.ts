@@ -16,7 +16,7 @@ import { observeAfter, observeBefore, type Observation, type ObservedRequest } f
 import { RequestSession, type FinishResult } from './session-middleware'
 import type { TrafficLog } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
-import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
+import { isWebSocketUpgrade, keepBrowserOrder, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { encodeWireSession, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
@@ -92,6 +92,7 @@ export class SessionProxy {
     })
     this.proxy.on('proxyReq', (proxyReq, req, res) => {
       const c = this.ctx.get(req)
+      keepBrowserOrder(proxyReq, req.rawHeaders)
       proxyReq.setTimeout(this.timeoutMs, () => {
         proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
       })
@@ -106,6 +107,7 @@ export class SessionProxy {
     // http-proxy writes the app's answer to an upgrade (the 101, or a refusal) straight onto
     // the browser's socket: take the update header out first, and note the real status.
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
+      keepBrowserOrder(proxyReq, req.rawHeaders)
       const answered = (r: IncomingMessage) => {
         delete r.headers['x-session-update']
         const c = this.ctx.get(req)
