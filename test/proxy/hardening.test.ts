@@ -25,6 +25,12 @@ const started = useInspector(async () => {
     if (url.pathname === '/deep') {
       res.setHeader('X-Session-Update', deepUpdate(Number(url.searchParams.get('depth'))))
     }
+    if (url.pathname === '/reflect') {
+      // An app that shows its request headers (a debug page) and names some of its own X-Session-*.
+      res.writeHead(200, [...req.rawHeaders.flatMap((v, i) => (i % 2 === 0 ? [`Echo-${v}`] : [v])), 'X-Session', req.headers['x-session'] as string, 'X-Session-Debug', 'x', 'x_session_id', 'y', 'X-Sess', 'kept', 'X-App-Session', 'kept'])
+      res.end('reflected')
+      return
+    }
     if (url.pathname === '/bad-expiry') res.setHeader('X-Session-Update', encodeBase64UrlJson({ modified: true, data: { user: 'eve', _session_expiry: url.searchParams.get('at') } }))
     res.setHeader('Content-Type', 'text/plain')
     res.end(`app saw ${req.url}`)
@@ -91,7 +97,7 @@ describe('an out-of-range date in the app\'s update', () => {
 
 describe('request headers reach the app in the browser\'s order', () => {
   it('as sent and as spelled, Host first, the proxy\'s own headers right after it, its removals applied', async () => {
-    const r = await rawExchange(port(), rawGet('/echo', host(), ['Accept: text/html', 'X-Zeta: 1', 'x-alpha: 2', 'Cookie: a=1', 'X-Forwarded-For: 10.0.0.1', 'User-Agent: order-test', 'X-Middle: 3']))
+    const r = await rawExchange(port(), rawGet('/echo', host(), ['Accept: text/html', 'X-Zeta: 1', 'x-alpha: 2', 'Cookie: a=1', 'X-Forwarded-For: 10.0.0.1', 'X-Session-Foo: forged', 'User-Agent: order-test', 'X-Middle: 3']))
     expect(r.status).toBe(200)
     const names = (seen.at(-1)?.rawHeaders ?? []).filter((_, i) => i % 2 === 0)
     const browser = names.filter((n) => !/^(x-session|x-forwarded-(host|proto|port)|connection)$/i.test(n))
@@ -111,5 +117,26 @@ describe('request headers reach the app in the browser\'s order', () => {
     const raw = seen.at(-1)?.rawHeaders ?? []
     expect(raw[0]).toBe('Host')
     expect(raw.map((n) => n.toLowerCase())).toContain('x-session')
+  })
+})
+
+describe('the whole X-Session* namespace belongs to the proxy', () => {
+  it('no X-Session-prefixed header a browser sends reaches the app, in any case or spelling; look-alikes do', async () => {
+    const r = await rawExchange(port(), rawGet('/echo', host(), ['X-Session-Foo: 1', 'X-Sessionx: 2', 'x-SESSION-id: 3', 'X_Session_Key: 4', 'X-Session-Update-2: 5', 'x-session: 6', 'X-Sess: kept', 'X-My-Session: kept']))
+    expect(r.status).toBe(200)
+    const raw = seen.at(-1)?.rawHeaders ?? []
+    const names = raw.filter((_, i) => i % 2 === 0)
+    expect(names.filter((n) => /^x[-_]session/i.test(n))).toEqual(['x-session'])
+    expect(raw[raw.indexOf('x-session') + 1]).not.toBe('6')
+    expect(names).toEqual(expect.arrayContaining(['X-Sess', 'X-My-Session']))
+  })
+
+  it('nor does any the app answers with reach the browser (an app reflecting its request headers cannot leak X-Session)', async () => {
+    const r = await rawExchange(port(), rawGet('/reflect', host(), ['X-Session-Foo: forged']))
+    expect(r.status).toBe(200)
+    expect(r.body).toBe('reflected')
+    const names = r.head.split('\r\n').slice(1).map((l) => l.slice(0, l.indexOf(':')))
+    expect(names.filter((n) => /^x[-_]session/i.test(n))).toEqual([])
+    expect(names).toEqual(expect.arrayContaining(['X-Sess', 'X-App-Session', 'Echo-Host', 'Echo-x-session']))
   })
 })

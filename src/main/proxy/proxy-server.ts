@@ -17,7 +17,7 @@ import { RequestSession, type FinishResult } from './session-middleware'
 import type { TrafficLog } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, keepBrowserOrder, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
-import { encodeWireSession, stripSessionHeaders } from './wire-protocol'
+import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
   traffic(summary: TrafficSummary): void
@@ -40,7 +40,7 @@ export interface ProxyOptions {
   upstreamLabel?: string
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'x-session-update'])
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade'])
 
 interface Ctx {
   id: number
@@ -109,7 +109,7 @@ export class SessionProxy {
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
       keepBrowserOrder(proxyReq, req.rawHeaders)
       const answered = (r: IncomingMessage) => {
-        delete r.headers['x-session-update']
+        stripSessionHeaders(r.headers)
         const c = this.ctx.get(req)
         if (c) c.answered = true
         if (c?.entry) c.entry.status = r.statusCode ?? null
@@ -244,7 +244,9 @@ export class SessionProxy {
       const name = proxyRes.rawHeaders[i] as string
       const value = proxyRes.rawHeaders[i + 1] as string
       const lower = name.toLowerCase()
-      if (HOP_BY_HOP.has(lower)) continue
+      // X-Session* is the proxy's namespace both ways: X-Session-Update is consumed here, and an
+      // app that reflects its request headers must not show the browser its X-Session.
+      if (HOP_BY_HOP.has(lower) || isSessionHeader(lower)) continue
       if (lower === 'set-cookie') appCookies.push(value)
       else if (lower === 'vary') vary = vary ? `${vary}, ${value}` : value
       else out.push(name, value)
