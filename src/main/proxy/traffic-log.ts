@@ -11,6 +11,7 @@ import { dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { ListTrafficInput, TrafficEntry, TrafficSummary } from '../../shared/api'
 import { truncatedMark } from '../../shared/truncate'
+import { createPrivateFile } from '../engine/private-files'
 import { TRAFFIC_COLUMNS, trafficWriter, type TrafficRow, type WriterPort, type WriterReply, type WriterRequest } from './traffic-writer'
 
 const SCHEMA = `
@@ -124,7 +125,10 @@ export class TrafficLog {
     options: { thread?: 'worker' | 'in-process'; maxBytes?: number } = {}
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_TRAFFIC_MAX_BYTES
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true })
+      createPrivateFile(path)
+    }
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
