@@ -1,5 +1,6 @@
 // Attacks found by trying the proxy as a new attacker would (issue 13), each kept as a
 // regression test: a real inspector in front of a real upstream on 127.0.0.1.
+import { connect } from 'node:net'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { encodeBase64UrlJson } from '../../src/shared/wire'
 import { MAX_JSON_DEPTH } from '../../src/shared/json'
@@ -29,6 +30,10 @@ const started = useInspector(async () => {
       // An app that shows its request headers (a debug page) and names some of its own X-Session-*.
       res.writeHead(200, [...req.rawHeaders.flatMap((v, i) => (i % 2 === 0 ? [`Echo-${v}`] : [v])), 'X-Session', req.headers['x-session'] as string, 'X-Session-Debug', 'x', 'x_session_id', 'y', 'X-Sess', 'kept', 'X-App-Session', 'kept'])
       res.end('reflected')
+      return
+    }
+    if (url.pathname === '/slow') {
+      setTimeout(() => res.end(`app saw ${req.url}`), Number(url.searchParams.get('ms')))
       return
     }
     if (url.pathname === '/bad-expiry') res.setHeader('X-Session-Update', encodeBase64UrlJson({ modified: true, data: { user: 'eve', _session_expiry: url.searchParams.get('at') } }))
@@ -62,13 +67,15 @@ describe('deeply nested JSON in X-Session-Update', () => {
   })
 
   it('the app\'s connection is reused after each refused update (its answer is consumed), and the proxy keeps serving', async () => {
+    // Warm up: the pooled connection exists, and the upstream monitor's first probe is over.
+    expect((await new Browser(inspector().proxyUrl).get('/warm')).status).toBe(200)
     const before = app.connections()
     for (let i = 0; i < 20; i++) {
       const r = await new Browser(inspector().proxyUrl).get('/deep?depth=5000')
       expect(r.status).toBe(200)
     }
-    // One pooled keep-alive connection serves them all (a leaked one per request would make 20).
-    expect(app.connections() - before).toBeLessThanOrEqual(1)
+    // The pooled keep-alive connection serves them all (a leaked one per request would make 20 more).
+    expect(app.connections() - before).toBe(0)
     expect((await new Browser(inspector().proxyUrl).get('/after')).body).toBe('app saw /after')
   })
 
@@ -138,5 +145,36 @@ describe('the whole X-Session* namespace belongs to the proxy', () => {
     const names = r.head.split('\r\n').slice(1).map((l) => l.slice(0, l.indexOf(':')))
     expect(names.filter((n) => /^x[-_]session/i.test(n))).toEqual([])
     expect(names).toEqual(expect.arrayContaining(['X-Sess', 'X-App-Session', 'Echo-Host', 'Echo-x-session']))
+  })
+})
+
+describe('the browser\'s connection', () => {
+  it('CONNECT gets a 405 saying this is no forward proxy, with Allow; the proxy keeps serving', async () => {
+    const r = await rawExchange(port(), 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')
+    expect(r.status).toBe(405)
+    expect(r.head).toMatch(/\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE\r\n/)
+    expect(r.body).toContain('not a forward proxy: CONNECT (a tunnel) is not supported')
+    expect(seen).toHaveLength(0)
+    expect((await new Browser(inspector().proxyUrl).get('/after')).status).toBe(200)
+  })
+
+  /** Sends a complete request, half-closes at once (FIN), and reads until the proxy closes. */
+  function halfClose(path: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port(), '127.0.0.1')
+      const chunks: Buffer[] = []
+      socket.on('data', (c: Buffer) => chunks.push(c))
+      socket.once('error', reject)
+      socket.once('connect', () => socket.end(`GET ${path} HTTP/1.1\r\nHost: ${host()}\r\n\r\n`))
+      socket.once('close', () => resolve(Buffer.concat(chunks).toString('latin1')))
+    })
+  }
+
+  it.each([0, 300])('a client that half-closes after a complete request still gets the response (app answering after %i ms)', async (ms) => {
+    const text = await halfClose(`/slow?ms=${ms}`)
+    // 1xx answers may come first (every HTTP/1.1 client skips them); then the app's own.
+    const final = text.replace(/^(HTTP\/1\.1 100 Continue\r\n\r\n)*/, '')
+    expect(final).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(final.endsWith(`app saw /slow?ms=${ms}`)).toBe(true)
   })
 })

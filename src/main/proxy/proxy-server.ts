@@ -10,6 +10,7 @@ import { getCookie, parseCookieHeader } from '../../shared/cookies'
 import { explainDecision, explainSessionCookieDrop, type ResponseDecision, type SessionCookieDrop } from '../../shared/decision'
 import { parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
+import { guardConnections, watchHalfClose } from './client-connection'
 import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
 import { forgetCookie, type StoredCookie } from './cookie-mirror'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
@@ -118,15 +119,13 @@ export class SessionProxy {
       proxyReq.prependListener('upgrade', answered)
     })
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => {
-        // The app's answer is not passed on: drain it, so its connection goes back to the pool.
-        if (!res.headersSent) proxyRes.resume()
-        this.fail(req, res as ServerResponse, e)
-      })
+      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => this.fail(req, res as ServerResponse, e, proxyRes))
     })
     this.server = http.createServer((req, res) => {
+      watchHalfClose(req, res)
       void this.handle(req, res).catch((e) => this.fail(req, res, e))
     })
+    guardConnections(this.server)
     this.server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket as Socket, head))
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s)
@@ -244,8 +243,7 @@ export class SessionProxy {
       const name = proxyRes.rawHeaders[i] as string
       const value = proxyRes.rawHeaders[i + 1] as string
       const lower = name.toLowerCase()
-      // X-Session* is the proxy's namespace both ways: X-Session-Update is consumed here, and an
-      // app that reflects its request headers must not show the browser its X-Session.
+      // X-Session* is the proxy's both ways: an app reflecting its request must not leak X-Session.
       if (HOP_BY_HOP.has(lower) || isSessionHeader(lower)) continue
       if (lower === 'set-cookie') appCookies.push(value)
       else if (lower === 'vary') vary = vary ? `${vary}, ${value}` : value
@@ -396,12 +394,13 @@ export class SessionProxy {
   }
 
   /** Any other failure in the pipeline: a clear 500 (or the socket destroyed if the head is out). */
-  private fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  private fail(req: IncomingMessage, res: ServerResponse, e: unknown, appAnswer?: IncomingMessage): void {
     const message = e instanceof Error ? e.message : String(e)
     if (res.headersSent) {
       res.destroy()
       return
     }
+    appAnswer?.resume() // not passed on: drained, so its connection goes back to the pool
     this.page(req, res, 500, 'Session Inspector error', [`The proxy could not handle this request: <code>${html.escape(message)}</code>`], 'untouched', message)
   }
 
