@@ -77,13 +77,22 @@ interface Box {
 function measure(page: Page, name: string, column: number) {
   return page.evaluate(
     ({ name, column }) => {
+      // Whether an element's content fits its content box, to the fraction of a pixel
+      // (scrollWidth rounds, and a text 0.4 px too wide already shows its ellipsis).
+      const fitsIn = (el: HTMLElement) => {
+        const range = document.createRange()
+        range.selectNodeContents(el)
+        const style = getComputedStyle(el)
+        const room = el.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+        return { need: range.getBoundingClientRect().width, room, fits: range.getBoundingClientRect().width <= room + 0.01 }
+      }
       const grid = document.querySelector(`[role="grid"][aria-label="${name}"]`) as HTMLElement
       const g = grid.getBoundingClientRect()
       const visible = { left: g.left, right: g.left + grid.clientWidth, top: g.top, bottom: g.top + grid.clientHeight }
       const headers = [...grid.querySelectorAll('[role="columnheader"]')]
-        .map((h) => ({ name: `${h.textContent ?? ''}`, sw: h.scrollWidth, cw: h.clientWidth, box: h.getBoundingClientRect(), fits: h.scrollWidth <= h.clientWidth }))
+        .map((h) => ({ name: h.textContent ?? '', ...fitsIn(h as HTMLElement), box: h.getBoundingClientRect() }))
         .filter((h) => h.box.width > 0)
-        .map((h) => ({ name: h.name, sw: h.sw, cw: h.cw, fits: h.fits, inside: h.box.left >= visible.left - 0.5 && h.box.right <= visible.right + 0.5 }))
+        .map((h) => ({ name: h.name, need: h.need, room: h.room, fits: h.fits, inside: h.box.left >= visible.left - 0.5 && h.box.right <= visible.right + 0.5 }))
       const cells = [...grid.querySelectorAll('.grid-body [role="row"]')]
         .map((row) => row.children[column - 1] as HTMLElement)
         .filter((cell) => {
@@ -98,7 +107,7 @@ function measure(page: Page, name: string, column: number) {
             text: content.textContent ?? '',
             box: { left: b.left, right: b.right, top: b.top, bottom: b.bottom },
             onTop: hit !== null && (hit === content || content.contains(hit)),
-            fits: cell.scrollWidth <= cell.clientWidth
+            fits: fitsIn(cell).fits
           }
         })
       return { visible, headers, cells }
