@@ -7,6 +7,7 @@ import { loadOrCreateToken, startControlServer } from './control'
 import { Inspector, VERSION } from './inspector'
 import { DEFAULT_CONTROL, DEFAULT_LISTEN, defaultDataDir } from './inspector-options'
 import { parseUpstream } from './proxy/upstream'
+import { settingsBannerLines } from './settings-banner'
 
 const HELP = `session-inspector ${VERSION}: a reverse proxy with Django's session engine, a clock you control, and a live inspector.
 
@@ -121,6 +122,13 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
   }
 }
 
+/** The banner's settings lines (settings-banner.ts): what differs from Django's defaults, and why. */
+async function settingsLines(inspector: Inspector, o: CliOptions): Promise<string[]> {
+  const settings = await inspector.api.getSettings({})
+  const saved = inspector.dataDir.savedSettingNames()
+  return settingsBannerLines(settings, { commandLine: Object.keys(o.settings), saved, settingsFile: inspector.dataDir.file('settings.json') })
+}
+
 function openInBrowser(url: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open'
   const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url]
@@ -182,6 +190,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`  proxy:   ${inspector.proxyUrl}  ->  ${upstream}`)
     console.log(`  web UI:  ${uiUrl}`)
     console.log(`  data:    ${o.dataDir}`)
+    for (const line of await settingsLines(inspector, o)) console.log(line)
     console.log('Press Ctrl+C to stop.')
     if (o.open) openInBrowser(uiUrl)
   } catch (e) {

@@ -78,6 +78,30 @@ export interface ClientInfo {
   sessionKey: string | null
   requestCount: number
   cookies: MirroredCookie[]
+  /**
+   * The one name shown for this client everywhere (UI, CLI, close results): `name` when set,
+   * else the User-Agent's family and the id's first characters, e.g. "Chrome on Linux · 3f2a9c".
+   */
+  displayName: string
+}
+
+/** What a simulated browser close did to one client. */
+export interface BrowserCloseClient {
+  id: string
+  /** ClientInfo.displayName. */
+  displayName: string
+  /** Names of the browser-session cookies this close discarded (the proxy now drops them). */
+  discarded: string[]
+  /** Names of the cookies that survive it: persistent (Max-Age or Expires) and still live on the engine clock. */
+  kept: string[]
+}
+
+/** The answer of a simulated browser close: what was discarded, per client. */
+export interface BrowserCloseResult {
+  /** How many cookies were discarded in all: the sum of the clients' `discarded` (kept from the first version of the API). */
+  closed: number
+  /** Every client the close was for (one, or all the proxy knows), most recently seen first. */
+  clients: BrowserCloseClient[]
 }
 
 /** What happened to the session on one request (a traffic badge). */
@@ -247,7 +271,7 @@ export interface Api {
   listClients(input: Empty): Promise<{ clients: ClientInfo[] }>
   renameClient(input: RenameClientInput): Promise<ClientInfo>
   /** Simulated browser close for one client, or all when `client` is absent. */
-  closeBrowser(input: CloseBrowserInput): Promise<{ closed: number }>
+  closeBrowser(input: CloseBrowserInput): Promise<BrowserCloseResult>
 
   /** Newest first. */
   listTraffic(input: ListTrafficInput): Promise<{ entries: TrafficSummary[]; total: number }>

@@ -316,6 +316,28 @@ export function validateSettingsPatch(current: Settings, patch: unknown): Settin
   return errors.length ? { ok: false, errors } : { ok: true, settings: next, changed }
 }
 
+/** True when a setting has Django's default value (SECRET_KEY has no default: never). */
+export function isDefaultSetting(name: SettingName, value: unknown): boolean {
+  if (name === 'SECRET_KEY') return false
+  return JSON.stringify(value) === JSON.stringify(DEFAULT_SETTINGS[name])
+}
+
+/** The settings whose value differs from Django's default, in display order (SECRET_KEY is never listed). */
+export function settingsDifferingFromDefaults(settings: Settings): SettingName[] {
+  return SETTING_NAMES.filter((name) => name !== 'SECRET_KEY' && !isDefaultSetting(name, settings[name]))
+}
+
+/** A value as Django's settings.py writes it: 20, True, None, 'Lax', {'default': 'locmem://'}. */
+export function pythonLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'None'
+  if (value === true) return 'True'
+  if (value === false) return 'False'
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`
+  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${pythonLiteral(k)}: ${pythonLiteral(v)}`).join(', ')}}`
+  return String(value)
+}
+
 /** How SECRET_KEY is shown outside the process: enough to recognise it, not to use it. */
 export function maskSecret(secret: string): string {
   const tail = secret.length > 12 ? secret.slice(-4) : ''

@@ -265,12 +265,19 @@ export function describeSessions(get: GetFixture): void {
       await apiError(api.renameClient({ id: 'no-such-client', name: 'x' }), 'not_found')
     })
 
-    it('closeBrowser discards browser-session cookies of one profile, or of all', async () => {
+    it('closeBrowser discards browser-session cookies of one profile, or of all, and says which, per client', async () => {
       const { api } = get()
       await api.updateSettings({ settings: { SESSION_EXPIRE_AT_BROWSER_CLOSE: true } })
       const one = await oneSession(get, 'Delta/4.0')
       const two = await oneSession(get, 'Epsilon/5.0')
-      expect(await api.closeBrowser({ client: one.b.clientId })).toEqual({ closed: 1 })
+      const oneName = `Delta · ${one.b.clientId.slice(0, 6)}`
+      expect((await api.listClients({})).clients.find((c) => c.id === one.b.clientId)?.displayName).toBe(oneName)
+      expect(await api.closeBrowser({ client: one.b.clientId })).toEqual({
+        closed: 1,
+        clients: [{ id: one.b.clientId, displayName: oneName, discarded: ['sessionid'], kept: [] }]
+      })
+      // Closed already: nothing left to discard.
+      expect(await api.closeBrowser({ client: one.b.clientId })).toEqual({ closed: 0, clients: [{ id: one.b.clientId, displayName: oneName, discarded: [], kept: [] }] })
       const view = (await api.listClients({})).clients.find((c) => c.id === one.b.clientId)
       expect(view?.cookies.find((c) => c.isSessionCookie)?.state).toBe('discarded')
       // The browser stand-in still sends the cookie; the proxy drops it as a closed browser would.
@@ -281,11 +288,28 @@ export function describeSessions(get: GetFixture): void {
       )
       expect((await api.getTraffic({ id: dropped.id })).droppedCookies).toEqual(['sessionid'])
       expect(nameOnPage((await two.b.get('/p1/get/')).body)).toBe('Sonam rathore')
-      expect((await api.closeBrowser({})).closed).toBeGreaterThanOrEqual(1)
+      const all = await api.closeBrowser({})
+      const ofTwo = all.clients.find((c) => c.id === two.b.clientId)
+      expect(ofTwo).toEqual({ id: two.b.clientId, displayName: `Epsilon · ${two.b.clientId.slice(0, 6)}`, discarded: ['sessionid'], kept: [] })
+      expect(all.clients.find((c) => c.id === one.b.clientId)?.discarded).toEqual([])
+      expect(all.closed).toBe(all.clients.reduce((n, c) => n + c.discarded.length, 0))
+      expect(all.closed).toBeGreaterThanOrEqual(1)
       expect(nameOnPage((await two.b.get('/p1/get/')).body)).toBe('Guest Guest')
       // The sessions themselves stay in the store until they expire.
       expect((await api.getSession({ key: two.key })).expired).toBe(false)
       await apiError(api.closeBrowser({ client: 'no-such-client' }), 'not_found')
+    })
+
+    it('closeBrowser with persistent cookies only discards nothing and names what survives', async () => {
+      const { api } = get()
+      const one = await oneSession(get, 'Zeta/6.0')
+      await api.renameClient({ id: one.b.clientId, name: 'QA laptop' })
+      // SESSION_EXPIRE_AT_BROWSER_CLOSE is False: the session cookie has a Max-Age and outlives a close.
+      expect(await api.closeBrowser({ client: one.b.clientId })).toEqual({
+        closed: 0,
+        clients: [{ id: one.b.clientId, displayName: 'QA laptop', discarded: [], kept: ['sessionid'] }]
+      })
+      expect(nameOnPage((await one.b.get('/p1/get/')).body)).toBe('Sonam rathore')
     })
   })
 }

@@ -215,14 +215,16 @@ describe('the table of CONTROL-API.md', () => {
     expect(ok(await call('POST', '/api/sessions/clear-expired'))).toEqual({ removed: 0 })
   })
 
-  it('GET /api/clients → {"clients": [...]}; POST /api/browser/close {client} or {} → {"closed": n}', async () => {
+  it('GET /api/clients → {"clients": [...]}; POST /api/browser/close {client} or {} → {"closed": n, "clients": [...]}', async () => {
     await inspector.api.updateSettings({ settings: { SESSION_EXPIRE_AT_BROWSER_CLOSE: true } })
     const one = await newSession()
     const two = await newSession()
     const { clients } = ok<{ clients: { id: string; sessionKey: string | null }[] }>(await call('GET', '/api/clients'))
     expect(clients.find((c) => c.id === one.clientId)?.sessionKey).toBe(one.sessionKey())
-    expect(ok(await call('POST', '/api/browser/close', { client: one.clientId }))).toEqual({ closed: 1 })
-    expect(ok(await call('POST', '/api/browser/close', { client: one.clientId }))).toEqual({ closed: 0 })
+    // Unnamed: its User-Agent ("contract-test-browser") and the first characters of its id.
+    const displayName = `contract-test-browser · ${one.clientId.slice(0, 6)}`
+    expect(ok(await call('POST', '/api/browser/close', { client: one.clientId }))).toEqual({ closed: 1, clients: [{ id: one.clientId, displayName, discarded: ['sessionid'], kept: [] }] })
+    expect(ok(await call('POST', '/api/browser/close', { client: one.clientId }))).toEqual({ closed: 0, clients: [{ id: one.clientId, displayName, discarded: [], kept: [] }] })
     expect(ok<{ closed: number }>(await call('POST', '/api/browser/close', {})).closed).toBeGreaterThanOrEqual(1)
     expect((await two.get('/p1/get/')).body).toContain('Guest Guest')
     expectError(await call('POST', '/api/browser/close', { client: 'nobody' }), 404, 'not_found')

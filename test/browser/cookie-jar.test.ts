@@ -44,13 +44,26 @@ describe('lifetimes on the engine clock', () => {
     expect(jar.all().map((c) => c.name)).toEqual(['m'])
   })
 
+  it('a close keeps the persistent cookies still live on the engine clock, and says which', () => {
+    const jar = new CookieJar()
+    const ctx = { ...at('app.test'), now: ENGINE }
+    jar.record('sessionid=a; Max-Age=20; Path=/', ctx)
+    jar.record('csrftoken=b; Max-Age=600; Path=/', ctx)
+    jar.record('flash=c; Path=/', ctx)
+    const at30 = jar.close(ENGINE + 30_000)
+    expect(at30.discarded.map((c) => c.name)).toEqual(['flash'])
+    // sessionid has expired by then: neither discarded by the close nor kept.
+    expect(at30.kept.map((c) => c.name)).toEqual(['csrftoken'])
+  })
+
   it('neither attribute: a browser-session cookie that only a close ends', () => {
     const jar = new CookieJar()
     jar.record('s=1; Path=/', { ...at('app.test'), now: ENGINE })
     const cookies = [{ name: 's', value: '1' }]
     expect(jar.filter(cookies, { ...at('app.test'), now: ENGINE + 100 * 365 * DAY }).forward).toEqual(cookies)
-    expect(jar.close()).toBe(1)
-    expect(jar.close()).toBe(0) // already discarded
+    const names = (r: { discarded: { name: string }[]; kept: { name: string }[] }) => ({ discarded: r.discarded.map((c) => c.name), kept: r.kept.map((c) => c.name) })
+    expect(names(jar.close(ENGINE))).toEqual({ discarded: ['s'], kept: [] })
+    expect(names(jar.close(ENGINE))).toEqual({ discarded: [], kept: [] }) // already discarded
     expect(jar.filter(cookies, { ...at('app.test'), now: ENGINE }).forward).toEqual([])
   })
 })

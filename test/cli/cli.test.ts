@@ -134,6 +134,43 @@ describe('a run, a stop and a second run on the same data dir', () => {
   })
 })
 
+describe('the banner names the settings that differ from Django\'s defaults', () => {
+  const banner = (cli: RunningCli) => cli.stdout.slice(0, cli.stdout.indexOf('Press Ctrl+C to stop.'))
+  let running: RunningCli | null = null
+  afterAll(() => running?.kill())
+
+  it('says where each comes from; a --set lasts one run, a change made in the UI is kept until reset', async () => {
+    const dir = dataDir()
+    const args = ['--data-dir', dir, '--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', '--token', 'T']
+    running = await startCli([...args, '--set', 'SESSION_COOKIE_AGE=20'])
+    expect(banner(running)).toMatch(/^ {4}SESSION_COOKIE_AGE = 20 +\(Django: 1209600; command line, this run only\)$/m)
+    expect(banner(running)).toContain("  settings: 1 differs from Django's defaults\n")
+    const api = httpApi(running.controlUrl, 'T')
+    await api.updateSettings({ settings: { SESSION_EXPIRE_AT_BROWSER_CLOSE: true, SESSION_COOKIE_SAMESITE: 'Strict' } })
+    expect((await running.stop('SIGTERM')).code).toBe(0)
+
+    // The next start, without --set: what the UI changed is still in force, and it says so.
+    running = await startCli(args)
+    const second = banner(running)
+    expect(second).toContain("  settings: 2 differ from Django's defaults\n")
+    expect(second).toMatch(/^ {4}SESSION_EXPIRE_AT_BROWSER_CLOSE = True +\(Django: False; saved in settings\.json\)$/m)
+    expect(second).toMatch(/^ {4}SESSION_COOKIE_SAMESITE = 'Strict' +\(Django: 'Lax'; saved in settings\.json\)$/m)
+    expect(second).toContain(`delete ${join(dir, 'settings.json')}`)
+    expect(second).not.toContain('SESSION_COOKIE_AGE')
+    const again = httpApi(running.controlUrl, 'T')
+    expect((await again.getSettings({})).SESSION_COOKIE_AGE).toBe(1209600)
+    await again.resetSettings({})
+    expect((await running.stop('SIGTERM')).code).toBe(0)
+
+    // Reset: settings.json keeps nothing, and the banner says the run is Django's defaults.
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toEqual({})
+    running = await startCli(args)
+    expect(banner(running)).toContain("  settings: Django's defaults\n")
+    expect((await running.stop('SIGTERM')).code).toBe(0)
+    running = null
+  })
+})
+
 describe('refusals: one line on stderr and a non-zero exit', () => {
   let occupied: Server
   let port: number

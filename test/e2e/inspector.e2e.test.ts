@@ -1,7 +1,9 @@
 // End to end (issue 5): the built CLI as a child process, the web UI and the demo app in real
 // Chromium. Every step is done through the UI as a user does it (clicks, typing) and checked
-// in the UI and on the demo's pages; the file also writes docs/screenshots/.
-import { mkdtempSync, rmSync } from 'node:fs'
+// in the UI and on the demo's pages. The file also takes screenshots of every screen: into
+// test-results/screenshots/ (ignored by git), or into SI_SCREENSHOTS_DIR, which
+// `npm run screenshots` points at docs/screenshots/ to refresh the README's pictures.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
@@ -29,7 +31,7 @@ import {
   waitForText
 } from './support/ui'
 
-const SCREENSHOTS = resolve(__dirname, '../../docs/screenshots')
+const SCREENSHOTS = process.env.SI_SCREENSHOTS_DIR ? resolve(process.env.SI_SCREENSHOTS_DIR) : resolve(__dirname, '../../test-results/screenshots')
 const VIEWPORT = { width: 1440, height: 900 }
 
 let chromium: Browser
@@ -87,8 +89,11 @@ describe('issue 5: the inspector and the demo, side by side', () => {
     await sessionRow(ui, key!).waitFor({ timeout: LIVE_MS })
     const row = await sessionRow(ui, key!).innerText()
     expect(row).toContain('"name":"Sonam"')
-    // An unnamed client is shown by its id (its si_client cookie), not as an empty cell.
-    expect(row).toContain(await cookieValue(demoContext, cli.proxyUrl, 'si_client'))
+    // An unnamed client is shown by its display name: its User-Agent and its id's first characters.
+    const clientId = (await cookieValue(demoContext, cli.proxyUrl, 'si_client')) as string
+    const displayName = (await api.listClients({})).clients.find((c) => c.id === clientId)?.displayName
+    expect(displayName).toBe(`Headless Chrome on Linux · ${clientId.slice(0, 6)}`)
+    expect(row).toContain(displayName)
     await waitForText(ui.locator('.toolbar-count'), '1 session', LIVE_MS)
     expect(reloaded).toBe(false)
   })
@@ -191,8 +196,35 @@ describe('issue 5: the inspector and the demo, side by side', () => {
   })
 })
 
+describe("scripting the web UI: the README's wait", () => {
+  it('the ready marker comes with the data, where networkidle never does', async () => {
+    const context = await chromium.newContext({ viewport: VIEWPORT })
+    try {
+      const page = await context.newPage()
+      // As the README's snippet does, against the real CLI.
+      await page.goto(`${cli.controlUrl}/#token=${encodeURIComponent(cli.token)}`)
+      await page.waitForSelector('html[data-ready="true"]', { state: 'attached' })
+      const total = (await api.listSessions({})).total
+      expect(total).toBeGreaterThan(0)
+      expect(await page.locator('.toolbar-count').first().innerText()).toBe(`${total} session${total === 1 ? '' : 's'}`)
+      // A handful of sessions by now: every one of them is a row (no virtualisation cut-off at this size).
+      expect(total).toBeLessThan(20)
+      expect(await page.getByRole('grid', { name: 'Sessions' }).locator('.grid-body [role="row"]').count()).toBe(total)
+
+      await page.getByRole('link', { name: 'Traffic' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Traffic' }).waitFor()
+      await page.waitForSelector('html[data-ready="true"]', { state: 'attached' })
+      expect(await page.getByRole('grid', { name: 'Requests' }).locator('.grid-body [role="row"]').count()).toBeGreaterThan(0)
+      // The event stream stays open: networkidle never comes.
+      await expect(page.waitForLoadState('networkidle', { timeout: 2000 })).rejects.toThrow(/Timeout/)
+    } finally {
+      await context.close()
+    }
+  })
+})
+
 describe('screenshots of every screen, light and dark', () => {
-  it('writes docs/screenshots/ from a realistic state', async () => {
+  it('writes every screen from a realistic state', async () => {
     const showcase = await buildShowcase(chromium, cli.proxyUrl, api)
     const context = await chromium.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: 'en-GB' })
     try {
@@ -293,6 +325,7 @@ describe('the upstream is down', () => {
       expect(await error.isVisible()).toBe(true)
       const box = await error.boundingBox()
       expect(box && box.width > 0 && box.height > 0 && box.x + box.width <= VIEWPORT.width).toBe(true)
+      mkdirSync(SCREENSHOTS, { recursive: true })
       await page.screenshot({ path: join(SCREENSHOTS, 'header-upstream-down.png'), clip: { x: 0, y: 0, width: VIEWPORT.width, height: 80 } })
 
       const visitor = await context.newPage()

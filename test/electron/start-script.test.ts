@@ -1,5 +1,6 @@
 // scripts/start.mjs, run for real in a scratch copy of the project: Electron when its binary
-// is installed, else one line and the headless CLI; arguments, exit codes and signals pass through.
+// is installed, else one line and the headless CLI, whose banner comes last, framed;
+// arguments, exit codes and signals pass through.
 import { spawn } from 'node:child_process'
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,7 +15,11 @@ const HEADLESS_LINE = 'Electron is not installed here (ELECTRON_SKIP_BINARY_DOWN
 const FAKE = `
 const [who, ...args] = process.argv.slice(1)
 console.log(JSON.stringify({ who: require('node:path').basename(who), args }))
-if (args.includes('--wait')) {
+if (args.includes('--banner')) {
+  // The CLI's banner, a line at a time, then a line once it runs.
+  for (const line of ['Session Inspector 9.9.9', '  proxy:   http://127.0.0.1:8080  ->  the demo app', '  web UI:  http://127.0.0.1:8081/#token=abc', '  data:    /tmp/x', 'Press Ctrl+C to stop.']) console.log(line)
+  setTimeout(() => { console.log('after the banner'); process.exit(0) }, 100)
+} else if (args.includes('--wait')) {
   process.on('SIGTERM', () => { console.log('got SIGTERM'); process.exit(3) })
   console.log('ready')
   setInterval(() => {}, 1000)
@@ -72,6 +77,32 @@ describe('scripts/start.mjs', () => {
     expect(JSON.parse(lines[1] as string)).toEqual({ who: 'cli.js', args: ['--upstream', 'http://localhost:8000', '--set', 'A=1'] })
     expect(lines).toHaveLength(2)
     expect(code).toBe(7)
+  })
+
+  it('without Electron: prints the CLI\'s banner last, framed, with the addresses, then passes the rest through', async () => {
+    const { code, lines } = await start(['--banner'])
+    expect(code).toBe(0)
+    expect(lines[0]).toBe(HEADLESS_LINE)
+    // What the CLI prints before its banner passes straight through.
+    expect(lines[1]).toBe('{"who":"cli.js","args":["--banner"]}')
+    const rule = '='.repeat(78)
+    const top = lines.indexOf(rule)
+    const bottom = lines.lastIndexOf(rule)
+    expect(top).toBeGreaterThan(0)
+    expect(lines.slice(top, bottom + 1)).toEqual([
+      rule,
+      '  Headless mode (Electron is not installed here): open the web UI address in a browser.',
+      '',
+      '  Session Inspector 9.9.9',
+      '    proxy:   http://127.0.0.1:8080  ->  the demo app',
+      '    web UI:  http://127.0.0.1:8081/#token=abc',
+      '    data:    /tmp/x',
+      '  Press Ctrl+C to stop.',
+      rule
+    ])
+    // Nothing of the banner outside the frame; what comes later passes through.
+    expect(lines.filter((l) => l.includes('web UI:'))).toHaveLength(1)
+    expect(lines.at(-1)).toBe('after the banner')
   })
 
   it('with Electron installed: runs it on the project, without requiring the electron module', async () => {

@@ -108,7 +108,7 @@ describe("program 5: SESSION_COOKIE_AGE=400, NAME='sessionname', PATH='/home', H
     expect(textOf(get.body, 'browser-close')).toEqual(['True'])
 
     const client = b.cookie('si_client') as string
-    expect(await inspector().api.closeBrowser({ client })).toEqual({ closed: 1 })
+    expect(await inspector().api.closeBrowser({ client })).toMatchObject({ closed: 1, clients: [{ id: client, discarded: ['sessionname'], kept: [] }] })
     // The real browser still holds the cookie (it was never closed); the proxy drops it and tells it to forget.
     expect(b.cookie('sessionname', '/home/get/')).toBe(key)
     const { r: after, e: afterEntry } = await visit(b, '/home/get/')

@@ -2,8 +2,9 @@
 // the clock live in memory, inputs go through the real shared validators, and tests can
 // emit events, simulate the connection dropping, and read every call made.
 import type {
-  ApiEvent, ClientInfo, ClockState, CookiePreview, EventMap, EventName, ListTrafficInput, SessionInfo, SessionList, Status, TrafficEntry
+  ApiEvent, BrowserCloseResult, ClientInfo, ClockState, CookiePreview, EventMap, EventName, ListTrafficInput, SessionInfo, SessionList, Status, TrafficEntry
 } from '../../src/shared/api'
+import { clientDisplayName } from '../../src/shared/client-name'
 import { ApiError } from '../../src/shared/errors'
 import { expiryToStore, getExpireAtBrowserClose, getExpiryAge, getExpiryDate, httpDate, EXPIRY_KEY } from '../../src/shared/expiry'
 import type { Json, SessionData } from '../../src/shared/json'
@@ -61,8 +62,6 @@ export class FakeApi implements ApiClient {
   settings: Settings
   status: Status
   clients: ClientInfo[] = []
-  /** What closeBrowser answers when there are no clients to close. */
-  closedCookies = 3
   readonly traffic = new FakeTraffic()
   private sessions = new Map<string, Stored>()
   private offsetMs = 0
@@ -71,6 +70,7 @@ export class FakeApi implements ApiClient {
   private connectionListeners = new Set<(state: ConnectionState) => void>()
   private connection: ConnectionState = { state: 'open' }
   private failures = new Map<string, ApiError>()
+  private holds = new Map<string, Promise<void>>()
   private random = seededRandom(42)
 
   constructor(options: FakeOptions = {}) {
@@ -105,6 +105,13 @@ export class FakeApi implements ApiClient {
   /** The next call of `method` fails with this error. */
   failNext(method: string, error: ApiError): void {
     this.failures.set(method, error)
+  }
+
+  /** The next call of `method` waits until the returned function is called. */
+  holdNext(method: string): () => void {
+    let release = () => undefined as void
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)))
+    return () => release()
   }
 
   emit<E extends EventName>(type: E, payload: EventMap[E]): void {
@@ -183,6 +190,11 @@ export class FakeApi implements ApiClient {
   private async run<T>(method: string, input: unknown, body: (input: never) => T): Promise<T> {
     this.calls.push({ method, input })
     await Promise.resolve()
+    const hold = this.holds.get(method)
+    if (hold) {
+      this.holds.delete(method)
+      await hold
+    }
     const failure = this.failures.get(method)
     if (failure) {
       this.failures.delete(method)
@@ -353,25 +365,23 @@ export class FakeApi implements ApiClient {
       const c = this.clients.find((x) => x.id === id)
       if (!c) throw new ApiError('not_found', `no client ${id}`)
       c.name = name
+      c.displayName = clientDisplayName(c)
       this.emit('client', { ...c })
       return { ...c }
     })
   /** Discards the session-only live cookies of one client (or all), as the proxy's browser close does. */
   closeBrowser = (input: { client?: string }) =>
-    this.run('closeBrowser', input, ({ client }: { client?: string }) => {
-      if (this.clients.length === 0) return { closed: this.closedCookies }
+    this.run('closeBrowser', input, ({ client }: { client?: string }): BrowserCloseResult => {
       const targets = this.clients.filter((c) => !client || c.id === client)
       if (client && targets.length === 0) throw new ApiError('not_found', `no client ${client}`)
-      let closed = 0
-      for (const c of targets) {
-        c.cookies = c.cookies.map((k) => {
-          if (!k.sessionOnly || k.state !== 'live') return k
-          closed++
-          return { ...k, state: 'discarded' as const }
-        })
+      const clients = targets.map((c) => {
+        const discarded = c.cookies.filter((k) => k.sessionOnly && k.state === 'live').map((k) => k.name)
+        const kept = c.cookies.filter((k) => !k.sessionOnly && k.state === 'live').map((k) => k.name)
+        c.cookies = c.cookies.map((k) => (k.sessionOnly && k.state === 'live' ? { ...k, state: 'discarded' as const } : k))
         this.emit('client', structuredClone(c))
-      }
-      return { closed }
+        return { id: c.id, displayName: c.displayName, discarded, kept }
+      })
+      return { closed: clients.reduce((n, c) => n + c.discarded.length, 0), clients }
     })
 
   /** Records a request as the proxy would; emits its `traffic` event when asked. */

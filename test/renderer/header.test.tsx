@@ -3,6 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { renderApp, T0 } from './render-app'
 import { FakeApi } from './fake-api'
+import { KEY_A, makeClient } from './traffic-fixtures'
 import { ApiError } from '../../src/shared/errors'
 import { formatDateTime } from '../../src/renderer/lib/format'
 
@@ -100,10 +101,21 @@ describe('header', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('the clock is broken')
   })
 
-  it('closes the browser for every client and says how many cookies went', async () => {
-    const { fake } = await renderApp()
+  it('closes the browser for every client and says which cookies went, per client', async () => {
+    const fake = new FakeApi({ now: T0, frozen: true })
+    fake.clients = [makeClient({ id: 'c1', name: 'Kiosk', sessionKey: KEY_A, now: T0 }), makeClient({ id: 'c2', name: 'QA laptop', now: T0 })]
+    await renderApp({ fake })
     fireEvent.click(screen.getByRole('button', { name: /Close browser/ }))
-    expect((await screen.findByText(/3 cookies discarded/)).textContent).toContain('Browser closed')
+    expect(await screen.findByText('Browser closed: 2 cookies discarded (Kiosk: cart_hint; QA laptop: cart_hint)')).toBeTruthy()
     expect(fake.callsOf('closeBrowser')).toEqual([{}])
+    // Again: nothing session-only is left, and it says what survived.
+    fireEvent.click(screen.getByRole('button', { name: /Close browser/ }))
+    expect(await screen.findByText('Browser closed: no session-only cookies to discard; 3 persistent cookies survive (sessionid, csrftoken)')).toBeTruthy()
+  })
+
+  it('says so when no browser has come through the proxy yet', async () => {
+    await renderApp()
+    fireEvent.click(screen.getByRole('button', { name: /Close browser/ }))
+    expect(await screen.findByText('Browser closed: no browser has come through the proxy yet, so no cookies were discarded')).toBeTruthy()
   })
 })

@@ -252,3 +252,53 @@ describe('session detail', () => {
     expect((within(pane).getByLabelText('Value of .user') as HTMLInputElement).value).toBe('theirs')
   })
 })
+
+describe('a clock set back after sessions were saved on the advanced clock', () => {
+  const AHEAD = 'savedontheadvancedclock000000000'
+  const LAPSED = 'lapsedontheadvancedclock00000000'
+
+  /** Real time (running), +1 h; a session saved there; then Reset, as in the header. */
+  async function advancedThenReset() {
+    const fake = new FakeApi({ now: Date.now() })
+    // set_expiry(600), saved now: expired once the clock is an hour on.
+    fake.addSession({ key: LAPSED, data: { n: 1, _session_expiry: 600 } })
+    const view = await renderApp({ fake })
+    fireEvent.click(within(screen.getByRole('group', { name: 'Engine clock controls' })).getByRole('button', { name: '+1 h' }))
+    await waitFor(() => expect(rowOf(LAPSED).textContent).toContain('expired'))
+    act(() => void fake.addSession({ key: AHEAD, data: { n: 2 } }, true))
+    await within(grid()).findByText(AHEAD)
+    fireEvent.click(within(screen.getByRole('group', { name: 'Engine clock controls' })).getByRole('button', { name: 'Reset' }))
+    return view
+  }
+
+  it('never says "saved in 1 h": the save time is marked as from the advanced clock, and the screen says what happened', async () => {
+    await advancedThenReset()
+    const banner = await screen.findByTestId('saved-ahead-banner')
+    expect(banner.textContent).toMatch(/^1 session was saved on the advanced clock, up to (1 h|59 min) after now: the engine clock has gone back since/)
+    expect(banner.textContent).toContain('sessions that had expired on the advanced clock are active again')
+    const saved = within(rowOf(AHEAD)).getByTestId('saved-ahead')
+    expect(saved.textContent).toMatch(/^ (1 h|59 min) after now$/)
+    expect(saved.getAttribute('title')).toContain('Saved while the engine clock was ahead of where it is now')
+    expect(grid().textContent).not.toMatch(/\bin (1 h|59 min)\b.*\bin 14 d/)
+    // The one that had expired on the advanced clock is active again, and the toast said why.
+    await waitFor(() => expect(rowOf(LAPSED).textContent).toContain('active'))
+    expect((await screen.findByText(/^Clock reset to real time, 1 h back\./)).textContent).toContain('ones that had expired on it are active again')
+  })
+
+  it('explains it in the session detail too', async () => {
+    await advancedThenReset()
+    await screen.findByTestId('saved-ahead-banner')
+    const pane = await openSession(AHEAD)
+    expect(pane.querySelector('.detail-summary')?.textContent).toMatch(/saved\s+on the advanced clock, (1 h|59 min)( \d+ s)? after now/)
+    expect(pane.querySelector('.detail-summary')?.textContent).not.toMatch(/saved in/)
+    expect(within(pane).getByTestId('saved-ahead-note').textContent).toContain('after now. Saved while the engine clock was ahead')
+  })
+
+  it('says nothing of the kind once a session is saved on the current clock', async () => {
+    const fake = fakeWith(2)
+    await renderApp({ fake })
+    await within(grid()).findByText('key00000abcdefghijklmnopqrstu')
+    expect(screen.queryByTestId('saved-ahead-banner')).toBeNull()
+    expect(screen.queryByTestId('saved-ahead')).toBeNull()
+  })
+})

@@ -3,6 +3,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/shared/errors'
+import { validateSettingsPatch } from '../../src/shared/settings'
 import { FakeApi } from './fake-api'
 import { renderApp, T0 } from './render-app'
 
@@ -36,6 +37,70 @@ describe('settings', () => {
     expect((await within(field('SESSION_COOKIE_AGE')).findByRole('alert')).textContent).toContain(message)
     expect(input('SESSION_COOKIE_AGE').getAttribute('aria-invalid')).toBe('true')
     expect(fake.callsOf('updateSettings')).toEqual([])
+  })
+
+  it.each([
+    ['SESSION_COOKIE_AGE', '-5', -5],
+    ['SESSION_COOKIE_AGE', '2 weeks', '2 weeks'],
+    ['SESSION_COOKIE_NAME', 'my session', 'my session'],
+    ['SESSION_COOKIE_NAME', 'si_client', 'si_client'],
+    ['SESSION_COOKIE_PATH', 'shop', 'shop'],
+    ['SESSION_CACHE_ALIAS', 'sessions', 'sessions']
+  ])('says what is wrong with %s = %j as it is typed: the message the API gives', async (name, typed, value) => {
+    const { fake } = await renderSettings()
+    const expected = validateSettingsPatch(fake.settings, { [name]: value })
+    if (expected.ok) throw new Error(`the validator accepts ${name} = ${typed}`)
+    fireEvent.change(input(name), { target: { value: typed } })
+    // No Enter, no blur: the message is there at once, word for word the API's.
+    const alert = within(field(name)).getByRole('alert')
+    expect(alert.textContent).toBe(expected.errors.map((e) => e.message).join(''))
+    expect(input(name).getAttribute('aria-invalid')).toBe('true')
+    expect(input(name).getAttribute('aria-describedby')).toContain(`setting-${name}-error`)
+    await expect(fake.updateSettings({ settings: { [name]: value } })).rejects.toMatchObject({ message: expected.errors[0]?.message })
+    // Fixed while typing: the message goes.
+    fireEvent.change(input(name), { target: { value: name === 'SESSION_COOKIE_AGE' ? '20' : name === 'SESSION_COOKIE_PATH' ? '/shop' : name === 'SESSION_CACHE_ALIAS' ? 'default' : 'shopsession' } })
+    expect(within(field(name)).queryByRole('alert')).toBeNull()
+    expect(input(name).getAttribute('aria-invalid')).toBeNull()
+  })
+
+  it('shows an invalid cache URL as it is typed', async () => {
+    await renderSettings()
+    const caches = within(field('CACHES'))
+    fireEvent.change(caches.getByLabelText('URL of cache 1'), { target: { value: 'memcached://x' } })
+    expect(caches.getByRole('alert').textContent).toBe('CACHES: cache "default" has an unknown URL "memcached://x"; got {"default":"memcached://x"}, allowed: an object mapping cache names to "locmem://" (optionally "?max_entries=N") or "redis://host:port/db"')
+    fireEvent.change(caches.getByLabelText('URL of cache 1'), { target: { value: 'redis://127.0.0.1:6379/1' } })
+    expect(caches.queryByRole('alert')).toBeNull()
+  })
+
+  it('marks each setting that differs from Django’s default, with a reset for it and one for all', async () => {
+    const fake = new FakeApi({ now: T0, frozen: true, settings: { SESSION_COOKIE_AGE: 20, SESSION_COOKIE_SAMESITE: 'Strict' } })
+    await renderSettings(fake)
+    const changed = () => [...document.querySelectorAll('[data-changed]')].map((el) => el.getAttribute('data-setting'))
+    expect(changed()).toEqual(['SESSION_COOKIE_AGE', 'SESSION_COOKIE_SAMESITE'])
+    expect(within(field('SESSION_COOKIE_AGE')).getByText('changed')).toBeTruthy()
+    expect(within(field('SESSION_COOKIE_PATH')).queryByText('changed')).toBeNull()
+    expect(screen.getByTestId('settings-changed-count').textContent).toBe('2 settings changed')
+    // Where they live, so the next start is no surprise.
+    expect(screen.getByTestId('settings-persist-note').textContent).toContain('/tmp/si/settings.json')
+
+    fireEvent.click(within(field('SESSION_COOKIE_AGE')).getByRole('button', { name: "Reset SESSION_COOKIE_AGE to Django's default" }))
+    await waitFor(() => expect(changed()).toEqual(['SESSION_COOKIE_SAMESITE']))
+    expect(fake.callsOf('updateSettings')).toEqual([{ settings: { SESSION_COOKIE_AGE: 1209600 } }])
+    await waitFor(() => expect(input('SESSION_COOKIE_AGE').value).toBe('1209600'))
+    expect(screen.getByTestId('settings-changed-count').textContent).toBe('1 setting changed')
+
+    // A change made here is marked at once.
+    fireEvent.click(within(field('SESSION_SAVE_EVERY_REQUEST')).getByRole('switch'))
+    await waitFor(() => expect(changed()).toEqual(['SESSION_SAVE_EVERY_REQUEST', 'SESSION_COOKIE_SAMESITE']))
+
+    fireEvent.click(screen.getByRole('button', { name: 'Reset all to defaults' }))
+    const dialog = await screen.findByRole('alertdialog')
+    expect(dialog.textContent).toContain('SESSION_SAVE_EVERY_REQUEST, SESSION_COOKIE_SAMESITE go back to Django’s defaults')
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Reset to defaults' }))
+    await waitFor(() => expect(changed()).toEqual([]))
+    expect(screen.getByTestId('settings-changed-count').textContent).toBe('All Django’s defaults')
+    expect(screen.queryByTestId('settings-persist-note')).toBeNull()
+    expect((screen.getByRole('button', { name: 'Reset all to defaults' }) as HTMLButtonElement).disabled).toBe(true)
   })
 
   it('applies a good SESSION_COOKIE_AGE on Enter and refreshes the Set-Cookie preview', async () => {
@@ -145,7 +210,7 @@ describe('settings', () => {
     const fake = new FakeApi({ now: T0, frozen: true, settings: { SESSION_COOKIE_AGE: 20 } })
     await renderSettings(fake)
     expect(input('SESSION_COOKIE_AGE').value).toBe('20')
-    fireEvent.click(screen.getByRole('button', { name: 'Reset to defaults' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Reset all to defaults' }))
     fireEvent.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Reset to defaults' }))
     await waitFor(() => expect(input('SESSION_COOKIE_AGE').value).toBe('1209600'))
     expect(fake.callsOf('resetSettings')).toHaveLength(1)
@@ -167,6 +232,7 @@ describe('settings', () => {
     // What the service accepts in observe mode, the screen lets you edit (one list in shared).
     expect(input('SESSION_COOKIE_AGE').readOnly).toBe(false)
     expect(within(field('SECRET_KEY')).getByRole('button', { name: 'Regenerate' })).toBeTruthy()
-    expect(screen.queryByRole('button', { name: 'Reset to defaults' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Reset all to defaults' })).toBeNull()
+    expect(screen.queryByRole('button', { name: /^Reset .* to Django's default$/ })).toBeNull()
   })
 })

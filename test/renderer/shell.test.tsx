@@ -47,6 +47,51 @@ describe('shell', () => {
     await waitFor(() => expect(fake.callsOf('getStatus').length).toBe(loads + 1))
   })
 
+  it('marks <html data-ready="true"> once the first data is in and the event stream is open, for scripts', async () => {
+    const fake = new FakeApi({ now: T0, frozen: true })
+    fake.addSession({ key: 'readysession00000000000000000000', data: { a: 1 } })
+    fake.setConnection({ state: 'connecting' })
+    const releaseSessions = fake.holdNext('listSessions')
+    const ready = () => document.documentElement.getAttribute('data-ready')
+    // What the page shows at the moment the marker appears.
+    const seen: { rows: number }[] = []
+    const observer = new MutationObserver(() => {
+      if (ready() === 'true') seen.push({ rows: document.querySelectorAll('[role="grid"] .grid-body [role="row"]').length })
+    })
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-ready'] })
+    try {
+      window.location.hash = '#/sessions'
+      render(<App client={fake} />)
+      await screen.findByRole('heading', { name: 'Sessions' })
+      // Loaded state, but the stream is not open and the sessions are still on their way.
+      expect(ready()).toBeNull()
+      act(() => fake.setConnection({ state: 'open' }))
+      await new Promise((r) => setTimeout(r, 20))
+      expect(ready()).toBeNull()
+      await act(async () => releaseSessions())
+      await waitFor(() => expect(ready()).toBe('true'))
+      expect(seen[0]).toEqual({ rows: 1 })
+      // Reconnecting: not ready; back: ready again.
+      act(() => fake.setConnection({ state: 'reconnecting', attempt: 1, retryInMs: 500, error: 'dropped' }))
+      await waitFor(() => expect(ready()).toBeNull())
+      act(() => fake.setConnection({ state: 'open' }))
+      await waitFor(() => expect(ready()).toBe('true'))
+      // Another screen: off until its first data is in.
+      const releaseTraffic = fake.holdNext('listTraffic')
+      act(() => {
+        window.location.hash = '#/traffic'
+        window.dispatchEvent(new HashChangeEvent('hashchange'))
+      })
+      await screen.findByRole('heading', { name: 'Traffic' })
+      await waitFor(() => expect(ready()).toBeNull())
+      await act(async () => releaseTraffic())
+      await waitFor(() => expect(ready()).toBe('true'))
+    } finally {
+      observer.disconnect()
+      window.location.hash = '#/sessions'
+    }
+  })
+
   it('says why the first load failed, and retries on request', async () => {
     const fake = new FakeApi({ now: T0 })
     fake.failNext('getClock', new ApiError('internal', 'database is locked'))

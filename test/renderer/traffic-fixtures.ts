@@ -2,6 +2,7 @@
 // built the way the proxy builds them (src/main/proxy/proxy-server.ts), from ResponseDecision
 // objects as the engine's response step writes them, with the reason from explainDecision.
 // REASON_CASES covers every ReasonCode of the middleware step, with the exact sentence.
+import { clientDisplayName } from '../../src/shared/client-name'
 import type { ClientInfo, MirroredCookie, SessionEffect, SessionSnapshot, TrafficEntry } from '../../src/shared/api'
 import { explainDecision, explainSessionCookieDrop, type ExplainContext, type LifetimeSource, type ReasonCode, type ResponseDecision } from '../../src/shared/decision'
 import { httpDate } from '../../src/shared/expiry'
@@ -292,9 +293,10 @@ export function makeClient(init: { id: string; name: string; userAgent?: string;
     cookie({ name: 'tour_step', value: '2', state: 'discarded' })
   ]
   if (init.sessionKey) cookies.unshift(cookie({ name: 'sessionid', value: init.sessionKey, expiresAt: at(now + 600_000), sessionOnly: false, isSessionCookie: true, setAt: at(now - 60_000) }))
+  const named = { id: init.id, name: init.name, userAgent: init.userAgent ?? UA }
   return {
-    id: init.id, name: init.name, userAgent: init.userAgent ?? UA, firstSeen: at(now - 2 * 3_600_000), lastSeen: at(now - 30_000),
-    sessionKey: init.sessionKey ?? null, requestCount: init.requestCount ?? 12, cookies
+    ...named, firstSeen: at(now - 2 * 3_600_000), lastSeen: at(now - 30_000),
+    sessionKey: init.sessionKey ?? null, requestCount: init.requestCount ?? 12, cookies, displayName: clientDisplayName(named)
   }
 }
 

@@ -1,5 +1,5 @@
 // The pure helpers behind Traffic, Timeline and Clients: filters and routes, the session
-// diff, the time scale and density, merging live events, user agents, HAR chunks.
+// diff, the time scale and density, merging live events, HAR chunks.
 import { describe, expect, it } from 'vitest'
 import type { SessionInfo, TrafficSummary } from '../../src/shared/api'
 import { diffSessions, jsonEqual } from '../../src/renderer/lib/session-diff'
@@ -7,7 +7,6 @@ import { aliveDensity, fitRange, niceTicks, pan, sortForTimeline, zoom, MIN_SPAN
 import {
   matchesFilter, NO_FILTER, parseTrafficParam, setCookieFacts, statusClassOf, trafficHash, trafficParam
 } from '../../src/renderer/lib/traffic'
-import { summariseUserAgent } from '../../src/renderer/lib/user-agent'
 import { buildHarExport, collectIds, HAR_CHUNK } from '../../src/renderer/screens/traffic/har-export'
 import { mergeNewest } from '../../src/renderer/screens/traffic/use-traffic'
 import { FakeApi } from './fake-api'
@@ -130,22 +129,6 @@ describe('timeline scale', () => {
     const r = fitRange([session(1000, 5000)], 9000)
     expect(r.start).toBeLessThan(1000)
     expect(r.end).toBeGreaterThan(9000)
-  })
-})
-
-describe('user agents', () => {
-  it.each([
-    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36', 'Chrome 126 on macOS'],
-    ['Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'Firefox 128 on Linux'],
-    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1', 'Safari 17 on iPhone'],
-    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.87', 'Edge 126 on Windows'],
-    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36', 'Headless Chrome 131 on Linux'],
-    ['curl/8.5.0', 'curl 8.5.0'],
-    ['python-requests/2.31.0', 'python-requests 2.31.0'],
-    ['MyTool/1.0 (+https://example.com)', 'MyTool/1.0'],
-    ['', 'unknown client']
-  ])('summarises %j as %j', (ua, words) => {
-    expect(summariseUserAgent(ua)).toBe(words)
   })
 })
 

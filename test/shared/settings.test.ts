@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SETTINGS, SETTING_NAMES, SETTINGS_INFO, validateSettingsPatch, type SettingName, type Settings } from '../../src/shared/settings'
+import {
+  DEFAULT_SETTINGS, isDefaultSetting, pythonLiteral, SETTING_NAMES, SETTINGS_INFO, settingsDifferingFromDefaults, validateSettingsPatch, type SettingName, type Settings
+} from '../../src/shared/settings'
 
 const current: Settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'k'.repeat(50) }
 
@@ -79,4 +81,22 @@ describe('every setting refuses a bad value by name, with its allowed values', (
       expect(r.errors[0]!.message).toContain(`allowed: ${SETTINGS_INFO[name].allowed}`)
     })
   }
+})
+
+describe('what differs from Django’s defaults', () => {
+  const defaults: Settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'k' }
+
+  it('lists the settings whose value is not the default, in display order, never SECRET_KEY', () => {
+    expect(settingsDifferingFromDefaults(defaults)).toEqual([])
+    const changed = { ...defaults, SESSION_COOKIE_AGE: 20, SESSION_ENGINE: 'file' as const, CACHES: { default: 'locmem://?max_entries=10' } }
+    expect(settingsDifferingFromDefaults(changed)).toEqual(['SESSION_ENGINE', 'SESSION_COOKIE_AGE', 'CACHES'])
+    expect(isDefaultSetting('SECRET_KEY', 'anything')).toBe(false)
+    expect(isDefaultSetting('SESSION_COOKIE_SAMESITE', 'Lax')).toBe(true)
+    expect(isDefaultSetting('SESSION_COOKIE_DOMAIN', null)).toBe(true)
+  })
+
+  it('writes values as settings.py does', () => {
+    expect([20, true, false, null, 'Lax', "it's"].map(pythonLiteral)).toEqual(['20', 'True', 'False', 'None', "'Lax'", "'it\\'s'"])
+    expect(pythonLiteral({ default: 'locmem://' })).toBe("{'default': 'locmem://'}")
+  })
 })

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { ClientInfo } from '../../shared/api'
+import { clientDisplayName } from '../../shared/client-name'
 import { CLIENT_COOKIE_NAME } from '../../shared/settings'
 import { CookieJar, type StoredCookie } from './cookie-mirror'
 import { createPrivateFile } from '../engine/private-files'
@@ -112,7 +113,8 @@ export class ClientRegistry {
       lastSeen: new Date(c.lastSeen).toISOString(),
       sessionKey: c.sessionKey,
       requestCount: c.requestCount,
-      cookies: c.jar.view(now, sessionCookieName)
+      cookies: c.jar.view(now, sessionCookieName),
+      displayName: clientDisplayName(c)
     }
   }
 

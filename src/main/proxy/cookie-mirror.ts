@@ -125,16 +125,23 @@ export class CookieJar {
     return { forward, dropped }
   }
 
-  /** Simulated browser close: discards browser-session cookies; returns how many. */
-  close(): number {
-    let n = 0
+  /**
+   * Simulated browser close: discards the browser-session cookies. Returns the ones it
+   * discarded, and the persistent ones still live at engine time `now`, which survive it.
+   */
+  close(now: number): { discarded: StoredCookie[]; kept: StoredCookie[] } {
+    const discarded: StoredCookie[] = []
+    const kept: StoredCookie[] = []
     for (const c of this.cookies.values()) {
-      if (c.expiresAt === null && !c.discarded) {
+      if (c.discarded) continue
+      if (c.expiresAt === null) {
         c.discarded = true
-        n++
+        discarded.push(c)
+      } else if (c.expiresAt > now) {
+        kept.push(c)
       }
     }
-    return n
+    return { discarded, kept }
   }
 
   /** The cookies as the API shows them, state on the engine's clock. */

@@ -5,7 +5,7 @@ import { randomBytes, randomInt } from 'node:crypto'
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createPrivateDir, tighten } from '../engine/private-files'
-import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../../shared/settings'
+import { DEFAULT_SETTINGS, isDefaultSetting, SETTING_NAMES, validateSettingsPatch, type SettingName, type Settings } from '../../shared/settings'
 
 const SECRET_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)'
 
@@ -25,6 +25,8 @@ function writePrivate(path: string, text: string): void {
 export class DataDir {
   /** What this program keeps here: made 0600 if an older version left them readable to others. */
   static readonly OWN_FILES = ['secret_key', 'token', 'settings.json', 'window-state.json', ...['sessions', 'inspector'].flatMap((db) => ['', '-wal', '-shm'].map((s) => `${db}.sqlite3${s}`))]
+  /** What settings.json holds: the settings changed through the API that differ from Django's defaults. */
+  private saved: Partial<Record<SettingName, unknown>> = {}
 
   constructor(readonly path: string) {
     const ours = existsSync(join(path, 'secret_key'))
@@ -78,12 +80,28 @@ export class DataDir {
       if (r.ok) settings = r.settings
       else warn(`ignoring saved ${r.errors[0]?.message}`)
     }
+    this.saved = {}
+    for (const name of SETTING_NAMES) if (name !== 'SECRET_KEY' && !isDefaultSetting(name, settings[name])) this.saved[name] = settings[name]
     return settings
   }
 
-  /** Saves every setting but SECRET_KEY (kept in its own file). */
-  saveSettings(settings: Settings): void {
-    const { SECRET_KEY: _secret, ...rest } = settings
-    writePrivate(this.file('settings.json'), `${JSON.stringify(rest, null, 2)}\n`)
+  /** The settings that settings.json changes from Django's defaults (what the next start runs with). */
+  savedSettingNames(): SettingName[] {
+    return SETTING_NAMES.filter((name) => Object.hasOwn(this.saved, name))
+  }
+
+  /**
+   * Keeps settings changed through the API for the next start: settings.json holds only what
+   * differs from Django's defaults, so a value set back to its default (or a reset) leaves it,
+   * and a --set of this run is not written unless the API changes that setting. SECRET_KEY
+   * lives in its own file.
+   */
+  saveChangedSettings(settings: Settings, changed: readonly SettingName[]): void {
+    for (const name of changed) {
+      if (name === 'SECRET_KEY') continue
+      if (isDefaultSetting(name, settings[name])) delete this.saved[name]
+      else this.saved[name] = settings[name]
+    }
+    writePrivate(this.file('settings.json'), `${JSON.stringify(this.saved, null, 2)}\n`)
   }
 }

@@ -101,7 +101,7 @@ export class InspectorService implements Api {
     const result = this.engine.updateSettings(clean)
     if (!result.ok) throw new ApiError('invalid_setting', result.errors.map((e) => e.message).join('; '), result.errors)
     if (result.changed.length) {
-      this.d.dataDir.saveSettings(result.settings)
+      this.d.dataDir.saveChangedSettings(result.settings, result.changed)
       if (result.changed.includes('SECRET_KEY')) this.d.dataDir.saveSecretKey(result.settings.SECRET_KEY)
       this.d.emit('settings', this.maskedSettings())
       const storeChanged = ['SESSION_ENGINE', 'CACHES', 'SESSION_CACHE_ALIAS', 'SESSION_FILE_PATH', 'SECRET_KEY', 'SESSION_COOKIE_NAME']
@@ -266,18 +266,20 @@ export class InspectorService implements Api {
     return view
   }
 
-  async closeBrowser(input: A.CloseBrowserInput): Promise<{ closed: number }> {
+  async closeBrowser(input: A.CloseBrowserInput): Promise<A.BrowserCloseResult> {
     const targets = input.client ? [this.d.clients.get(input.client)] : this.d.clients.all()
     if (input.client && !targets[0]) throw new ApiError('not_found', `no client ${JSON.stringify(input.client)}`)
-    let closed = 0
+    const now = this.engine.clock.nowMs()
+    const clients: A.BrowserCloseClient[] = []
     for (const c of targets) {
       if (!c) continue
-      const n = c.jar.close()
-      closed += n
+      const { discarded, kept } = c.jar.close(now)
       this.d.clients.touch(c.id)
-      this.d.emit('client', this.clientView(c.id) as ClientInfo)
+      const view = this.clientView(c.id) as ClientInfo
+      this.d.emit('client', view)
+      clients.push({ id: c.id, displayName: view.displayName, discarded: discarded.map((k) => k.name), kept: kept.map((k) => k.name) })
     }
-    return { closed }
+    return { closed: clients.reduce((n, c) => n + c.discarded.length, 0), clients }
   }
 
   async listTraffic(input: A.ListTrafficInput): Promise<{ entries: A.TrafficSummary[]; total: number }> {

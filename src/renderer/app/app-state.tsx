@@ -1,6 +1,9 @@
 // The facts every screen shares: status (header), the engine clock, the settings, and the
 // event connection. Loaded once, then kept current from events; reloaded after a reconnect.
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+// It also keeps the page's ready marker for scripts: <html data-ready="true"> while all of
+// that and the current screen's first data are loaded and the event stream is open (the UI
+// keeps that stream open, so Playwright's "networkidle" never comes).
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { ClockState, Status } from '../../shared/api'
 import type { ApiError } from '../../shared/errors'
 import type { Settings } from '../../shared/settings'
@@ -22,7 +25,12 @@ export interface AppState {
   applySettings(settings: Settings): void
   /** Loads everything again (after a failed load). */
   reload(): void
+  /** Holds the ready marker off while a screen's first data loads; returns the release. */
+  holdReady(): () => void
 }
+
+/** The attribute on <html> that says the page is loaded and live (README: scripting). */
+export const READY_ATTRIBUTE = 'data-ready'
 
 const AppStateContext = createContext<AppState | null>(null)
 
@@ -34,11 +42,31 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const [connection, setConnection] = useState<ConnectionState>({ state: 'connecting' })
   const [epoch, setEpoch] = useState(0)
   const [loadError, setLoadError] = useState<ApiError | Error | null>(null)
+  const [held, setHeld] = useState(0)
   const wasDown = useRef(false)
 
   const applyClock = useCallback((c: ClockState) => setClock(toClockView(c)), [])
   const applySettings = useCallback((s: Settings) => setSettings(s), [])
   const reload = useCallback(() => setEpoch((e) => e + 1), [])
+  const holdReady = useCallback(() => {
+    setHeld((n) => n + 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      setHeld((n) => n - 1)
+    }
+  }, [])
+
+  const ready = status !== null && clock !== null && settings !== null && connection.state === 'open' && held === 0
+  // Layout effects, here and in useHoldReady: a new screen and the marker's removal are one
+  // commit, so a script never sees the new screen's heading with the old screen's marker.
+  useLayoutEffect(() => {
+    const root = document.documentElement
+    if (ready) root.setAttribute(READY_ATTRIBUTE, 'true')
+    else root.removeAttribute(READY_ATTRIBUTE)
+  }, [ready])
+  useEffect(() => () => document.documentElement.removeAttribute(READY_ATTRIBUTE), [])
 
   useEffect(() => {
     let cancelled = false
@@ -77,8 +105,8 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   useApiEvent('status', setStatus)
 
   const value = useMemo<AppState>(
-    () => ({ status, clock, settings, connection, epoch, loadError, applyClock, applySettings, reload }),
-    [status, clock, settings, connection, epoch, loadError, applyClock, applySettings, reload]
+    () => ({ status, clock, settings, connection, epoch, loadError, applyClock, applySettings, reload, holdReady }),
+    [status, clock, settings, connection, epoch, loadError, applyClock, applySettings, reload, holdReady]
   )
   return <AppStateContext.Provider value={value}>{children}</AppStateContext.Provider>
 }
@@ -87,6 +115,12 @@ export function useAppState(): AppState {
   const state = useContext(AppStateContext)
   if (!state) throw new Error('useAppState() outside <AppStateProvider>')
   return state
+}
+
+/** Keeps the page's ready marker off while `loading` (a screen's data on its way). */
+export function useHoldReady(loading: boolean): void {
+  const { holdReady } = useAppState()
+  useLayoutEffect(() => (loading ? holdReady() : undefined), [loading, holdReady])
 }
 
 /** Engine time and real time in ms, ticking every second. */

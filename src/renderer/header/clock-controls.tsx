@@ -4,7 +4,7 @@ import { useAppState } from '../app/app-state'
 import { useClient } from '../app/client-context'
 import { AsyncButton } from '../components/async-button'
 import { IconPlay, IconReset, IconSnowflake } from '../components/icons'
-import { errorMessage } from '../components/toast'
+import { errorMessage, useToast } from '../components/toast'
 import { DURATION_HELP, parseDurationInput } from '../lib/duration-input'
 import { formatDuration } from '../lib/format'
 
@@ -18,6 +18,7 @@ export const CLOCK_PRESETS: { label: string; seconds: number }[] = [
 export function ClockControls() {
   const client = useClient()
   const { clock, applyClock } = useAppState()
+  const toast = useToast()
   const [custom, setCustom] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -40,6 +41,19 @@ export function ClockControls() {
       setError(errorMessage(e))
     } finally {
       setBusy(false)
+    }
+  }
+
+  const reset = async () => {
+    const before = clock?.offsetSeconds ?? 0
+    const after = await client.resetClock({})
+    applyClock(after)
+    const back = before - after.offsetSeconds
+    if (back >= 1) {
+      toast.show(
+        'info',
+        `Clock reset to real time, ${formatDuration(back)} back. Sessions saved while it was ahead keep those later save times, and ones that had expired on it are active again until their own expiry.`
+      )
     }
   }
 
@@ -86,7 +100,7 @@ export function ClockControls() {
         {frozen ? <IconPlay /> : <IconSnowflake />}
         {frozen ? 'Unfreeze' : 'Freeze'}
       </AsyncButton>
-      <AsyncButton size="small" onClick={async () => applyClock(await client.resetClock({}))} title="Back to real time, running">
+      <AsyncButton size="small" onClick={reset} title="Back to real time, running">
         <IconReset />
         Reset
       </AsyncButton>

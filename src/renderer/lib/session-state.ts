@@ -25,6 +25,22 @@ export function sessionState(session: SessionInfo, nowMs: number): SessionState 
 }
 
 /**
+ * Seconds by which a session's last save lies after engine time `nowMs`; 0 when it does not.
+ * A save can only be after now when it was made on a clock that has been set back since
+ * (reset to real time, or set earlier): the save time and the expiry counted from it stay.
+ */
+export function secondsSavedAhead(session: Pick<SessionInfo, 'savedAt'>, nowMs: number): number {
+  const at = isoToMs(session.savedAt)
+  if (at === null) return 0
+  const ahead = (at - nowMs) / 1000
+  return ahead >= 1 ? ahead : 0
+}
+
+/** Why a save time can be after now, in words (tooltips and the detail). */
+export const SAVED_AHEAD_HELP =
+  'Saved while the engine clock was ahead of where it is now: it has been reset or set back since. The save time stays as it was, and the expiry counts from it, so a session that had expired on the advanced clock is not expired on this one.'
+
+/**
  * Applies live `session` events to a list kept newest save first: a saved session moves to
  * the top, a deleted one goes, an expired one is replaced where it is.
  */

@@ -1,4 +1,4 @@
-// Screenshots of every screen in the left rail, light and dark, for docs/screenshots/.
+// Screenshots of every screen in the left rail, light and dark (docs/screenshots/ via `npm run screenshots`).
 // Screens still showing their "coming soon" placeholder are skipped, so a screen is
 // captured as soon as it lands; a detail view is one entry in DETAIL_VIEWS.
 import { mkdirSync, statSync } from 'node:fs'

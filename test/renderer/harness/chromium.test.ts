@@ -27,7 +27,7 @@ function makeFake(): FakeApi {
   f.seed(ROWS)
   f.addSession({ key: 'k7x2m9q4w8e1r5t3y6u0i2o4p8a1s3d5', data: { _auth_user_id: '42', username: 'alice', cart: [3, 14, 15], theme: 'dark', _session_expiry: 600 }, clientId: 'c1' })
   const names = ['Chrome — QA', 'Firefox', 'Safari (iPhone)', 'Playwright run 12', 'curl']
-  f.clients = names.map((name, i) => ({ id: `c${i + 1}`, name, userAgent: 'Mozilla/5.0', firstSeen: new Date().toISOString(), lastSeen: new Date().toISOString(), sessionKey: null, requestCount: 10 * (i + 1), cookies: [] }))
+  f.clients = names.map((name, i) => ({ id: `c${i + 1}`, name, userAgent: 'Mozilla/5.0', firstSeen: new Date().toISOString(), lastSeen: new Date().toISOString(), sessionKey: null, requestCount: 10 * (i + 1), cookies: [], displayName: name }))
   return f
 }
 

@@ -11,14 +11,10 @@ import { IconClose, IconPower } from '../../components/icons'
 import { errorMessage, useToast } from '../../components/toast'
 import { plural } from '../../lib/format'
 import { trafficHash } from '../../lib/traffic'
-import { summariseUserAgent } from '../../lib/user-agent'
+import { summariseUserAgent, userAgentFamily, shortClientId } from '../../../shared/client-name'
+import { describeCloseOne } from '../../lib/browser-close'
 import { ClientCookies, cookieStateAt } from './client-cookies'
 
-export const UNNAMED = 'Unnamed browser'
-
-export function clientLabel(c: Pick<ClientInfo, 'name'>): string {
-  return c.name.trim() || UNNAMED
-}
 
 function RenameForm({ client, onRenamed }: { client: ClientInfo; onRenamed(c: ClientInfo): void }) {
   const api = useClient()
@@ -45,7 +41,7 @@ function RenameForm({ client, onRenamed }: { client: ClientInfo; onRenamed(c: Cl
         className={`input input-small${error ? ' input-invalid' : ''}`}
         value={name}
         maxLength={100}
-        placeholder={UNNAMED}
+        placeholder={`${userAgentFamily(client.userAgent)} · ${shortClientId(client.id)}`}
         aria-label="Browser name"
         aria-invalid={error ? true : undefined}
         onChange={(e) => {
@@ -71,16 +67,15 @@ export function ClientDetail({ client, onRenamed, onClosed, onClose }: { client:
   const { engineMs } = useEngineNow()
   const sessionOnly = client.cookies.filter((c) => c.sessionOnly && cookieStateAt(c, engineMs) === 'live').length
   const closeBrowser = async () => {
-    const { closed } = await api.closeBrowser({ client: client.id })
-    toast.show('success', `${clientLabel(client)} closed: ${closed === 0 ? 'no cookies' : plural(closed, 'session-only cookie')} discarded`)
+    toast.show('success', describeCloseOne(await api.closeBrowser({ client: client.id }), client.displayName))
     onClosed()
   }
   return (
-    <aside className="detail client-detail" aria-label={`Browser ${clientLabel(client)}`}>
+    <aside className="detail client-detail" aria-label={`Browser ${client.displayName}`}>
       <div className="detail-head">
         <div className="detail-title">
           <span className="detail-kicker">Browser</span>
-          <span className="detail-key">{clientLabel(client)}</span>
+          <span className="detail-key">{client.displayName}</span>
         </div>
         <button type="button" className="icon-button" aria-label="Close the browser detail (Escape)" title="Close (Escape)" onClick={onClose}>
           <IconClose />

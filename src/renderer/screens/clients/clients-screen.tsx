@@ -10,10 +10,10 @@ import { IconClients, IconRefresh } from '../../components/icons'
 import { Spinner } from '../../components/spinner'
 import { plural } from '../../lib/format'
 import { gridMove, pageOf } from '../../lib/grid-keys'
-import { summariseUserAgent } from '../../lib/user-agent'
+import { summariseUserAgent } from '../../../shared/client-name'
 import type { ScreenDefinition, ScreenProps } from '../screen'
 import { cookieStateAt } from './client-cookies'
-import { ClientDetail, clientLabel } from './client-detail'
+import { ClientDetail } from './client-detail'
 import { useClients } from './use-clients'
 
 /** The clients grid's row height (clients.css): for page keys. */
@@ -119,8 +119,8 @@ function ClientsScreen({ param }: ScreenProps) {
                   className={`grid-row${c.id === selectedId ? ' grid-row-selected' : ''}`}
                   onClick={() => open(c.id)}
                 >
-                  <div role="gridcell" className={`grid-cell${c.name.trim() ? '' : ' faint'}`}>
-                    {clientLabel(c)}
+                  <div role="gridcell" className="grid-cell" title={c.name.trim() ? undefined : `Unnamed: named after its User-Agent and id ${c.id}`}>
+                    {c.displayName}
                   </div>
                   <div role="gridcell" className="grid-cell" title={c.userAgent}>
                     {summariseUserAgent(c.userAgent)}

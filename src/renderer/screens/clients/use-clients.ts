@@ -3,7 +3,7 @@
 // Most recently seen first.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ClientInfo } from '../../../shared/api'
-import { useAppState } from '../../app/app-state'
+import { useAppState, useHoldReady } from '../../app/app-state'
 import { useApiEvent, useClient } from '../../app/client-context'
 import { errorMessage } from '../../components/toast'
 
@@ -49,6 +49,7 @@ export function useClients(): ClientsData {
     }
   }, [api, epoch, version])
 
+  useHoldReady(loading)
   const queue = useRef(new Map<string, ClientInfo>())
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const flush = useCallback(() => {

@@ -11,7 +11,8 @@ import { JsonEditor } from '../../components/json-editor/json-editor'
 import { ExpiryPanel } from './expiry-panel'
 import { SessionActions } from './session-actions'
 import { SessionHistory } from '../traffic/session-history'
-import { Countdown, StateBadge } from './session-cells'
+import { SAVED_AHEAD_HELP, secondsSavedAhead } from '../../lib/session-state'
+import { Countdown, SavedAt, StateBadge } from './session-cells'
 
 export interface SessionDetailProps {
   sessionKey: string
@@ -55,7 +56,7 @@ export function SessionDetail({ sessionKey, session, clientName, onUpdated, onDe
             <StateBadge session={session} nowMs={engineMs} />
             <Countdown session={session} nowMs={engineMs} />
             <span className="muted">
-              saved <EngineTime iso={session.savedAt} show="relative" empty="(unknown)" />
+              saved <SavedAt session={session} nowMs={engineMs} long />
             </span>
             {clientName && <span className="muted">client {clientName}</span>}
             <span className="muted">engine {session.engine}</span>
@@ -63,6 +64,11 @@ export function SessionDetail({ sessionKey, session, clientName, onUpdated, onDe
           <div className="detail-actions">
             <SessionActions session={session} onUpdated={onUpdated} onDeleted={onDeleted} />
           </div>
+          {secondsSavedAhead(session, engineMs) > 0 && (
+            <div className="inline-note inline-note-warn" role="note" data-testid="saved-ahead-note">
+              Last saved at <EngineTime iso={session.savedAt} show="absolute" />, after now. {SAVED_AHEAD_HELP}
+            </div>
+          )}
           {session.decodeError && (
             <div className="inline-note inline-note-danger" role="status">
               <IconAlert /> {session.decodeError}

@@ -1,7 +1,7 @@
 // Sessions: every session in the store, live, with a detail pane for the selected one.
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { SessionInfo } from '../../../shared/api'
-import { useAppState } from '../../app/app-state'
+import { useAppState, useEngineNow } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
 import { EmptyState } from '../../components/empty-state'
@@ -9,7 +9,8 @@ import { IconRefresh, IconSessions } from '../../components/icons'
 import { SearchBox } from '../../components/search-box'
 import { Spinner } from '../../components/spinner'
 import { useToast } from '../../components/toast'
-import { plural } from '../../lib/format'
+import { clientNameFor } from '../../lib/client-names'
+import { formatDuration, isoToMs, plural } from '../../lib/format'
 import { sessionMatches } from '../../lib/session-state'
 import type { ScreenDefinition, ScreenProps } from '../screen'
 import { SessionDetail } from './session-detail'
@@ -84,6 +85,7 @@ function SessionsScreen({ param }: ScreenProps) {
           Cannot list sessions: {data.error}
         </div>
       )}
+      <SavedAheadNote rows={data.rows} />
       <div className={`split${detailOpen && selectedKey ? ' split-open' : ''}`}>
         <div className="split-main" ref={tableRef}>
           {data.unsupported ? (
@@ -103,7 +105,7 @@ function SessionsScreen({ param }: ScreenProps) {
             key={selectedKey}
             sessionKey={selectedKey}
             session={selected}
-            clientName={selected?.clientId ? (clientNames.get(selected.clientId) ?? selected.clientId) : null}
+            clientName={clientNameFor(selected?.clientId ?? null, clientNames)}
             onUpdated={updated}
             onDeleted={() => {
               data.applyLocal({ key: selectedKey, change: 'deleted', session: null })
@@ -114,6 +116,40 @@ function SessionsScreen({ param }: ScreenProps) {
         )}
       </div>
     </section>
+  )
+}
+
+/**
+ * Says so when sessions were last saved after now on the engine clock (see secondsSavedAhead):
+ * their save times come from a clock that has gone back since. Its own component, so that
+ * only it follows the one-second tick.
+ */
+function SavedAheadNote({ rows }: { rows: SessionInfo[] }) {
+  const { engineMs } = useEngineNow()
+  const saves = useMemo(() => {
+    const out: number[] = []
+    for (const s of rows) {
+      const at = isoToMs(s.savedAt)
+      if (at !== null) out.push(at)
+    }
+    return out
+  }, [rows])
+  let count = 0
+  let latest = -Infinity
+  for (const at of saves) {
+    if (at - engineMs >= 1000) {
+      count++
+      if (at > latest) latest = at
+    }
+  }
+  if (count === 0) return null
+  return (
+    <div className="inline-note inline-note-warn" role="note" data-testid="saved-ahead-banner">
+      {count === 1 ? '1 session was' : `${plural(count, 'session')} were`} saved on the advanced clock, up to{' '}
+      {formatDuration(Math.round((latest - engineMs) / 1000), 1)} after now: the engine clock has gone back since (reset or set
+      earlier). Their save times stay as they were and their expiry counts from then, so sessions that had expired on the
+      advanced clock are active again on this one.
+    </div>
   )
 }
 

@@ -4,12 +4,12 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useRef, type KeyboardEvent } from 'react'
 import type { SessionInfo } from '../../../shared/api'
 import { useEngineNow } from '../../app/app-state'
-import { EngineTime } from '../../components/engine-time'
 import { GridHead } from '../../components/grid-head'
 import { IconAlert } from '../../components/icons'
+import { clientNameFor } from '../../lib/client-names'
 import { previewJson } from '../../lib/format'
 import { gridMove, pageOf } from '../../lib/grid-keys'
-import { Countdown, StateBadge } from './session-cells'
+import { Countdown, SavedAt, StateBadge } from './session-cells'
 
 export const ROW_HEIGHT = 30
 
@@ -72,7 +72,7 @@ export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen
               index={item.index}
               top={item.start}
               session={session}
-              clientName={session.clientId ? (clientNames.get(session.clientId) ?? session.clientId) : null}
+              clientName={clientNameFor(session.clientId, clientNames)}
               selected={item.index === selectedIndex}
               nowMs={engineMs}
               onOpen={onOpen}
@@ -124,7 +124,7 @@ const SessionRow = memo(function SessionRow({ index, top, session, clientName, s
         )}
       </div>
       <div role="gridcell" className="grid-cell cell-time">
-        <EngineTime iso={session.savedAt} show="relative" />
+        <SavedAt session={session} nowMs={nowMs} />
       </div>
       <div role="gridcell" className="grid-cell cell-time">
         <Countdown session={session} nowMs={nowMs} />

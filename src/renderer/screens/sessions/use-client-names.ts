@@ -1,20 +1,25 @@
-// Names of the browser profiles, for the sessions table's client column. Only named ones:
-// a client nobody has named yet (name "") shows its id instead of an empty cell.
+// The display names of the browser profiles by id (ClientInfo.displayName: the user's name, or
+// the User-Agent's family and a short id), kept live, for the tables' client column.
 import { useEffect, useState } from 'react'
-import { useAppState } from '../../app/app-state'
+import { useAppState, useHoldReady } from '../../app/app-state'
 import { useApiEvent, useClient } from '../../app/client-context'
 
 export function useClientNames(): Map<string, string> {
   const client = useClient()
   const { epoch } = useAppState()
   const [names, setNames] = useState<Map<string, string>>(new Map())
+  const [loaded, setLoaded] = useState(false)
+  useHoldReady(!loaded)
   useEffect(() => {
     let cancelled = false
     client.listClients({}).then(
       ({ clients }) => {
-        if (!cancelled) setNames(new Map(clients.filter((c) => c.name).map((c) => [c.id, c.name])))
+        if (cancelled) return
+        setNames(new Map(clients.map((c) => [c.id, c.displayName])))
+        setLoaded(true)
       },
-      () => undefined // the column falls back to ids; the list's own errors are shown elsewhere
+      // The column falls back to short ids; the list's own errors are shown elsewhere.
+      () => !cancelled && setLoaded(true)
     )
     return () => {
       cancelled = true
@@ -22,11 +27,8 @@ export function useClientNames(): Map<string, string> {
   }, [client, epoch])
   useApiEvent('client', (c) =>
     setNames((m) => {
-      if ((m.get(c.id) ?? '') === c.name) return m
-      const next = new Map(m)
-      if (c.name) next.set(c.id, c.name)
-      else next.delete(c.id)
-      return next
+      if (m.get(c.id) === c.displayName) return m
+      return new Map(m).set(c.id, c.displayName)
     })
   )
   return names

@@ -2,7 +2,7 @@
 // burst of saves is one render), reloaded on `sessions` events and after a reconnect.
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { SessionEvent, SessionInfo } from '../../../shared/api'
-import { useAppState } from '../../app/app-state'
+import { useAppState, useHoldReady } from '../../app/app-state'
 import { useApiEvent, useClient } from '../../app/client-context'
 import { errorMessage } from '../../components/toast'
 import { applySessionEvents } from '../../lib/session-state'
@@ -89,6 +89,7 @@ export function useSessions(): SessionsData {
     },
     []
   )
+  useHoldReady(state.loading)
   useApiEvent('session', enqueue)
   useApiEvent('sessions', () => void load())
 

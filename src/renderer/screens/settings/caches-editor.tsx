@@ -7,11 +7,18 @@ import type { InputProps } from './setting-inputs'
 type Row = { alias: string; url: string }
 const toRows = (caches: Record<string, string>): Row[] => Object.entries(caches).map(([alias, url]) => ({ alias, url }))
 
-export function CachesEditor({ id, value, readOnly, busy, commit }: InputProps<Record<string, string>>) {
+export function CachesEditor({ id, value, readOnly, busy, commit, onDraft }: InputProps<Record<string, string>>) {
   const [rows, setRows] = useState<Row[]>(() => toRows(value))
   const [localError, setLocalError] = useState<string | null>(null)
   useEffect(() => setRows(toRows(value)), [value])
   const dirty = JSON.stringify(rows) !== JSON.stringify(toRows(value))
+
+  // The rows as the validator sees them, checked as they are typed (duplicates are caught on Apply).
+  useEffect(() => {
+    if (!onDraft) return
+    onDraft(dirty ? { value: Object.fromEntries(rows.map((r) => [r.alias.trim(), r.url.trim()])) } : undefined)
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- onDraft is a new function each render; rows decide
+  }, [rows, dirty])
 
   const update = (index: number, patch: Partial<Row>) => setRows((r) => r.map((row, i) => (i === index ? { ...row, ...patch } : row)))
   const apply = () => {

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import type { CookiePreview as Preview } from '../../../shared/api'
 import { parseSetCookie } from '../../../shared/cookies'
 import type { Settings } from '../../../shared/settings'
-import { useAppState } from '../../app/app-state'
+import { useAppState, useHoldReady } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { Spinner } from '../../components/spinner'
 import { errorMessage } from '../../components/toast'
@@ -16,6 +16,7 @@ export function CookiePreview({ settings }: { settings: Settings }) {
   const [preview, setPreview] = useState<Preview | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [loading, setLoading] = useState(true)
+  useHoldReady(loading)
   useEffect(() => {
     let cancelled = false
     setLoading(true)

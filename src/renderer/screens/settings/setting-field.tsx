@@ -1,6 +1,11 @@
-// One setting: its Django name, help line and default, an input for its kind, and its errors.
-import { useState } from 'react'
-import { SETTINGS_INFO, type SettingError, type SettingName, type Settings } from '../../../shared/settings'
+// One setting: its Django name, help line and default, an input for its kind, its errors, and
+// whether it differs from Django's default (marked, with a reset to the default). What is
+// typed is checked with the shared validator as it is typed: the API's own message, at once.
+import { useEffect, useMemo, useState } from 'react'
+import {
+  DEFAULT_SETTINGS, isDefaultSetting, pythonLiteral, SETTINGS_INFO, validateSettingsPatch, type SettingError, type SettingName, type Settings
+} from '../../../shared/settings'
+import { Badge } from '../../components/badge'
 import { errorMessage } from '../../components/toast'
 import { CachesEditor } from './caches-editor'
 import { SecretField } from './secret-field'
@@ -14,17 +19,33 @@ export interface SettingFieldProps {
   apply(name: SettingName, value: unknown): Promise<SettingError[]>
 }
 
+/** What the shared validator (the one the API runs) says about `value` for `name`: its messages, none when valid. */
+export function draftErrors(settings: Settings, name: SettingName, value: unknown): string[] {
+  const checked = validateSettingsPatch(settings, { [name]: value })
+  return checked.ok ? [] : checked.errors.map((e) => e.message)
+}
+
 export function SettingField({ name, settings, readOnly, apply }: SettingFieldProps) {
   const info = SETTINGS_INFO[name]
   const [errors, setErrors] = useState<string[]>([])
   const [busy, setBusy] = useState(false)
+  // What is typed but not applied yet, checked as it changes (undefined: nothing pending).
+  const [draft, setDraft] = useState<{ value: unknown } | undefined>(undefined)
   const id = `setting-${name}`
+  const value = settings[name]
+  const stored = JSON.stringify(value)
+  // Applied here or elsewhere: what was typed is no longer pending.
+  useEffect(() => setDraft(undefined), [stored])
 
-  const commit = async (value: unknown): Promise<boolean> => {
+  const live = useMemo(() => (draft === undefined ? [] : draftErrors(settings, name, draft.value)), [draft, settings, name])
+  const shown = live.length ? live : errors
+
+  const commit = async (next: unknown): Promise<boolean> => {
     setBusy(true)
     try {
-      const found = await apply(name, value)
+      const found = await apply(name, next)
       setErrors(found.map((e) => e.message))
+      if (found.length === 0) setDraft(undefined)
       return found.length === 0
     } catch (error) {
       setErrors([errorMessage(error)])
@@ -33,24 +54,47 @@ export function SettingField({ name, settings, readOnly, apply }: SettingFieldPr
       setBusy(false)
     }
   }
+  const onDraft = (next: { value: unknown } | undefined) => {
+    setDraft(next)
+    setErrors([])
+  }
 
-  const props = { id, info, readOnly, busy, invalid: errors.length > 0, commit }
-  const value = settings[name]
+  const changed = name !== 'SECRET_KEY' && !isDefaultSetting(name, value)
+  const props = { id, info, readOnly, busy, invalid: shown.length > 0, commit, onDraft }
   return (
-    <div className={`setting${errors.length ? ' setting-invalid' : ''}`} data-setting={name}>
+    <div className={`setting${shown.length ? ' setting-invalid' : ''}${changed ? ' setting-changed' : ''}`} data-setting={name} data-changed={changed || undefined}>
       <div className="setting-meta">
-        <label htmlFor={id} className="setting-name mono">
-          {name}
-        </label>
+        <div className="setting-title">
+          <label htmlFor={id} className="setting-name mono">
+            {name}
+          </label>
+          {changed && (
+            <Badge tone="warn" title={`Differs from Django's default (${info.djangoDefault})`}>
+              changed
+            </Badge>
+          )}
+        </div>
         <p id={`${id}-help`} className="setting-help">
           {info.help} <span className="setting-default">Django default: <code>{info.djangoDefault}</code></span>
         </p>
+        {changed && !readOnly && (
+          <button
+            type="button"
+            className="button button-small button-ghost setting-reset"
+            disabled={busy}
+            aria-label={`Reset ${name} to Django's default`}
+            title={`Set ${name} back to ${pythonLiteral(DEFAULT_SETTINGS[name as Exclude<SettingName, 'SECRET_KEY'>])}`}
+            onClick={() => void commit(DEFAULT_SETTINGS[name as Exclude<SettingName, 'SECRET_KEY'>])}
+          >
+            Reset to default
+          </button>
+        )}
       </div>
       <div className="setting-control">
         {renderInput(info.kind, props, value)}
-        {errors.length > 0 && (
+        {shown.length > 0 && (
           <div id={`${id}-error`} className="field-error" role="alert">
-            {errors.map((m) => (
+            {shown.map((m) => (
               <div key={m}>{m}</div>
             ))}
           </div>

@@ -13,6 +13,8 @@ export interface InputProps<T> {
   invalid: boolean
   /** Validates and applies; resolves true when applied (or unchanged). */
   commit(value: unknown): Promise<boolean>
+  /** What is typed and not applied yet, for checking as it is typed; undefined when nothing is pending. */
+  onDraft?(draft: { value: unknown } | undefined): void
 }
 
 /** What a typed integer means: a number when it looks like one, else the text (the validator names it). */
@@ -21,7 +23,7 @@ export function readIntegerText(text: string): unknown {
 }
 
 // The None box comes after the input, so every setting's input starts at the same place.
-export function TextSetting({ id, value, info, readOnly, busy, invalid, commit }: InputProps<string | number | null>) {
+export function TextSetting({ id, value, info, readOnly, busy, invalid, commit, onDraft }: InputProps<string | number | null>) {
   const nullable = info.kind === 'nullable-string'
   const shown = value === null ? '' : String(value)
   const [draft, setDraft] = useState(shown)
@@ -33,7 +35,8 @@ export function TextSetting({ id, value, info, readOnly, busy, invalid, commit }
     setIsNull(value === null)
   }, [shown, value])
   const dirty = nullable && isNull ? value !== null : draft !== shown || (nullable && value === null)
-  const parsed = (): unknown => (info.kind === 'integer' ? readIntegerText(draft) : nullable && isNull ? null : draft)
+  const read = (text: string): unknown => (info.kind === 'integer' ? readIntegerText(text) : text)
+  const parsed = (): unknown => (nullable && isNull ? null : read(draft))
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault()
@@ -47,6 +50,7 @@ export function TextSetting({ id, value, info, readOnly, busy, invalid, commit }
       event.stopPropagation()
       setDraft(shown)
       setIsNull(value === null)
+      onDraft?.(undefined)
     }
   }
   const human = info.kind === 'integer' && typeof value === 'number' && value >= 60 ? `= ${formatDuration(value, 3)}` : null
@@ -63,7 +67,11 @@ export function TextSetting({ id, value, info, readOnly, busy, invalid, commit }
         spellCheck={false}
         aria-invalid={invalid || undefined}
         aria-describedby={`${id}-help${invalid ? ` ${id}-error` : ''}`}
-        onChange={(e) => setDraft(e.target.value)}
+        onChange={(e) => {
+          const text = e.target.value
+          setDraft(text)
+          onDraft?.(text === shown && !(nullable && value === null) ? undefined : { value: read(text) })
+        }}
         onBlur={() => submit()}
         onKeyDown={onKeyDown}
       />

@@ -2,13 +2,14 @@
 // are sent, applied from the next request, with the Set-Cookie they produce.
 import { useCallback } from 'react'
 import { ApiError } from '../../../shared/errors'
-import { OBSERVE_EDITABLE_SETTINGS, SETTING_NAMES, validateSettingsPatch, type SettingError, type SettingName } from '../../../shared/settings'
+import { OBSERVE_EDITABLE_SETTINGS, SETTING_NAMES, settingsDifferingFromDefaults, validateSettingsPatch, type SettingError, type SettingName } from '../../../shared/settings'
 import { useAppState } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
 import { useConfirm } from '../../components/confirm'
 import { IconSettings } from '../../components/icons'
 import { Spinner } from '../../components/spinner'
+import { plural } from '../../lib/format'
 import type { ScreenDefinition } from '../screen'
 import { CookiePreview } from './cookie-preview'
 import { SettingField } from './setting-field'
@@ -39,7 +40,7 @@ function SettingsScreen() {
   const reset = async () => {
     const ok = await confirm({
       title: 'Reset every setting to Django’s default?',
-      message: 'SECRET_KEY is kept. The new values apply from the next request through the proxy.',
+      message: `${differing.join(', ')} go back to Django’s defaults. SECRET_KEY is kept. The new values apply from the next request through the proxy, and on the next start.`,
       confirmLabel: 'Reset to defaults',
       danger: true
     })
@@ -47,15 +48,19 @@ function SettingsScreen() {
   }
 
   if (!settings) return <div className="loading"><Spinner label="Loading settings" /> Loading settings…</div>
+  const differing = settingsDifferingFromDefaults(settings)
   return (
     <section className="screen settings-screen" aria-labelledby="settings-title">
       <div className="screen-toolbar">
         <h1 id="settings-title" className="screen-title">Settings</h1>
         <span className="muted">Django’s names and defaults. A change applies to the next request through the proxy.</span>
         <div className="header-spacer" />
+        <span className="toolbar-count" data-testid="settings-changed-count" aria-live="polite">
+          {differing.length === 0 ? 'All Django’s defaults' : `${plural(differing.length, 'setting')} changed`}
+        </span>
         {!owned && (
-          <AsyncButton size="small" onClick={reset}>
-            Reset to defaults
+          <AsyncButton size="small" onClick={reset} disabled={differing.length === 0} title="Every setting back to Django’s default (SECRET_KEY is kept)">
+            Reset all to defaults
           </AsyncButton>
         )}
       </div>
@@ -66,6 +71,13 @@ function SettingsScreen() {
               These settings are owned by the app (observe mode): its own Django settings decide them, so they are shown
               read-only. Set SECRET_KEY, SESSION_COOKIE_NAME and SESSION_COOKIE_AGE to the app's values: the inspector needs
               them to read its sessions and to tell when each was saved. Changing them here does not change the app.
+            </div>
+          )}
+          {!owned && differing.length > 0 && (
+            <div className="inline-note inline-note-warn" role="note" data-testid="settings-persist-note">
+              {plural(differing.length, 'setting differs', 'settings differ')} from Django’s defaults (marked “changed”). Changes made here are kept
+              in <span className="mono">{status?.dataDir ? `${status.dataDir}/settings.json` : 'settings.json'}</span> and apply on the next
+              start too, until you reset them.
             </div>
           )}
           {SETTING_NAMES.map((name) => (

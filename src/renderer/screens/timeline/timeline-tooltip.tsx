@@ -2,6 +2,7 @@
 import type { SessionInfo } from '../../../shared/api'
 import { EngineTime } from '../../components/engine-time'
 import { previewJson } from '../../lib/format'
+import { secondsSavedAhead } from '../../lib/session-state'
 import { StateBadge, countdownText } from '../sessions/session-cells'
 
 const W = 340
@@ -18,7 +19,14 @@ export function TimelineTooltip({ session, x, y, engineMs }: { session: SessionI
       <dl className="facts">
         <dt>saved</dt>
         <dd>
-          <EngineTime iso={session.savedAt} empty="unknown to this store" />
+          {secondsSavedAhead(session, engineMs) > 0 ? (
+            <>
+              <EngineTime iso={session.savedAt} show="absolute" />
+              <span className="saved-ahead"> · after now: saved on the advanced clock</span>
+            </>
+          ) : (
+            <EngineTime iso={session.savedAt} empty="unknown to this store" />
+          )}
         </dd>
         <dt>expires</dt>
         <dd>

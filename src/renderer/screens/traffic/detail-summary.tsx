@@ -1,6 +1,7 @@
 // A request's summary: when, how long, which browser, which session key before and after,
 // and the facts of the middleware's decision (Max-Age, where the lifetime came from, …).
 import type { TrafficEntry } from '../../../shared/api'
+import { shortClientId } from '../../../shared/client-name'
 import { REASON_WORDS, type ResponseDecision } from '../../../shared/decision'
 import { EngineTime } from '../../components/engine-time'
 import { formatDateTime, formatDuration, formatOffset, isoToMs } from '../../lib/format'
@@ -101,7 +102,7 @@ export function DetailSummary({ entry, clientName }: { entry: TrafficEntry; clie
         <dd>
           {entry.clientId ? (
             <a href={`#/clients/${encodeURIComponent(entry.clientId)}`} title={entry.clientId}>
-              {clientName ?? <span className="mono">{entry.clientId.slice(0, 12)}</span>}
+              {clientName ?? `client · ${shortClientId(entry.clientId)}`}
             </a>
           ) : (
             <span className="faint">none</span>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react'
 import type { ClientInfo, TrafficEntry, TrafficSummary } from '../../../shared/api'
 import { ApiError } from '../../../shared/errors'
+import { useHoldReady } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { IconAlert, IconClose } from '../../components/icons'
 import { Spinner } from '../../components/spinner'
@@ -50,6 +51,7 @@ export function TrafficDetail({ id, summary, clients, onClose }: TrafficDetailPr
     }
   }, [api, id])
 
+  useHoldReady(entry === null && error === null)
   const shown: TrafficSummary | null = entry ?? summary
   const clientInfo = shown?.clientId ? (clients.get(shown.clientId) ?? null) : null
   const key = shown ? entryKey(shown) : null
@@ -134,7 +136,7 @@ export function TrafficDetail({ id, summary, clients, onClose }: TrafficDetailPr
                 )}
               </div>
             ) : tab === 'summary' ? (
-              <DetailSummary entry={entry} clientName={clientInfo ? clientInfo.name.trim() || 'Unnamed browser' : null} />
+              <DetailSummary entry={entry} clientName={clientInfo?.displayName ?? null} />
             ) : tab === 'cookies' ? (
               <DetailCookies entry={entry} mirror={clientInfo?.cookies ?? null} />
             ) : tab === 'headers' ? (

@@ -43,7 +43,7 @@ function TrafficScreen({ param }: ScreenProps) {
   const [selectedId, setSelectedId] = useState<number | null>(route.openId)
   const tableRef = useRef<HTMLDivElement>(null)
   const clients = useClients()
-  const names = useMemo(() => new Map(clients.clients.map((c) => [c.id, c.name])), [clients.clients])
+  const names = useMemo(() => new Map(clients.clients.map((c) => [c.id, c.displayName])), [clients.clients])
 
   useEffect(() => {
     const t = setTimeout(() => setSearch(searchText.trim()), SEARCH_DELAY_MS)

@@ -5,6 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useRef, type KeyboardEvent } from 'react'
 import type { TrafficSummary } from '../../../shared/api'
 import { GridHead } from '../../components/grid-head'
+import { clientNameFor } from '../../lib/client-names'
 import { formatDateTime, formatDuration, formatOffset, isoToMs } from '../../lib/format'
 import { gridMove, pageOf } from '../../lib/grid-keys'
 import { entryKey, formatMs, formatTimeOfDay } from '../../lib/traffic'
@@ -81,7 +82,7 @@ export function TrafficTable({ rows, selectedId, clientNames, complete, onSelect
               index={item.index}
               top={item.start}
               entry={entry}
-              clientName={entry.clientId ? (clientNames.get(entry.clientId) || null) : null}
+              clientName={clientNameFor(entry.clientId, clientNames)}
               selected={item.index === selectedIndex}
               onOpen={onOpen}
             />
@@ -152,7 +153,7 @@ const TrafficRow = memo(function TrafficRow({ index, top, entry, clientName, sel
         {key ? key.slice(0, 8) : <span className="faint">—</span>}
       </div>
       <div role="gridcell" className="grid-cell cell-client" title={entry.clientId ?? undefined}>
-        {clientName ?? (entry.clientId ? <span className="faint">unnamed</span> : <span className="faint">—</span>)}
+        {clientName ?? <span className="faint">—</span>}
       </div>
     </div>
   )

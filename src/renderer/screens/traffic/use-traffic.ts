@@ -4,7 +4,7 @@
 // counts them; the list keeps at most MAX_ROWS entries (older ones can be paged in again).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ListTrafficInput, TrafficSummary } from '../../../shared/api'
-import { useAppState } from '../../app/app-state'
+import { useAppState, useHoldReady } from '../../app/app-state'
 import { useApiEvent, useClient } from '../../app/client-context'
 import { errorMessage } from '../../components/toast'
 import { matchesServer } from '../../lib/traffic'
@@ -214,5 +214,6 @@ export function useTraffic(server: ListTrafficInput): TrafficData {
   // Stable callbacks: the table re-checks "near the end?" whenever its inputs change.
   const more = useCallback(() => void loadMore(), [loadMore])
   const reload = useCallback(() => void load(), [load])
+  useHoldReady(state.loading)
   return { ...state, paused, pending, setPaused, loadMore: more, reload, clearLocal }
 }

@@ -1,0 +1,30 @@
+// A simulated browser close in one sentence: which cookies went, for which clients, and,
+// when none did, why (persistent cookies survive a close).
+import type { BrowserCloseClient, BrowserCloseResult } from '../../shared/api'
+import { plural } from './format'
+
+const names = (list: string[]) => [...new Set(list)].join(', ')
+
+function survivors(clients: BrowserCloseClient[]): string {
+  const kept = clients.flatMap((c) => c.kept)
+  return kept.length ? `; ${plural(kept.length, 'persistent cookie')} survive${kept.length === 1 ? 's' : ''} (${names(kept)})` : ''
+}
+
+/** For the header's Close browser (every client). */
+export function describeCloseAll(result: BrowserCloseResult): string {
+  if (result.clients.length === 0) return 'Browser closed: no browser has come through the proxy yet, so no cookies were discarded'
+  if (result.closed === 0) return `Browser closed: no session-only cookies to discard${survivors(result.clients)}`
+  const per = result.clients
+    .filter((c) => c.discarded.length)
+    .map((c) => `${c.displayName}: ${names(c.discarded)}`)
+    .join('; ')
+  return `Browser closed: ${plural(result.closed, 'cookie')} discarded (${per})`
+}
+
+/** For one client's Close this browser. */
+export function describeCloseOne(result: BrowserCloseResult, fallbackName: string): string {
+  const c = result.clients[0]
+  const name = c?.displayName ?? fallbackName
+  if (!c || c.discarded.length === 0) return `${name} closed: no session-only cookies to discard${c ? survivors([c]) : ''}`
+  return `${name} closed: ${plural(c.discarded.length, 'session-only cookie')} discarded (${names(c.discarded)})`
+}
