@@ -12,6 +12,7 @@ import { Inspector } from '../../src/main/inspector'
 import type { ApiEvent, SessionInfo } from '../../src/shared/api'
 import { CookieClient } from './cookie-client'
 import { startDjangoServer, type DjangoServer } from './django-server'
+import { describeObservedStore, OBSERVED_SETTINGS } from './observe-contract'
 
 /** The fixture's SECRET_KEY (fixture_site/settings.py). */
 const APP_SECRET_KEY = 'django-insecure-@^236mkp)-7q(!w(ql)iaseo!f_ax--^a-^*ijo177t^^o72kv'
@@ -331,4 +332,17 @@ describe('starting observe mode', () => {
       spy.mockRestore()
     }
   })
+})
+
+describeObservedStore('db sessions in SQLite', async () => {
+  const app = await startDjangoServer({ middleware: 'django', settings: { ...OBSERVED_SETTINGS, SESSION_ENGINE: 'db' } })
+  const stored = async (key: string) => {
+    const db = new Database(app.dbPath, { readonly: true })
+    try {
+      return db.prepare('SELECT * FROM django_session WHERE session_key = ?').get(key) ?? null
+    } finally {
+      db.close()
+    }
+  }
+  return { app, observe: { engine: 'db', database: { kind: 'sqlite', path: app.dbPath } }, stored }
 })
