@@ -49,6 +49,7 @@ async function read(engine: Engine, key: string): Promise<Read> {
 /** Before forwarding: the session the app is about to load for the request's cookie. */
 export async function observeBefore(engine: Engine, cookie: string | undefined): Promise<ObservedRequest> {
   if (cookie === undefined) return { cookie, before: null, existed: false }
+  engine.appStore?.seen?.(cookie)
   const r = await read(engine, cookie)
   return { cookie, before: { key: cookie, data: r.data }, existed: r.exists, ...(r.decodeError ? { decodeError: r.decodeError } : {}) }
 }
@@ -82,6 +83,7 @@ export async function observeAfter(engine: Engine, req: ObservedRequest, appSetC
     return done('deleted', 'the app deleted the session cookie (flush() or logout, or an empty session)', null)
   }
   const key = cookie.value
+  engine.appStore?.seen?.(key)
   const saved = await read(engine, key)
   undecodable ??= saved.decodeError
   const after = { key, data: saved.data }

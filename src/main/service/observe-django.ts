@@ -53,7 +53,7 @@ export class ObservedStore {
   }
 
   status(): ObserveStatus {
-    return this.current
+    return { ...this.current, limits: this.store.limits }
   }
 
   /** First check; says in one line why the sessions cannot be read, and keeps trying. */

@@ -35,7 +35,9 @@ export interface SqlTable {
 
 export class DbAppStore implements AppStore {
   readonly engine: EngineName = 'db'
-  readonly limits: StoreLimits = { freeze: FREEZE_LIMIT }
+  get limits(): StoreLimits {
+    return { freeze: FREEZE_LIMIT }
+  }
   /** How far (ms) the rows have been moved back: the lag they hold. */
   private applied = 0
   private readonly saves = new SaveTimes()

@@ -2,8 +2,13 @@
 // line or the project's settings (django-project.ts) name them, and the one function that
 // opens the matching store.
 import type { EngineName } from '../../../shared/settings'
+import { makeKey, type AppCache, type CacheFormat } from './app-cache'
 import type { AppStore, AppStoreContext } from './app-store'
+import { CACHED_DB_SESSION_PREFIX, CachedDbAppStore } from './cached-db-store'
+import { CACHE_SESSION_PREFIX, CacheAppStore } from './cache-store'
 import { DbAppStore } from './db-store'
+import { MemcachedAppCache } from './memcached-cache'
+import { RedisAppCache } from './redis-cache'
 import { MysqlTable } from './mysql-table'
 import { PgTable } from './pg-table'
 import { SqliteTable } from './sqlite-table'
@@ -12,10 +17,60 @@ export type DatabaseTarget =
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgresql' | 'mysql'; host: string; port?: number; socket?: string; user?: string; password?: string; database: string }
 
+type RedisFormat = Exclude<CacheFormat, { kind: 'memcached' }>
+
+/** The cache SESSION_CACHE_ALIAS names, as far as observe mode can reach it. */
+export type CacheTarget = (
+  | { kind: 'redis'; url: string; format: RedisFormat }
+  | { kind: 'memcached'; server: string }
+  /** A cache that lives inside the Django process (LocMemCache) or that observe mode cannot read. */
+  | { kind: 'unreachable'; backend: string }
+) & {
+  /** CACHES[alias]['KEY_PREFIX'] and ['VERSION'] (Django's default key function). */
+  keyPrefix?: string
+  version?: number
+}
+
 export interface ObserveTarget {
   engine: EngineName
   /** db and cached_db: the database holding django_session. */
   database?: DatabaseTarget
+  /** cache and cached_db: the app's session cache. */
+  cache?: CacheTarget
+}
+
+/**
+ * --cache: redis://host:port/db (Django 4's RedisCache format), django-redis+redis://… (or
+ * ?format=django-redis, with &serializer=json and &compressor=zlib), memcached://host:port;
+ * ?key_prefix=…&version=N as in CACHES. Throws a one-line Error.
+ */
+export function parseCacheTarget(text: string): CacheTarget {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new Error(`--cache: ${JSON.stringify(text)} is not a URL, expected redis://host:port/db or memcached://host:port`)
+  }
+  const q = url.searchParams
+  const common = { ...(q.get('key_prefix') ? { keyPrefix: q.get('key_prefix') as string } : {}), ...(q.get('version') ? { version: Number(q.get('version')) } : {}) }
+  for (const k of ['key_prefix', 'version', 'format', 'serializer', 'compressor']) q.delete(k)
+  const scheme = url.protocol.replace(/:$/, '')
+  if (scheme === 'memcached') return { kind: 'memcached', server: url.host || '127.0.0.1:11211', ...common }
+  const djangoRedis = scheme.startsWith('django-redis+') || new URL(text).searchParams.get('format') === 'django-redis'
+  const base = scheme.replace(/^django-redis\+/, '')
+  if (!['redis', 'rediss', 'unix'].includes(base)) throw new Error(`--cache: ${JSON.stringify(`${scheme}://`)} is not a cache URL, expected redis://, django-redis+redis:// or memcached://`)
+  const given = new URL(text).searchParams
+  const format: RedisFormat = djangoRedis
+    ? { kind: 'django-redis', serializer: given.get('serializer') === 'json' ? 'json' : 'pickle', compressor: given.get('compressor') === 'zlib' ? 'zlib' : 'identity' }
+    : { kind: 'django-redis-cache' }
+  return { kind: 'redis', url: url.toString().replace(/^django-redis\+/, ''), format, ...common }
+}
+
+/** A one-line description of a cache target. */
+export function describeCache(t: CacheTarget): string {
+  if (t.kind === 'unreachable') return t.backend
+  if (t.kind === 'memcached') return `memcached ${t.server}`
+  return `Redis ${t.url.replace(/:[^:@/]*@/, ':***@')} (${t.format.kind === 'django-redis' ? 'django-redis' : "Django's RedisCache"} format)`
 }
 
 /** A one-line description of a database target, without its password. */
@@ -67,11 +122,36 @@ function openTable(t: DatabaseTarget) {
   return new MysqlTable(t, describeDatabase(t))
 }
 
+function openCache(t: CacheTarget): AppCache | null {
+  if (t.kind === 'redis') return new RedisAppCache(t.url)
+  if (t.kind === 'memcached') return new MemcachedAppCache(t.server)
+  return null
+}
+
+const MEMCACHED_LIST =
+  'memcached cannot list its keys here (lru_crawler metadump is refused): the list shows the sessions seen in traffic since Session Inspector started'
+
 /** Opens (without connecting) the store for a target; throws a one-line Error for a target that names no store. */
 export function openAppStore(target: ObserveTarget, ctx: AppStoreContext): AppStore {
+  const cacheTarget = () => need(target.cache, 'a cache (--cache redis://… or memcached://…)', target.engine)
+  const keyOf = (t: CacheTarget, prefix: string) => (key: string) => makeKey(prefix + key, t.keyPrefix ?? '', t.version ?? 1)
   switch (target.engine) {
     case 'db':
       return new DbAppStore(ctx, openTable(need(target.database, 'a database (--database FILE or URL)', 'db')))
+    case 'cached_db': {
+      const t = cacheTarget()
+      const table = openTable(need(target.database, 'a database (--database FILE or URL)', 'cached_db'))
+      return new CachedDbAppStore(ctx, table, openCache(t), keyOf(t, CACHED_DB_SESSION_PREFIX), t.kind === 'unreachable' ? t.backend : undefined)
+    }
+    case 'cache': {
+      const t = cacheTarget()
+      if (t.kind === 'unreachable') {
+        throw new Error(`observe-django: the app's sessions are in ${t.backend}, inside the Django process, where Session Inspector cannot reach them: use Redis or memcached for SESSION_CACHE_ALIAS, or run the app behind the middleware (session_inspector_django)`)
+      }
+      const format: CacheFormat = t.kind === 'redis' ? t.format : { kind: 'memcached' }
+      const cache = openCache(t) as AppCache
+      return new CacheAppStore(ctx, cache, format, keyOf(t, CACHE_SESSION_PREFIX), MEMCACHED_LIST)
+    }
     default:
       throw new Error(`observe-django: SESSION_ENGINE ${target.engine} is not supported yet`)
   }
