@@ -34,14 +34,14 @@ describeObservedStore('db sessions in MariaDB', async () => {
     const b = browser()
     await b.get('/p1/set/')
     const key = (await b.cookie('sessionid')) as string
-    const before = ((await setup.stored(key)) as { expire_date: string }).expire_date
+    const before = ((await setup.stored!(key)) as { expire_date: string }).expire_date
     expect(before).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/)
     await inspector.api.advanceClock({ seconds: 30.001 })
-    const moved = ((await setup.stored(key)) as { expire_date: string }).expire_date
+    const moved = ((await setup.stored!(key)) as { expire_date: string }).expire_date
     expect(Date.parse(`${before.replace(' ', 'T')}Z`) - Date.parse(`${moved.replace(' ', 'T')}Z`)).toBe(30_001)
     expect(moved.slice(-3)).toBe(before.slice(-3)) // the microseconds Django wrote are kept
     await inspector.api.resetClock({})
-    expect(((await setup.stored(key)) as { expire_date: string }).expire_date).toBe(before)
+    expect(((await setup.stored!(key)) as { expire_date: string }).expire_date).toBe(before)
   })
 })
 

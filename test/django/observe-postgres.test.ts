@@ -31,11 +31,11 @@ describeObservedStore('db sessions in PostgreSQL', async () => {
     const b = browser()
     await b.get('/p1/set/')
     const key = (await b.cookie('sessionid')) as string
-    const before = ((await setup.stored(key)) as { expire_date: Date }).expire_date.getTime()
+    const before = ((await setup.stored!(key)) as { expire_date: Date }).expire_date.getTime()
     await inspector.api.advanceClock({ seconds: 90.5 })
-    expect(((await setup.stored(key)) as { expire_date: Date }).expire_date.getTime()).toBe(before - 90_500)
+    expect(((await setup.stored!(key)) as { expire_date: Date }).expire_date.getTime()).toBe(before - 90_500)
     await inspector.api.resetClock({})
-    expect(((await setup.stored(key)) as { expire_date: Date }).expire_date.getTime()).toBe(before)
+    expect(((await setup.stored!(key)) as { expire_date: Date }).expire_date.getTime()).toBe(before)
   })
 })
 

@@ -7,6 +7,8 @@ import type { AppStore, AppStoreContext } from './app-store'
 import { CACHED_DB_SESSION_PREFIX, CachedDbAppStore } from './cached-db-store'
 import { CACHE_SESSION_PREFIX, CacheAppStore } from './cache-store'
 import { DbAppStore } from './db-store'
+import { FileAppStore } from './file-store'
+import { SignedCookiesAppStore } from './signed-cookies-store'
 import { MemcachedAppCache } from './memcached-cache'
 import { RedisAppCache } from './redis-cache'
 import { MysqlTable } from './mysql-table'
@@ -37,6 +39,8 @@ export interface ObserveTarget {
   database?: DatabaseTarget
   /** cache and cached_db: the app's session cache. */
   cache?: CacheTarget
+  /** file: the app's SESSION_FILE_PATH (or the temporary directory its Python uses). */
+  filePath?: string
 }
 
 /**
@@ -152,7 +156,9 @@ export function openAppStore(target: ObserveTarget, ctx: AppStoreContext): AppSt
       const cache = openCache(t) as AppCache
       return new CacheAppStore(ctx, cache, format, keyOf(t, CACHE_SESSION_PREFIX), MEMCACHED_LIST)
     }
-    default:
-      throw new Error(`observe-django: SESSION_ENGINE ${target.engine} is not supported yet`)
+    case 'file':
+      return new FileAppStore(ctx, need(target.filePath, "the app's SESSION_FILE_PATH (--set SESSION_FILE_PATH=/dir, or --django-project)", 'file'))
+    case 'signed_cookies':
+      return new SignedCookiesAppStore(ctx)
   }
 }
