@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Clock } from '../../src/main/engine'
 import { shiftDjangoDate } from '../../src/main/engine/database'
+import { dumps, loads } from '../../src/main/engine/signing'
 import { DbAppStore } from '../../src/main/engine/observe/db-store'
 import { SqliteTable } from '../../src/main/engine/observe/sqlite-table'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
@@ -79,6 +80,26 @@ describe('a SessionDatabase on a Django project’s database', () => {
     await store.applyLag(61_000)
     expect(await store.clearExpired()).toBe(1)
     await store.applyLag(0)
+    await store.close()
+    raw.close()
+  })
+
+  it('loads sessions signed with a SECRET_KEY_FALLBACKS key (Django 4.1+), and saves with SECRET_KEY', async () => {
+    const { path, raw } = djangoDb('fallbacks.sqlite3')
+    const clock = new Clock()
+    const old = dumps({ name: 'Sonam' }, { key: 'the-old-key', salt: 'django.contrib.sessions.SessionStore' }, clock.now())
+    raw.prepare('INSERT INTO django_session VALUES (?, ?, ?)').run('signed-with-old-key', old, '2099-01-01 00:00:00')
+    const settings = () => ({ ...DEFAULT_SETTINGS, SECRET_KEY: 'the-new-key' })
+    const without = new DbAppStore({ settings, clock, fallbackKeys: [] }, new SqliteTable(path))
+    expect((await without.record('signed-with-old-key'))?.decodeError).toMatch(/wrong SECRET_KEY\?/)
+    await without.close()
+    const store = new DbAppStore({ settings, clock, fallbackKeys: ['another-old-key', 'the-old-key'] }, new SqliteTable(path))
+    const record = await store.record('signed-with-old-key')
+    expect(record?.data).toEqual({ name: 'Sonam' })
+    expect(record?.decodeError).toBeUndefined()
+    await store.save('signed-with-old-key', { name: 'Pema' })
+    const text = (raw.prepare('SELECT session_data FROM django_session').get() as { session_data: string }).session_data
+    expect(loads(text, { key: 'the-new-key', salt: 'django.contrib.sessions.SessionStore' }, clock.now())).toEqual({ name: 'Pema' })
     await store.close()
     raw.close()
   })

@@ -60,6 +60,8 @@ export interface DjangoServer {
   readonly port: number
   /** The project's SQLite database (django_session lives here with the db engine). */
   readonly dbPath: string
+  /** The environment runserver runs with (what its settings.py reads). */
+  readonly env: NodeJS.ProcessEnv
   /** What runserver printed so far (stdout and stderr). */
   output(): string
   /** Stops runserver and removes its temporary directory. Safe to call twice. */
@@ -228,6 +230,7 @@ export async function startDjangoServer(options: DjangoServerOptions, timeoutMs 
         url: `http://127.0.0.1:${port}`,
         port,
         dbPath,
+        env,
         output: started.output,
         stop: () =>
           (stopping ??= stopChild(started.child).then(() => rmSync(dir, { recursive: true, force: true })))

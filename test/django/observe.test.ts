@@ -254,6 +254,26 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     expect((await c.get('/p1/get/')).body).toMatch(/Guest\s+Guest/)
   })
 
+  it("starts with a SECRET_KEY that decodes none of the app's sessions: one line, an error state, nothing written", async () => {
+    const b = browser()
+    await b.get('/p1/set/')
+    const before = rows()
+    const lines: string[] = []
+    const wrong = await Inspector.start({ dataDir: join(dataDir, 'wrong-key'), upstream: app.url, listen: { host: '127.0.0.1', port: 0 }, observeDjango: true, databasePath: app.dbPath, settings: { SECRET_KEY: 'not-the-apps-key', ...APP_SETTINGS }, log: (l) => lines.push(l) })
+    try {
+      expect(lines).toEqual([expect.stringMatching(/^observe-django: cannot use the app's sessions in SQLite .*: SECRET_KEY does not match the app's: none of its \d+ session\(s\) can be decoded/)])
+      expect((await wrong.api.getStatus({})).observe).toMatchObject({ state: 'error', error: expect.stringMatching(/SECRET_KEY does not match/) })
+      await expect(wrong.api.advanceClock({ seconds: 100 })).rejects.toMatchObject({ code: 'unsupported' })
+      await expect(wrong.api.deleteSession({ key: (await b.cookie('sessionid'))! })).rejects.toMatchObject({ code: 'unsupported', message: expect.stringMatching(/nothing was written/) })
+      expect(rows()).toEqual(before)
+      // Given the right key, it reads them and the state clears.
+      await wrong.api.updateSettings({ settings: { SECRET_KEY: APP_SECRET_KEY } })
+      await vi.waitFor(async () => expect((await wrong.api.getStatus({})).observe?.state).toBe('ok'))
+    } finally {
+      await wrong.close()
+    }
+  })
+
   it('says "wrong SECRET_KEY?" on every session and writes nothing with the wrong key', async () => {
     const b = browser()
     await b.get('/p1/set/')

@@ -20,11 +20,12 @@ export class CachedDbAppStore extends DbAppStore {
     /** The app's cache, or null when it cannot be reached from here (LocMemCache lives inside the Django process). */
     private readonly cache: AppCache | null,
     private readonly fullKey: (sessionKey: string) => string,
-    unreachable?: string
+    unreachable?: { backend: string; inProcess?: boolean }
   ) {
     super(ctx, table)
     if (unreachable) {
-      this.stale = `cached_db with ${unreachable}: the cache lives inside the Django process, so Django keeps answering from its cached copy of a session edited, expired, deleted or aged here until that copy times out`
+      const where = unreachable.inProcess ? 'the cache lives inside the Django process' : 'observe mode cannot reach that cache'
+      this.stale = `cached_db with ${unreachable.backend}: ${where}, so Django keeps answering from its cached copy of a session edited, expired, deleted or aged here until that copy times out`
     }
   }
 

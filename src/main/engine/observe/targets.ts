@@ -25,8 +25,8 @@ type RedisFormat = Exclude<CacheFormat, { kind: 'memcached' }>
 export type CacheTarget = (
   | { kind: 'redis'; url: string; format: RedisFormat }
   | { kind: 'memcached'; server: string }
-  /** A cache that lives inside the Django process (LocMemCache) or that observe mode cannot read. */
-  | { kind: 'unreachable'; backend: string }
+  /** A cache observe mode cannot read: inside the Django process (LocMemCache), or a backend it does not know. */
+  | { kind: 'unreachable'; backend: string; inProcess?: boolean }
 ) & {
   /** CACHES[alias]['KEY_PREFIX'] and ['VERSION'] (Django's default key function). */
   keyPrefix?: string
@@ -145,12 +145,13 @@ export function openAppStore(target: ObserveTarget, ctx: AppStoreContext): AppSt
     case 'cached_db': {
       const t = cacheTarget()
       const table = openTable(need(target.database, 'a database (--database FILE or URL)', 'cached_db'))
-      return new CachedDbAppStore(ctx, table, openCache(t), keyOf(t, CACHED_DB_SESSION_PREFIX), t.kind === 'unreachable' ? t.backend : undefined)
+      return new CachedDbAppStore(ctx, table, openCache(t), keyOf(t, CACHED_DB_SESSION_PREFIX), t.kind === 'unreachable' ? t : undefined)
     }
     case 'cache': {
       const t = cacheTarget()
       if (t.kind === 'unreachable') {
-        throw new Error(`observe-django: the app's sessions are in ${t.backend}, inside the Django process, where Session Inspector cannot reach them: use Redis or memcached for SESSION_CACHE_ALIAS, or run the app behind the middleware (session_inspector_django)`)
+        const where = t.inProcess ? ', inside the Django process, where Session Inspector cannot reach them' : ', which observe mode cannot read'
+        throw new Error(`observe-django: the app's sessions are in ${t.backend}${where}: use Redis or memcached for SESSION_CACHE_ALIAS, or run the app behind the middleware (session_inspector_django)`)
       }
       const format: CacheFormat = t.kind === 'redis' ? t.format : { kind: 'memcached' }
       const cache = openCache(t) as AppCache
