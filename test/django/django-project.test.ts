@@ -78,7 +78,7 @@ describe('session-inspector --django-project (zero configuration)', () => {
       const b = new CookieClient(cli.proxyUrl)
       await b.get('/p1/set/')
       const key = (await b.cookie('appsession')) as string
-      const api = (path: string) => fetch(`${cli.controlUrl}${path}`, { headers: { authorization: `Bearer ${cli.token}` } }).then((r) => r.json())
+      const api = (path: string): Promise<Record<string, unknown>> => fetch(`${cli.controlUrl}${path}`, { headers: { authorization: `Bearer ${cli.token}` } }).then((r) => r.json() as Promise<Record<string, unknown>>)
       expect(await api(`/api/sessions/${key}`)).toMatchObject({ key, data: { name: 'Sonam', lname: 'rathore' }, engine: 'cached_db' })
       expect((await api('/api/status')).observe).toMatchObject({ engine: 'cached_db', state: 'ok' })
     } finally {
@@ -94,7 +94,7 @@ describe('session-inspector --django-project (zero configuration)', () => {
     try {
       expect(cli.stdout).toContain(`  store:   PostgreSQL app@127.0.0.1:${port}/gone`)
       expect(cli.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^session-inspector: observe-django: cannot use the app's sessions in PostgreSQL app@127\\.0\\.0\\.1:${port}/gone: .*ECONNREFUSED`))])
-      const status = await fetch(`${cli.controlUrl}/api/status`, { headers: { authorization: `Bearer ${cli.token}` } }).then((r) => r.json())
+      const status = (await fetch(`${cli.controlUrl}/api/status`, { headers: { authorization: `Bearer ${cli.token}` } }).then((r) => r.json())) as { observe?: unknown }
       expect(status.observe).toMatchObject({ state: 'error', error: expect.stringMatching(/ECONNREFUSED/) })
     } finally {
       await cli.stop('SIGTERM')
