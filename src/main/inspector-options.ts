@@ -24,6 +24,8 @@ export interface InspectorOptions {
   upstreamTimeoutMs?: number
   /** Retention of the traffic log (entries kept), default 100000. */
   trafficRetention?: number
+  /** Byte budget of the traffic log (stored entries), default 256 MiB; the oldest go first. */
+  trafficMaxBytes?: number
   /** Called with one-line notices (upstream down/up, store errors) for the console. */
   log?: (line: string) => void
 }

@@ -103,7 +103,7 @@ export class Inspector implements EventSource {
       await this.observer.start()
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
-    this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000)
+    this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000, { maxBytes: o.trafficMaxBytes })
     this.clients = new ClientRegistry(this.dataDir.file('inspector.sqlite3'))
     this.service = new InspectorService({
       engine: this.engine,

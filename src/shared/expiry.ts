@@ -24,26 +24,50 @@ export type ExpiryValue = number | string | Date | Duration | null
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
 
+/** The date-times parseIsoDate accepts, in words for error messages. */
+export const ISO_DATE_FORMAT = 'an ISO-8601 date-time YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HH:MM], such as "2026-12-06T10:00:00Z"'
+
 /**
  * Parses an ISO-8601 datetime as Python's datetime.fromisoformat does for the strings
  * Django writes ("2026-12-06T10:00:00.123456+00:00"). A string without an offset is read
- * as UTC (Django keeps aware datetimes with USE_TZ). Returns null when it cannot be parsed.
+ * as UTC (Django keeps aware datetimes with USE_TZ). Returns null when it cannot be parsed,
+ * or when a field is out of range (month 13, 30 February, 25:61, year 0, an offset of 24 h),
+ * which fromisoformat refuses too, never rolling it over into another date.
  */
 export function parseIsoDate(text: string): Date | null {
   const m = ISO.exec(text.trim())
   if (!m) return null
   const [, y, mo, d, h, mi, s = '0', frac = '', tz] = m
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number]
+  const monthDays = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0)
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) return null
   const ms = Number((frac + '000').slice(0, 3))
-  let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms)
-  if (Number.isNaN(time)) return null
+  const utc = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms))
+  utc.setUTCFullYear(year) // Date.UTC reads years 0-99 as 1900-1999
+  let time = utc.getTime()
   if (tz && tz.toUpperCase() !== 'Z') {
     const sign = tz.startsWith('-') ? -1 : 1
     const digits = tz.slice(1).replace(':', '')
-    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0')
-    time -= sign * offset * 60_000
+    const [oh, om] = [Number(digits.slice(0, 2)), Number(digits.slice(2, 4) || '0')]
+    if (oh > 23 || om > 59) return null
+    time -= sign * (oh * 60 + om) * 60_000
   }
   const date = new Date(time)
   return Number.isNaN(date.getTime()) ? null : date
+}
+
+/**
+ * Why session data's `_session_expiry` cannot be stored, or null: a string that is no valid
+ * date (Django's get_expiry_age() would raise ValueError on it at the next request).
+ */
+export function badExpiryInData(data: Record<string, unknown>, path: string): string | null {
+  const value = data[EXPIRY_KEY]
+  if (typeof value !== 'string' || value === '' || parseIsoDate(value)) return null
+  return `${path}.${EXPIRY_KEY} must be seconds, null or a valid date: ${ISO_DATE_FORMAT}`
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
 }
 
 /** Python's aware-UTC datetime.isoformat(): microseconds only when non-zero, "+00:00" offset. */

@@ -1,7 +1,7 @@
 // Port of the dict interface and flags of django/contrib/sessions/backends/base.py
 // (SessionBase minus storage). The engine's SessionStore wraps it with lazy, async
 // loading from a store; the adapters use it directly on the data the proxy handed over.
-import { cloneJson, findNonJson, type Json, type SessionData } from './json'
+import { checkJson, cloneJson, describeNonJson, type Json, type NonJson, type SessionData } from './json'
 import {
   EXPIRY_KEY,
   expiryToStore,
@@ -28,8 +28,12 @@ export class SessionKeyError extends Error {
 /** Raised when a value put into the session is not JSON (Django's JSONSerializer would fail). */
 export class NotJsonError extends TypeError {
   readonly code = 'not_json'
-  constructor(where: string) {
-    super(`session values must be JSON (strings, numbers, booleans, null, arrays, plain objects); ${where} is not`)
+  constructor(where: string | NonJson) {
+    super(
+      typeof where === 'object' && where.tooDeep
+        ? `session values must be JSON; ${describeNonJson(where)}`
+        : `session values must be JSON (strings, numbers, booleans, null, arrays, plain objects); ${typeof where === 'object' ? where.path : where} is not`
+    )
     this.name = 'NotJsonError'
   }
 }
@@ -46,7 +50,8 @@ export interface SessionContext {
 const NOT_GIVEN: unique symbol = Symbol('not given')
 
 function assertJson(value: unknown, key: string): asserts value is Json {
-  const bad = findNonJson(value, key)
+  // A value sits inside the session dict: one level is taken already.
+  const bad = checkJson(value, key, 1)
   if (bad !== null) throw new NotJsonError(bad)
 }
 

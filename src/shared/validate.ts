@@ -2,8 +2,8 @@
 // (the control server, Electron IPC, and the service itself for direct callers).
 import { SESSION_EFFECTS, type ApiInput, type ApiMethod, type Empty } from './api'
 import { ApiError } from './errors'
-import { parseIsoDate } from './expiry'
-import { findNonJson, isPlainObject } from './json'
+import { badExpiryInData, ISO_DATE_FORMAT, parseIsoDate } from './expiry'
+import { checkJson, describeNonJson, isPlainObject } from './json'
 
 type Check<T> = (value: unknown, path: string) => T
 
@@ -24,12 +24,16 @@ const int =
 const bool: Check<boolean> = (v, p) => (typeof v === 'boolean' ? v : fail(p, 'true or false'))
 
 const isoDate: Check<string> = (v, p) =>
-  typeof v === 'string' && parseIsoDate(v) ? v : fail(p, 'an ISO-8601 date-time such as "2026-12-06T10:00:00Z"')
+  typeof v === 'string' && parseIsoDate(v) ? v : fail(p, `a valid date: ${ISO_DATE_FORMAT}`)
 
 const sessionData: Check<Record<string, never>> = (v, p) => {
   if (!isPlainObject(v)) return fail(p, 'an object (the whole session dict)')
-  const bad = findNonJson(v, p)
-  return bad ? fail(bad, 'a JSON value') : (v as Record<string, never>)
+  const bad = checkJson(v, p)
+  if (bad?.tooDeep) throw new ApiError('bad_request', describeNonJson(bad))
+  if (bad) return fail(bad.path, 'a JSON value')
+  const expiry = badExpiryInData(v, p)
+  if (expiry) throw new ApiError('bad_request', expiry)
+  return v as Record<string, never>
 }
 
 const seconds: Check<number> = (v, p) =>
@@ -39,7 +43,7 @@ const expiryValue: Check<number | string | null> = (v, p) => {
   if (v === null) return null
   if (typeof v === 'number' && Number.isFinite(v)) return v
   if (typeof v === 'string' && parseIsoDate(v)) return v
-  return fail(p, 'seconds (0 = at browser close), an ISO-8601 date-time, or null (the global policy)')
+  return fail(p, `seconds (0 = at browser close), null (the global policy) or a valid date: ${ISO_DATE_FORMAT}`)
 }
 
 const effect: Check<string> = (v, p) =>

@@ -1,7 +1,8 @@
 // Wire protocol v1 (PROTOCOL.md): the `X-Session` header the proxy sends to the app and
 // the `X-Session-Update` header the app answers with. Plain TS (TextEncoder, atob/btoa)
 // so that the proxy, the Node adapter and the UI decode it the same way.
-import { findNonJson, isPlainObject, type SessionData } from './json'
+import { badExpiryInData, parseIsoDate } from './expiry'
+import { checkJson, describeNonJson, isPlainObject, type SessionData } from './json'
 
 export const SESSION_HEADER = 'x-session'
 export const UPDATE_HEADER = 'x-session-update'
@@ -133,8 +134,10 @@ export function parseWireUpdate(header: string | string[] | undefined): Parsed<W
       update[name as (typeof UPDATE_FLAGS)[number]] = value
     } else if (name === 'data') {
       if (!isPlainObject(value)) return { ok: false, error: 'X-Session-Update: "data" must be an object' }
-      const bad = findNonJson(value, 'data')
-      if (bad) return { ok: false, error: `X-Session-Update: ${bad} is not a JSON value` }
+      const bad = checkJson(value, 'data')
+      if (bad) return { ok: false, error: `X-Session-Update: ${describeNonJson(bad)}` }
+      const expiry = badExpiryInData(value, 'data')
+      if (expiry) return { ok: false, error: `X-Session-Update: ${expiry}` }
       update.data = value as SessionData
     } else {
       return { ok: false, error: `X-Session-Update: unknown field "${name}"` }
@@ -149,7 +152,7 @@ export function parseWireSession(header: string): WireSession {
   if (!isPlainObject(raw) || raw.v !== 1) throw new Error('X-Session is not protocol v1')
   if (!(raw.key === null || typeof raw.key === 'string')) throw new Error('X-Session: bad "key"')
   if (!isPlainObject(raw.data)) throw new Error('X-Session: "data" must be an object')
-  if (typeof raw.now !== 'string' || Number.isNaN(Date.parse(raw.now))) throw new Error('X-Session: bad "now"')
+  if (typeof raw.now !== 'string' || !parseIsoDate(raw.now)) throw new Error('X-Session: bad "now"')
   if (typeof raw.cookieAge !== 'number') throw new Error('X-Session: bad "cookieAge"')
   return raw as unknown as WireSession
 }

@@ -90,6 +90,15 @@ describe('writing', () => {
     expect(r.update).toBeNull()
   })
 
+  it('a value nested deeper than the limit (here 3,000 levels) is a NotJsonError naming the limit, not a stack overflow', async () => {
+    const deep = JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`) as never
+    const r = await run((s) => s.set('deep', deep), { data: DATA })
+    expect(r.status).toBe(500)
+    expect(r.body).toContain('NotJsonError')
+    expect(r.body).toContain('nests more than 100 levels deep')
+    expect(r.update).toBeNull()
+  })
+
   it('delete(k) removes it; a missing key is a KeyError and changes nothing', async () => {
     const ok = await run((s) => s.delete('lname'), { data: DATA })
     expect(ok.update).toEqual({ accessed: true, modified: true, data: { name: 'Sonam' } })

@@ -1,6 +1,7 @@
 // The traffic log: kept in SQLite in the data dir, trimmed to its retention limit, and still
 // there (with ids that go on counting) after a restart; then the same through the proxy.
-import { mkdtempSync, rmSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
@@ -134,6 +135,92 @@ describe('the traffic log through the proxy', () => {
         await two.close()
       }
     } finally {
+      await app.close()
+    }
+  })
+})
+
+describe('the traffic log is bounded by size too', () => {
+  const big = (id: number, size: number): TrafficEntry => ({ ...entry(id, `/big/${id}`), sessionAfter: { key: 'k'.repeat(32), data: { blob: 'x'.repeat(size) } } })
+
+  for (const thread of ['worker', 'in-process'] as const) {
+    it(`keeps its stored bytes within maxBytes, dropping the oldest entries first (${thread})`, async () => {
+      const file = join(tempDir(), 'inspector.sqlite3')
+      const log = new TrafficLog(file, 100_000, { thread, maxBytes: 100_000 })
+      for (let n = 1; n <= 40; n++) log.add(big(log.nextId(), 10_000))
+      const { entries, total } = await log.list({})
+      // Each entry stores ~10.4 kB: nine fit in 100 kB, and they are the newest.
+      expect(total).toBe(9)
+      expect(entries.map((e) => e.id)).toEqual([40, 39, 38, 37, 36, 35, 34, 33, 32])
+      await log.close()
+      const db = new Database(file, { readonly: true })
+      const stored = (db.prepare('SELECT SUM(length(summary) + length(detail)) AS n FROM traffic').get() as { n: number }).n
+      db.close()
+      expect(stored).toBeLessThanOrEqual(100_000)
+      // After a restart the budget goes on from what is stored.
+      const again = new TrafficLog(file, 100_000, { thread, maxBytes: 100_000 })
+      again.add(big(again.nextId(), 10_000))
+      expect((await again.list({})).entries.map((e) => e.id)).toEqual([41, 40, 39, 38, 37, 36, 35, 34, 33])
+      // An entry bigger than the whole budget is still kept, alone.
+      again.add(big(again.nextId(), 200_000))
+      expect((await again.list({})).entries.map((e) => e.id)).toEqual([42])
+      await again.close()
+    })
+  }
+
+  it('a log written before the byte budget is measured when opened, then trimmed by it', async () => {
+    const file = join(tempDir(), 'inspector.sqlite3')
+    const old = new Database(file)
+    old.exec('CREATE TABLE traffic (id INTEGER PRIMARY KEY, time TEXT NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL, status INTEGER, effect TEXT NOT NULL, key_before TEXT, key_after TEXT, search TEXT NOT NULL, summary TEXT NOT NULL, detail TEXT NOT NULL)')
+    const insert = old.prepare("INSERT INTO traffic VALUES (?, '2030-01-01T00:00:00.000Z', 'GET', ?, 200, 'read', NULL, NULL, '', ?, '{}')")
+    for (let id = 1; id <= 10; id++) {
+      const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, ...summary } = big(id, 10_000)
+      insert.run(id, `/big/${id}`, JSON.stringify(summary))
+    }
+    old.close()
+    const log = new TrafficLog(file, 100_000, { maxBytes: 50_000 })
+    log.add(entry(log.nextId(), '/new'))
+    expect((await log.list({})).entries.map((e) => e.url)).toEqual(['/new', '/big/10', '/big/9', '/big/8', '/big/7'])
+    await log.close()
+  })
+
+  it('cuts what can be huge (a refused update, a header) to 16 KiB with a marker of the full size; session data stays whole', async () => {
+    const log = new TrafficLog(join(tempDir(), 'inspector.sqlite3'), 100_000)
+    const id = log.nextId()
+    const rejected = 'A'.repeat(1024 * 1024)
+    log.add({ ...big(id, 50_000), rejectedUpdate: rejected, error: 'X-Session-Update refused: X-Session-Update is not JSON', responseHeaders: [['X-Huge', 'v'.repeat(100_000)], ['Vary', 'Cookie']] })
+    const stored = (await log.get(id)) as TrafficEntry
+    expect(stored.rejectedUpdate).toBe(`${'A'.repeat(16 * 1024)}… [truncated, 1048576 bytes]`)
+    expect(stored.responseHeaders).toEqual([['X-Huge', `${'v'.repeat(16 * 1024)}… [truncated, 100000 bytes]`], ['Vary', 'Cookie']])
+    expect(stored.error).toBe('X-Session-Update refused: X-Session-Update is not JSON')
+    expect((stored.sessionAfter?.data.blob as string).length).toBe(50_000)
+    await log.close()
+  })
+})
+
+describe('refused 1 MiB updates through the proxy', () => {
+  it('are stored cut short: 200 of them leave inspector.sqlite3 a few MB, not 200 MB; trafficMaxBytes bounds the rest', async () => {
+    const junk = 'A'.repeat(1024 * 1024 - 8) // base64url that is no JSON
+    const app = await serve((_req, res) => {
+      res.setHeader('X-Session-Update', junk)
+      res.end('ok')
+    })
+    const dataDir = tempDir()
+    const inspector = await Inspector.start({ dataDir, upstream: app.url, listen: { host: '127.0.0.1', port: 0 }, trafficMaxBytes: 1024 * 1024, log: () => undefined })
+    try {
+      for (let n = 1; n <= 200; n++) expect((await send(new URL(`/bad/${n}`, inspector.proxyUrl))).status).toBe(200)
+      while ((await inspector.api.listTraffic({})).entries[0]?.url !== '/bad/200') await new Promise((r) => setImmediate(r))
+      const { entries, total } = await inspector.api.listTraffic({})
+      const last = await inspector.api.getTraffic({ id: entries[0]?.id as number })
+      expect(last.effect).toBe('rejected')
+      expect(last.rejectedUpdate).toMatch(/^A{16384}… \[truncated, 1048568 bytes\]$/)
+      // ~17 kB an entry within a 1 MiB budget: the newest ~60 are kept.
+      expect(total).toBeGreaterThan(30)
+      expect(total).toBeLessThan(70)
+      const size = ['', '-wal', '-shm'].map((s) => join(dataDir, `inspector.sqlite3${s}`)).filter(existsSync).reduce((n, f) => n + statSync(f).size, 0)
+      expect(size).toBeLessThan(12 * 1024 * 1024)
+    } finally {
+      await inspector.close()
       await app.close()
     }
   })

@@ -205,6 +205,19 @@ describe('request detail', () => {
     expect(wire.textContent).toContain('cannot decode: not base64url')
   })
 
+  it('says when the traffic log kept only the start of a huge refused update', async () => {
+    const c = byName("the app's update refused")
+    const fake = new FakeApi({ now: T0, frozen: true })
+    const entry = c.make(1, T0 - 1000)
+    entry.rejectedUpdate = `${'A'.repeat(200)}… [truncated, 1048576 bytes]`
+    fake.addTraffic(entry)
+    await renderApp({ fake, route: '#/traffic/1' })
+    await within(detail()).findByRole('tab', { name: /^Wire/ })
+    const wire = await openTab('Wire')
+    expect(wire.textContent).toContain('… [truncated, 1048576 bytes]')
+    expect(wire.textContent).toContain('cannot decode: the traffic log kept only the start of this 1048576-byte value')
+  })
+
   it('says when an entry is gone', async () => {
     await renderApp({ route: '#/traffic/404' })
     expect((await screen.findByRole('alert')).textContent).toContain('Request #404 is no longer in the traffic log')

@@ -33,7 +33,7 @@ export function loadOrCreateToken(dataDir: string, options: { explicit?: string;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
   }
   const token = generateToken()
-  mkdirSync(dataDir, { recursive: true })
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   writeFileSync(file, `${token}\n`, { mode: 0o600 })
   return token
 }

@@ -97,6 +97,6 @@ export function loadWindowState(file: string): WindowState | null {
 export function saveWindowState(file: string, state: WindowState): void {
   mkdirSync(dirname(file), { recursive: true })
   const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`)
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
   renameSync(tmp, file)
 }

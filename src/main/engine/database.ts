@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseIsoDate } from '../../shared/expiry'
+import { createPrivateFile } from './private-files'
 
 export interface SessionRow {
   session_key: string
@@ -50,7 +51,10 @@ CREATE INDEX IF NOT EXISTS "django_session_expire_date_a5c62663" ON "django_sess
  * timeout, Django's schema. The engine benchmark opens its raw baseline with it too.
  */
 export function openSessionSqlite(path: string): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true })
+    createPrivateFile(path)
+  }
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   db.pragma('busy_timeout = 5000')

@@ -8,6 +8,7 @@ import { dirname } from 'node:path'
 import type { ClientInfo } from '../../shared/api'
 import { CLIENT_COOKIE_NAME } from '../../shared/settings'
 import { CookieJar, type StoredCookie } from './cookie-mirror'
+import { createPrivateFile } from '../engine/private-files'
 
 export { CLIENT_COOKIE_NAME }
 const CLIENT_ID = /^[a-f0-9]{32}$/
@@ -44,7 +45,10 @@ export class ClientRegistry {
   private closed = false
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true })
+      createPrivateFile(path)
+    }
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.exec(SCHEMA)

@@ -10,14 +10,15 @@ import { getCookie, parseCookieHeader } from '../../shared/cookies'
 import { explainDecision, explainSessionCookieDrop, type ResponseDecision, type SessionCookieDrop } from '../../shared/decision'
 import { parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
+import { guardConnections, watchHalfClose } from './client-connection'
 import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
 import { forgetCookie, type StoredCookie } from './cookie-mirror'
 import { observeAfter, observeBefore, rewriteRequestCookie, rewriteResponseCookies, type Observation, type ObservedRequest } from './observe-django'
 import { RequestSession, type FinishResult } from './session-middleware'
 import type { TrafficLog } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
-import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
-import { encodeWireSession, stripSessionHeaders } from './wire-protocol'
+import { isWebSocketUpgrade, keepBrowserOrder, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
+import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
   traffic(summary: TrafficSummary): void
@@ -40,7 +41,7 @@ export interface ProxyOptions {
   upstreamLabel?: string
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'x-session-update'])
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade'])
 
 interface Ctx {
   id: number
@@ -92,6 +93,7 @@ export class SessionProxy {
     })
     this.proxy.on('proxyReq', (proxyReq, req, res) => {
       const c = this.ctx.get(req)
+      keepBrowserOrder(proxyReq, req.rawHeaders)
       proxyReq.setTimeout(this.timeoutMs, () => {
         proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
       })
@@ -106,8 +108,9 @@ export class SessionProxy {
     // http-proxy writes the app's answer to an upgrade (the 101, or a refusal) straight onto
     // the browser's socket: take the update header out first, and note the real status.
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
+      keepBrowserOrder(proxyReq, req.rawHeaders)
       const answered = (r: IncomingMessage) => {
-        delete r.headers['x-session-update']
+        stripSessionHeaders(r.headers)
         const c = this.ctx.get(req)
         if (c) c.answered = true
         if (c?.entry) c.entry.status = r.statusCode ?? null
@@ -116,11 +119,13 @@ export class SessionProxy {
       proxyReq.prependListener('upgrade', answered)
     })
     this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => this.fail(req, res as ServerResponse, e))
+      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => this.fail(req, res as ServerResponse, e, proxyRes))
     })
     this.server = http.createServer((req, res) => {
+      watchHalfClose(req, res)
       void this.handle(req, res).catch((e) => this.fail(req, res, e))
     })
+    guardConnections(this.server)
     this.server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket as Socket, head))
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s)
@@ -240,7 +245,8 @@ export class SessionProxy {
       const name = proxyRes.rawHeaders[i] as string
       const value = proxyRes.rawHeaders[i + 1] as string
       const lower = name.toLowerCase()
-      if (HOP_BY_HOP.has(lower)) continue
+      // X-Session* is the proxy's both ways: an app reflecting its request must not leak X-Session.
+      if (HOP_BY_HOP.has(lower) || isSessionHeader(lower)) continue
       if (lower === 'set-cookie') appCookies.push(value)
       else if (lower === 'vary') vary = vary ? `${vary}, ${value}` : value
       else out.push(name, value)
@@ -391,12 +397,13 @@ export class SessionProxy {
   }
 
   /** Any other failure in the pipeline: a clear 500 (or the socket destroyed if the head is out). */
-  private fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  private fail(req: IncomingMessage, res: ServerResponse, e: unknown, appAnswer?: IncomingMessage): void {
     const message = e instanceof Error ? e.message : String(e)
     if (res.headersSent) {
       res.destroy()
       return
     }
+    appAnswer?.resume() // not passed on: drained, so its connection goes back to the pool
     this.page(req, res, 500, 'Session Inspector error', [`The proxy could not handle this request: <code>${html.escape(message)}</code>`], 'untouched', message)
   }
 

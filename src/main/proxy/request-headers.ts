@@ -1,6 +1,6 @@
 // Request-side HTTP details of the proxy: hop-by-hop headers, the Cookie header it forwards,
 // and requests that ask to upgrade.
-import type { IncomingMessage } from 'node:http'
+import type { ClientRequest, IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import { formatCookieHeader, type RequestCookie } from '../../shared/cookies'
@@ -47,4 +47,34 @@ export function stripHopByHop(req: IncomingMessage): void {
 export function setCookieHeader(req: IncomingMessage, cookies: RequestCookie[]): void {
   if (cookies.length) req.headers.cookie = formatCookieHeader(cookies)
   else delete req.headers.cookie
+}
+
+/**
+ * Puts the app's request headers back in the browser's order and spelling. http-proxy
+ * copies `req.headers` backwards (util._extend), which sent Host last: past a Node app's
+ * first 1,000 headers it was dropped and the app answered 400. What the proxy removed stays
+ * removed; what it added (X-Session, X-Forwarded-*) comes right after Host, so that an app
+ * that keeps only the first headers of a huge request still gets its session.
+ */
+export function keepBrowserOrder(proxyReq: ClientRequest, rawHeaders: string[]): void {
+  const names = proxyReq.getHeaderNames()
+  const values = new Map(names.map((n) => [n, proxyReq.getHeader(n) as number | string | string[]]))
+  for (const n of names) proxyReq.removeHeader(n)
+  const fromBrowser = new Set<string>()
+  for (let i = 0; i < rawHeaders.length; i += 2) fromBrowser.add((rawHeaders[i] as string).toLowerCase())
+  const added = names.filter((n) => !fromBrowser.has(n))
+  const addTheProxys = () => {
+    for (const name of added) proxyReq.setHeader(name, values.get(name) as number | string | string[])
+    added.length = 0
+  }
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    const lower = name.toLowerCase()
+    const value = values.get(lower)
+    if (value === undefined) continue
+    proxyReq.setHeader(name, value)
+    values.delete(lower)
+    if (lower === 'host') addTheProxys()
+  }
+  addTheProxys()
 }

@@ -10,6 +10,8 @@ import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { ListTrafficInput, TrafficEntry, TrafficSummary } from '../../shared/api'
+import { truncatedMark } from '../../shared/truncate'
+import { createPrivateFile } from '../engine/private-files'
 import { TRAFFIC_COLUMNS, trafficWriter, type TrafficRow, type WriterPort, type WriterReply, type WriterRequest } from './traffic-writer'
 
 const SCHEMA = `
@@ -22,6 +24,7 @@ CREATE TABLE IF NOT EXISTS traffic (
   effect TEXT NOT NULL,
   key_before TEXT,
   key_after TEXT,
+  bytes INTEGER NOT NULL DEFAULT 0,
   search TEXT NOT NULL,
   summary TEXT NOT NULL,
   detail TEXT NOT NULL
@@ -36,6 +39,33 @@ const BATCH_ROWS = 500
 
 type Detail = Omit<TrafficEntry, keyof TrafficSummary>
 
+/** The stored log's default byte budget (summary + detail of every entry). */
+export const DEFAULT_TRAFFIC_MAX_BYTES = 256 * 1024 * 1024
+/**
+ * Longest header value, refused update, error or Set-Cookie kept whole in an entry; longer
+ * ones are cut here and end with truncatedMark(). Session data (before, after, X-Session,
+ * the applied update) is kept whole: the diff needs it, and the byte budget bounds it.
+ */
+export const MAX_STORED_TEXT = 16 * 1024
+
+function cut(text: string): string {
+  return text.length > MAX_STORED_TEXT ? text.slice(0, MAX_STORED_TEXT) + truncatedMark(Buffer.byteLength(text)) : text
+}
+
+function cutHeaders(headers: [string, string][]): [string, string][] {
+  return headers.some(([n, v]) => n.length + v.length > MAX_STORED_TEXT) ? headers.map(([n, v]) => [cut(n), cut(v)]) : headers
+}
+
+/** The entry as stored: raw text that can be huge (1 MiB refused updates, 4 MiB response heads) cut short. */
+function forStorage(entry: TrafficEntry): TrafficEntry {
+  const e = { ...entry, requestHeaders: cutHeaders(entry.requestHeaders), responseHeaders: cutHeaders(entry.responseHeaders) }
+  if (e.rejectedUpdate !== undefined) e.rejectedUpdate = cut(e.rejectedUpdate)
+  if (e.error !== undefined) e.error = cut(e.error)
+  if (e.setCookie) e.setCookie = cut(e.setCookie)
+  e.url = cut(e.url)
+  return e
+}
+
 function split(entry: TrafficEntry): { summary: TrafficSummary; detail: Detail } {
   const { requestHeaders, responseHeaders, xSession, xSessionUpdate, rejectedUpdate, decision, droppedCookies, ...summary } = entry
   const detail: Detail = { requestHeaders, responseHeaders, xSession, xSessionUpdate, decision, droppedCookies }
@@ -43,12 +73,16 @@ function split(entry: TrafficEntry): { summary: TrafficSummary; detail: Detail }
   return { summary, detail }
 }
 
-function toRow(entry: TrafficEntry): TrafficRow {
+function toRow(whole: TrafficEntry): TrafficRow {
+  const entry = forStorage(whole)
   const { summary, detail } = split(entry)
   const search = [entry.method, entry.url, entry.status ?? '', entry.reason, entry.error ?? '', entry.sessionBefore?.key ?? '', entry.sessionAfter?.key ?? '', entry.effect]
     .join(' ')
     .toLowerCase()
-  return [entry.id, entry.time, entry.method, entry.url, entry.status, entry.effect, entry.sessionBefore?.key ?? null, entry.sessionAfter?.key ?? null, search, JSON.stringify(summary), JSON.stringify(detail)]
+  const summaryText = JSON.stringify(summary)
+  const detailText = JSON.stringify(detail)
+  const bytes = Buffer.byteLength(summaryText) + Buffer.byteLength(detailText)
+  return [entry.id, entry.time, entry.method, entry.url, entry.status, entry.effect, entry.sessionBefore?.key ?? null, entry.sessionAfter?.key ?? null, bytes, search, summaryText, detailText]
 }
 
 /** The writer's source for an eval'd worker: its body, with better-sqlite3 loaded from where this process found it. */
@@ -59,13 +93,13 @@ const Database = require(workerData.sqlite)
 `
 
 /** The writer in this thread, for where a worker cannot start: replies come back synchronously. */
-function inProcessWriter(path: string, onReply: (reply: WriterReply) => void): (request: WriterRequest) => void {
+function inProcessWriter(path: string, maxBytes: number, onReply: (reply: WriterReply) => void): (request: WriterRequest) => void {
   let listener: ((request: WriterRequest) => void) | null = null
   const port: WriterPort = {
     on: (_event, l) => (listener = l),
     postMessage: onReply
   }
-  trafficWriter(Database as never, port, { path, columns: TRAFFIC_COLUMNS })
+  trafficWriter(Database as never, port, { path, columns: TRAFFIC_COLUMNS, maxBytes })
   return (request) => listener?.(request)
 }
 
@@ -82,27 +116,37 @@ export class TrafficLog {
   private closed: Promise<void> | null = null
   /** Set once a write failed: said once, on stderr, and by list() until a write succeeds again. */
   private writeError: string | null = null
+  private readonly maxBytes: number
 
+  /** `retention`: entries kept; `maxBytes`: their stored size kept (default 256 MiB), oldest dropped first. */
   constructor(
     private readonly path: string,
     private readonly retention = 100_000,
-    options: { thread?: 'worker' | 'in-process' } = {}
+    options: { thread?: 'worker' | 'in-process'; maxBytes?: number } = {}
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    this.maxBytes = options.maxBytes ?? DEFAULT_TRAFFIC_MAX_BYTES
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true })
+      createPrivateFile(path)
+    }
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     this.db.exec(SCHEMA)
+    // Logs written before the byte budget have no sizes: measure their rows once.
+    if (!(this.db.pragma('table_info(traffic)') as { name: string }[]).some((c) => c.name === 'bytes')) {
+      this.db.exec('ALTER TABLE traffic ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0; UPDATE traffic SET bytes = length(CAST(summary AS BLOB)) + length(CAST(detail AS BLOB))')
+    }
     this.lastId = (this.db.prepare('SELECT MAX(id) AS id FROM traffic').get() as { id: number | null }).id ?? 0
     // ':memory:' is one database per connection: its writer must share this thread's.
     const thread = path === ':memory:' ? 'in-process' : (options.thread ?? 'worker')
-    this.send = thread === 'worker' ? this.startWorker() : inProcessWriter(path, (r) => this.reply(r))
+    this.send = thread === 'worker' ? this.startWorker() : inProcessWriter(path, this.maxBytes, (r) => this.reply(r))
   }
 
   private startWorker(): (request: WriterRequest) => void {
     try {
       const sqlite = createRequire(import.meta.url).resolve('better-sqlite3')
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, path: this.path, columns: TRAFFIC_COLUMNS } })
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, path: this.path, columns: TRAFFIC_COLUMNS, maxBytes: this.maxBytes } })
       worker.on('message', (r: WriterReply) => this.reply(r))
       worker.on('error', (e) => this.writerFailed(e))
       worker.unref()
@@ -111,7 +155,7 @@ export class TrafficLog {
     } catch (e) {
       // No worker here (or no better-sqlite3 path to give it): write on this thread instead.
       process.stderr.write(`session-inspector: the traffic log writes on the main thread (${e instanceof Error ? e.message : String(e)})\n`)
-      return inProcessWriter(this.path, (r) => this.reply(r))
+      return inProcessWriter(this.path, this.maxBytes, (r) => this.reply(r))
     }
   }
 
@@ -121,7 +165,7 @@ export class TrafficLog {
     this.noteWriteError(`the traffic log's writer stopped: ${e.message}`)
     for (const [, w] of this.waiting) w.reject(new Error(this.writeError ?? 'the traffic log writer stopped'))
     this.waiting.clear()
-    this.send = inProcessWriter(this.path, (r) => this.reply(r))
+    this.send = inProcessWriter(this.path, this.maxBytes, (r) => this.reply(r))
   }
 
   private noteWriteError(message: string): void {

@@ -14,12 +14,15 @@ export type TrafficRow = [
   effect: string,
   keyBefore: string | null,
   keyAfter: string | null,
+  /** UTF-8 bytes of summary + detail, for the log's byte budget. */
+  bytes: number,
   search: string,
   summary: string,
   detail: string
 ]
 
 export type WriterRequest =
+  /** trimThrough: the count retention's cut (ids up to it go); the byte budget is the writer's own. */
   | { type: 'write'; seq: number; rows: TrafficRow[]; trimThrough: number }
   | { type: 'clear'; seq: number }
   | { type: 'close'; seq: number }
@@ -36,25 +39,47 @@ export interface WriterPort {
 export interface WriterDatabase {
   new (path: string): {
     pragma(source: string): unknown
-    prepare(source: string): { run(...args: unknown[]): { changes: number } }
+    prepare(source: string): { run(...args: unknown[]): { changes: number }; get(...args: unknown[]): unknown; iterate(...args: unknown[]): IterableIterator<unknown> }
     transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void
     close(): unknown
   }
 }
 
-export const TRAFFIC_COLUMNS = 'id, time, method, url, status, effect, key_before, key_after, search, summary, detail'
+export const TRAFFIC_COLUMNS = 'id, time, method, url, status, effect, key_before, key_after, bytes, search, summary, detail'
 
-/** The writer thread's body. The table exists already: the log creates it before starting this. */
-export function trafficWriter(Database: WriterDatabase, port: WriterPort, options: { path: string; columns: string }): void {
+/**
+ * The writer thread's body. The table exists already: the log creates it before starting this.
+ * Besides the count retention (trimThrough), it keeps the stored bytes within `maxBytes`,
+ * dropping the oldest entries (never the newest one).
+ */
+export function trafficWriter(Database: WriterDatabase, port: WriterPort, options: { path: string; columns: string; maxBytes: number }): void {
   const db = new Database(options.path)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
-  const insert = db.prepare(`INSERT INTO traffic (${options.columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insert = db.prepare(`INSERT INTO traffic (${options.columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   const trim = db.prepare('DELETE FROM traffic WHERE id <= ?')
   const clear = db.prepare('DELETE FROM traffic')
+  const bytesThrough = db.prepare('SELECT COALESCE(SUM(bytes), 0) AS n FROM traffic WHERE id <= ?')
+  const oldest = db.prepare('SELECT id, bytes FROM traffic ORDER BY id')
+  let total = (db.prepare('SELECT COALESCE(SUM(bytes), 0) AS n FROM traffic').get() as { n: number }).n
   const write = db.transaction((rows: TrafficRow[], trimThrough: number) => {
-    for (const row of rows) insert.run(...row)
-    if (trimThrough > 0) trim.run(trimThrough)
+    for (const row of rows) {
+      insert.run(...row)
+      total += row[8]
+    }
+    if (trimThrough > 0) {
+      total -= (bytesThrough.get(trimThrough) as { n: number }).n
+      trim.run(trimThrough)
+    }
+    if (total <= options.maxBytes) return
+    const newest = rows.length ? (rows[rows.length - 1] as TrafficRow)[0] : Infinity
+    let through = 0
+    for (const r of oldest.iterate() as IterableIterator<{ id: number; bytes: number }>) {
+      if (total <= options.maxBytes || r.id >= newest) break
+      total -= r.bytes
+      through = r.id
+    }
+    if (through > 0) trim.run(through)
   })
   port.on('message', (request) => {
     try {
@@ -62,7 +87,9 @@ export function trafficWriter(Database: WriterDatabase, port: WriterPort, option
         write(request.rows, request.trimThrough)
         port.postMessage({ type: 'done', seq: request.seq })
       } else if (request.type === 'clear') {
-        port.postMessage({ type: 'done', seq: request.seq, changes: clear.run().changes })
+        const changes = clear.run().changes
+        total = 0
+        port.postMessage({ type: 'done', seq: request.seq, changes })
       } else {
         db.close()
         port.postMessage({ type: 'done', seq: request.seq })

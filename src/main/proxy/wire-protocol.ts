@@ -7,15 +7,15 @@ import type { Settings } from '../../shared/settings'
 import { encodeWireSession, type WireSession } from '../../shared/wire'
 
 /**
- * True for X-Session and X-Session-Update in any case, and in their underscore spellings:
- * CGI/WSGI servers turn `X_Session` into the same HTTP_X_SESSION variable as `X-Session`.
+ * True for every header of the protocol's `X-Session` namespace (X-Session, X-Session-Update,
+ * X-Session-Foo, X-Sessionx) in any case, and in underscore spellings: CGI/WSGI servers turn
+ * `X_Session` into the same HTTP_X_SESSION variable as `X-Session`.
  */
-function isSessionHeader(name: string): boolean {
-  const n = name.toLowerCase().replace(/_/g, '-')
-  return n === 'x-session' || n === 'x-session-update'
+export function isSessionHeader(name: string): boolean {
+  return /^x[-_]session/i.test(name)
 }
 
-/** Removes every X-Session and X-Session-Update header, any case, any count. Returns how many it found. */
+/** Removes every X-Session* header, any case, any count. Returns how many it found. */
 export function stripSessionHeaders(headers: IncomingHttpHeaders): number {
   let removed = 0
   for (const name of Object.keys(headers)) {
@@ -25,16 +25,6 @@ export function stripSessionHeaders(headers: IncomingHttpHeaders): number {
     }
   }
   return removed
-}
-
-/** Also strips them from rawHeaders-style lists (name, value, name, value...). */
-export function stripSessionRaw(raw: string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < raw.length; i += 2) {
-    if (isSessionHeader(raw[i] ?? '')) continue
-    out.push(raw[i] as string, raw[i + 1] as string)
-  }
-  return out
 }
 
 /** X-Session for a peeked session: Django's answers at the engine's now. */

@@ -1,8 +1,10 @@
 // What lives in the data dir besides the databases and the control token: settings.json
-// and the SECRET_KEY, created on first use and kept across runs (readable only by the user).
+// and the SECRET_KEY, created on first use and kept across runs (readable only by the user:
+// the folder is created 0700 and every file in it 0600).
 import { randomBytes, randomInt } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createPrivateDir, tighten } from '../engine/private-files'
 import { DEFAULT_SETTINGS, validateSettingsPatch, type Settings } from '../../shared/settings'
 
 const SECRET_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)'
@@ -21,8 +23,17 @@ function writePrivate(path: string, text: string): void {
 }
 
 export class DataDir {
+  /** What this program keeps here: made 0600 if an older version left them readable to others. */
+  static readonly OWN_FILES = ['secret_key', 'token', 'settings.json', 'window-state.json', ...['sessions', 'inspector'].flatMap((db) => ['', '-wal', '-shm'].map((s) => `${db}.sqlite3${s}`))]
+
   constructor(readonly path: string) {
-    mkdirSync(path, { recursive: true })
+    const ours = existsSync(join(path, 'secret_key'))
+    createPrivateDir(path)
+    if (ours) {
+      // A data folder made before files were private: close it too (it holds our secret key).
+      tighten([path], 0o700)
+      tighten(DataDir.OWN_FILES.map((name) => join(path, name)))
+    }
   }
 
   file(name: string): string {

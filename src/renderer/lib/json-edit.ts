@@ -1,5 +1,5 @@
 // Immutable edits of a JSON value by path, for the session data editor.
-import { findNonJson, isPlainObject, type Json, type SessionData } from '../../shared/json'
+import { checkJson, describeNonJson, isPlainObject, type Json, type SessionData } from '../../shared/json'
 
 export type JsonPath = readonly (string | number)[]
 export type JsonKind = 'string' | 'number' | 'boolean' | 'null' | 'object' | 'array'
@@ -86,8 +86,8 @@ export function parseSessionJson(text: string): { ok: true; data: SessionData } 
     const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`
     return { ok: false, error: `The session data must be a JSON object ({"key": value, …}), got ${got}` }
   }
-  const bad = findNonJson(value)
-  if (bad) return { ok: false, error: `${bad} is not a finite number (JSON cannot hold it)` }
+  const bad = checkJson(value)
+  if (bad) return { ok: false, error: bad.tooDeep ? describeNonJson(bad) : `${bad.path} is not a finite number (JSON cannot hold it)` }
   return { ok: true, data: value as SessionData }
 }
 

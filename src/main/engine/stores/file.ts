@@ -18,7 +18,8 @@ import { SessionStore, VALID_KEY as VALID, type SessionRecord } from '../session
 function writeAtomically(file: string, text: string, mtime: Date): void {
   const temp = `${file}_out_${randomBytes(6).toString('hex')}`
   try {
-    writeFileSync(temp, text, { encoding: 'ascii', flag: 'wx' })
+    // Private, as Django's tempfile.mkstemp() makes it: the temp dir is shared with every user.
+    writeFileSync(temp, text, { encoding: 'ascii', flag: 'wx', mode: 0o600 })
     utimesSync(temp, mtime, mtime)
     renameSync(temp, file)
   } catch (e) {

@@ -1,6 +1,7 @@
 // A request's headers as sent and received, and the wire protocol decoded: the X-Session
 // the proxy handed the app, and the X-Session-Update it answered (or why it was refused).
 import type { TrafficEntry } from '../../../shared/api'
+import { truncatedSize } from '../../../shared/truncate'
 import { decodeBase64UrlJson, type WireUpdate } from '../../../shared/wire'
 import { EngineTime } from '../../components/engine-time'
 import { formatDuration } from '../../lib/format'
@@ -61,6 +62,8 @@ function Json({ value, label }: { value: unknown; label: string }) {
 }
 
 function tryDecode(raw: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  const size = truncatedSize(raw)
+  if (size !== null) return { ok: false, error: `the traffic log kept only the start of this ${size}-byte value` }
   try {
     return { ok: true, value: decodeBase64UrlJson(raw.trim()) }
   } catch (error) {
