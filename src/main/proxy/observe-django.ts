@@ -3,7 +3,7 @@
 // request and after the response, and what happened is told from the app's Set-Cookie
 // and Vary, as Django's process_response decides them.
 import type { SessionEffect, SessionSnapshot } from '../../shared/api'
-import { parseSetCookie } from '../../shared/cookies'
+import { getCookie, parseCookieHeader, parseSetCookie } from '../../shared/cookies'
 import type { SessionData } from '../../shared/json'
 import { sessionDeleteCookie, sessionSetCookie, type Engine } from '../engine'
 
@@ -48,18 +48,27 @@ async function read(engine: Engine, key: string): Promise<Read> {
   }
 }
 
-/** Before forwarding: the session the app is about to load for the request's cookie. */
-export async function observeBefore(engine: Engine, cookie: string | undefined): Promise<ObservedRequest> {
+/**
+ * Before forwarding: the session the app is about to load for the request's cookie (and, for
+ * signed_cookies, the cookie handed to the app rewritten in `headers`).
+ */
+export async function observeBefore(engine: Engine, headers: { cookie?: string }): Promise<ObservedRequest> {
+  const cookie = getCookie(parseCookieHeader(headers.cookie), engine.settings().SESSION_COOKIE_NAME)
   if (cookie === undefined) return { cookie, before: null, existed: false }
   engine.appStore?.seen?.(cookie)
   const r = await read(engine, cookie)
-  return { cookie, before: { key: cookie, data: r.data }, existed: r.exists, ...(r.decodeError ? { decodeError: r.decodeError } : {}) }
+  const browserSetCookie = rewriteRequestCookie(engine, headers, cookie)
+  return { cookie, before: { key: cookie, data: r.data }, existed: r.exists, ...(r.decodeError ? { decodeError: r.decodeError } : {}), ...(browserSetCookie ? { browserSetCookie } : {}) }
 }
 
 const varies = (vary: string | undefined) => (vary ?? '').split(',').some((v) => ['cookie', '*'].includes(v.trim().toLowerCase()))
 
-/** After the app answered: its session cookie (the last Set-Cookie of that name wins) and Vary say what it did. */
+/**
+ * After the app answered: its session cookie (the last Set-Cookie of that name wins) and Vary
+ * say what it did. signed_cookies: `appSetCookies` is rewritten in place to what the browser gets.
+ */
 export async function observeAfter(engine: Engine, req: ObservedRequest, appSetCookies: string[], vary: string | undefined): Promise<Observation> {
+  appSetCookies.splice(0, appSetCookies.length, ...rewriteResponseCookies(engine, appSetCookies, req))
   const name = engine.settings().SESSION_COOKIE_NAME
   const cookie = appSetCookies.map(parseSetCookie).filter((c) => c?.name === name).at(-1) ?? null
   const { before } = req

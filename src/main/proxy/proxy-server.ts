@@ -13,7 +13,7 @@ import { SessionInterrupted, patchVary, type Engine } from '../engine'
 import { guardConnections, watchHalfClose } from './client-connection'
 import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
 import { forgetCookie, type StoredCookie } from './cookie-mirror'
-import { observeAfter, observeBefore, rewriteRequestCookie, rewriteResponseCookies, type Observation, type ObservedRequest } from './observe-django'
+import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { RequestSession, type FinishResult } from './session-middleware'
 import type { TrafficLog } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
@@ -170,9 +170,7 @@ export class SessionProxy {
       c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
       req.headers['x-session'] = encodeWireSession(c.session.wire)
     } else {
-      const cookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
-      c.observed = await observeBefore(this.opts.engine, cookie)
-      c.observed.browserSetCookie = rewriteRequestCookie(this.opts.engine, req.headers, cookie)
+      c.observed = await observeBefore(this.opts.engine, req.headers)
     }
     this.proxy.web(req, res, body ? { buffer: body } : {}, (err) => this.upstreamError(req, res, err as Error & { code?: string }))
   }
@@ -252,7 +250,6 @@ export class SessionProxy {
       else out.push(name, value)
     }
     const decision = result?.decision ?? null
-    if (c.observed) appCookies.splice(0, appCookies.length, ...rewriteResponseCookies(this.opts.engine, appCookies, c.observed))
     const observed = c.observed ? await observeAfter(this.opts.engine, c.observed, appCookies, vary) : null
     if (decision?.vary) vary = patchVary(vary)
     if (vary) out.push('Vary', vary)
