@@ -84,6 +84,11 @@ function SessionsScreen({ param }: ScreenProps) {
           Cannot list sessions: {data.error}
         </div>
       )}
+      {data.note && (
+        <div className="inline-note inline-note-info" role="note">
+          {data.note}
+        </div>
+      )}
       <div className={`split${detailOpen && selectedKey ? ' split-open' : ''}`}>
         <div className="split-main" ref={tableRef}>
           {data.unsupported ? (
