@@ -2,12 +2,18 @@
 // loopback port (and a Unix socket in that directory), fsync off; as nobody when the tests
 // run as root. TCP needs the password; the socket trusts.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, giveAway, lazyServer, run, stopChild, unprivileged, waitForPort } from './processes'
 
-export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin'
+/** Debian's PostgreSQL binaries, the newest version installed (or PG_BIN). */
+export const PG_BIN =
+  process.env.PG_BIN ??
+  (() => {
+    const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : []
+    return `/usr/lib/postgresql/${versions[0] ?? '15'}/bin`
+  })()
 
 export interface PostgresServer {
   host: string
