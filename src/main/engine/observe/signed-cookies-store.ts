@@ -134,6 +134,9 @@ export class SignedCookiesAppStore implements AppStore {
   rewriteResponseCookie(value: string): string {
     const lag = Math.round(this.applied / 1000)
     const kept = lag === 0 || value === '' ? value : (this.resign(value, null, lag) ?? value)
+    // The same data signed in the same second is the same value: Django issuing it again (to
+    // another browser, say) starts it afresh, and the inspector's change of it no longer applies.
+    this.overrides.delete(kept)
     this.seen(kept)
     return kept
   }
