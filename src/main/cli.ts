@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { ENGINES } from '../shared/settings'
+import { OBSERVE_FLAGS, OBSERVE_HELP, parseObserveFlags, resolveObserve, type ObserveRequest } from './cli-observe'
 import { loadOrCreateToken, startControlServer } from './control'
 import { Inspector, VERSION } from './inspector'
 import { DEFAULT_CONTROL, DEFAULT_LISTEN, defaultDataDir } from './inspector-options'
@@ -18,14 +19,13 @@ Usage: session-inspector [options]
   --control HOST:PORT   control API + web UI address (default ${DEFAULT_CONTROL.host}:${DEFAULT_CONTROL.port})
   --data-dir DIR        where the SQLite database, settings, secret and token live
                         (default: ${defaultDataDir()})
-  --database FILE       the db engine's SQLite file (default DATA_DIR/sessions.sqlite3);
-                        point it at a Django project's db.sqlite3 to share its sessions
+  --database FILE|URL   the db engine's SQLite file (default DATA_DIR/sessions.sqlite3); observing,
+                        the app's database: its db.sqlite3, postgresql://… or mysql://…
   --token TOKEN         control API token (default: SESSION_INSPECTOR_TOKEN, else random, kept in DATA_DIR)
   --engine NAME         initial SESSION_ENGINE (${ENGINES.join(', ')})
   --set NAME=VALUE      initial value for any setting (repeatable), e.g. --set SESSION_COOKIE_AGE=20;
                         VALUE is read as JSON when it parses (20, true, null, "x"), else as text
-  --observe-django      the app runs Django's own SessionMiddleware on --database: only watch
-  --open                open the web UI in the default browser
+${OBSERVE_HELP}  --open                open the web UI in the default browser
   --help, --version
 `
 
@@ -41,6 +41,8 @@ export interface CliOptions {
   token?: string
   settings: Record<string, unknown>
   observeDjango: boolean
+  /** observe-django: where the app's sessions are (flags, or the project to read them from). */
+  observe?: ObserveRequest
   open: boolean
 }
 
@@ -82,7 +84,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
         token: { type: 'string' },
         engine: { type: 'string' },
         set: { type: 'string', multiple: true },
-        'observe-django': { type: 'boolean' },
+        ...OBSERVE_FLAGS,
         open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
@@ -108,7 +110,12 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
     const [name, value] = parseSet(item)
     settings[name] = value
   }
-  if (v['observe-django'] && !v.database) throw new UsageError('--observe-django needs --database, the Django project\'s SQLite file')
+  let observe: ObserveRequest | null
+  try {
+    observe = parseObserveFlags(v, settings)
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
   return {
     upstream,
     listen: parseAddress(v.listen ?? `${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port}`, '--listen', DEFAULT_LISTEN.host),
@@ -117,7 +124,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
     ...(v.database ? { database: v.database } : {}),
     ...(v.token ? { token: v.token } : {}),
     settings,
-    observeDjango: Boolean(v['observe-django']),
+    observeDjango: observe !== null,
+    ...(observe ? { observe } : {}),
     open: Boolean(v.open)
   }
 }
@@ -169,13 +177,15 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', onTerm)
   try {
     const token = loadOrCreateToken(o.dataDir, { explicit: o.token })
+    const observed = o.observe ? await resolveObserve(o.observe, o.settings) : null
+    if (observed) console.log(observed.banner.join('\n'))
     inspector = await Inspector.start({
       dataDir: o.dataDir,
       upstream: o.upstream,
       listen: o.listen,
-      settings: o.settings,
+      settings: observed?.settings ?? o.settings,
       observeDjango: o.observeDjango,
-      ...(o.database ? { databasePath: o.database } : {}),
+      ...(observed ? { observe: observed.observe, secretKeyFallbacks: observed.secretKeyFallbacks } : o.database ? { databasePath: o.database } : {}),
       log
     })
     try {

@@ -1,3 +1,5 @@
+import type { ObserveTarget } from './engine/observe/targets'
+
 // How the inspector service is started, by the CLI and by the Electron shell alike.
 export interface InspectorOptions {
   /** Where the SQLite files, settings.json, the secret key and the token live. */
@@ -12,6 +14,10 @@ export interface InspectorOptions {
   settings?: Record<string, unknown>
   /** Observe mode (issue 7): the app runs Django's own SessionMiddleware on the shared database. */
   observeDjango?: boolean
+  /** Observe mode's store (issue 11): the app's engine and where its sessions live (default: db on databasePath). */
+  observe?: ObserveTarget
+  /** The app's SECRET_KEY_FALLBACKS (Django 4.1+): sessions signed with any of them still load. */
+  secretKeyFallbacks?: string[]
   /** Where the control server listens, for Status.controlUrl (set by whoever starts it). */
   controlUrl?: string
   /** Time the app has to start answering a request before the browser gets a 502 (default 60000 ms). */

@@ -12,7 +12,8 @@ import { startDemoApp } from './demo'
 import { Clock, Engine, EngineError } from './engine'
 import { DataDir } from './service/data-dir'
 import { InspectorService } from './service/service'
-import { AppSessionClock, observeSettings } from './service/observe-django'
+import { ObservedStore, observeSettings } from './service/observe-django'
+import { openAppStore, type ObserveTarget } from './engine/observe/targets'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
 import { ClientRegistry } from './proxy/clients'
 import { SessionProxy } from './proxy/proxy-server'
@@ -32,7 +33,7 @@ export class Inspector implements EventSource {
   private traffic!: TrafficLog
   private clients!: ClientRegistry
   private demo: { url: string; close(): Promise<void> } | null = null
-  private appClock: AppSessionClock | null = null
+  private observer: ObservedStore | null = null
   private proxyAddress = ''
   private controlAddress = ''
   private closing: Promise<void> | null = null
@@ -87,15 +88,19 @@ export class Inspector implements EventSource {
       }
       if (r.changed.includes('SECRET_KEY')) this.dataDir.saveSecretKey(settings.SECRET_KEY)
     }
-    if (o.observeDjango) settings = observeSettings(settings, o.settings, o.databasePath)
+    const observe = o.observeDjango ? observeTarget(o) : null
+    if (observe) settings = observeSettings(settings, o.settings, observe)
     const databasePath = o.databasePath ?? this.dataDir.file('sessions.sqlite3')
     const clock = new Clock()
-    const appClock = o.observeDjango ? new AppSessionClock(clock) : null
-    this.engine = new Engine({ settings, databasePath, clock, ...(appClock ? { database: { appDatabase: true, appClockLagMs: appClock.lagMs } } : {}) })
-    if (appClock) {
-      this.engine.db() // fails here, in one line, unless the file is a migrated Django database
-      appClock.follow(this.engine, log)
-      this.appClock = appClock
+    // The store reads the engine's live settings (SECRET_KEY can change while it runs).
+    const appStore = observe ? openAppStore(observe, { settings: () => this.engine.settings(), clock, fallbackKeys: o.secretKeyFallbacks ?? [] }) : undefined
+    this.engine = new Engine({ settings, databasePath, clock, ...(appStore ? { appStore } : {}) })
+    if (appStore) {
+      this.observer = new ObservedStore(appStore, clock, log, () => {
+        if (this.proxyAddress) this.emit('status', this.status())
+      })
+      // One line now when the app's sessions cannot be read; the header shows it until they can.
+      await this.observer.start()
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
     this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000, { maxBytes: o.trafficMaxBytes })
@@ -107,6 +112,7 @@ export class Inspector implements EventSource {
       dataDir: this.dataDir,
       version,
       status: () => this.status(),
+      observer: this.observer,
       emit: (type, payload) => this.emit(type, payload)
     })
     this.engine.clock.onChange(() => this.emit('clock', this.service.clockState()))
@@ -174,6 +180,7 @@ export class Inspector implements EventSource {
       dataDir: this.dataDir.path,
       databasePath: this.options.databasePath ?? join(this.dataDir.path, 'sessions.sqlite3')
     }
+    if (this.observer) s.observe = this.observer.status()
     if (this.demo) s.demoUrl = this.demo.url
     if (this.upstream.error) s.upstreamError = this.upstream.error
     return s
@@ -201,7 +208,7 @@ export class Inspector implements EventSource {
       await this.demo?.close().catch(() => undefined)
       this.clients?.close()
       await this.traffic?.close()
-      this.appClock?.stop(this.engine, this.options.log ?? (() => undefined))
+      await this.observer?.stop()
       await this.engine?.close()
       this.listeners.clear()
     })()
@@ -210,6 +217,13 @@ export class Inspector implements EventSource {
 }
 
 export { ApiError }
+
+/** What observe mode watches: the target given, or (issue 7's form) db sessions in --database's SQLite file. */
+function observeTarget(o: InspectorOptions): ObserveTarget {
+  if (o.observe) return o.observe
+  if (!o.databasePath) throw new Error("observe-django needs the Django project's SQLite database (--database FILE)")
+  return { engine: 'db', database: { kind: 'sqlite', path: o.databasePath } }
+}
 
 function isDirectory(path: string): boolean {
   try {

@@ -47,6 +47,8 @@ export interface SessionList {
   sessions: SessionInfo[]
   /** Set when the current engine cannot enumerate sessions (signed_cookies). */
   unsupported?: string
+  /** One sentence on what the list cannot include, e.g. observe mode's memcached or signed cookies: only the sessions seen in traffic. */
+  note?: string
 }
 
 /** A cookie the proxy saw set for a client, with its lifetime on the engine's clock. */
@@ -185,6 +187,22 @@ export interface Status {
   settingsOwnedByApp: boolean
   dataDir: string
   databasePath: string
+  /** observe-django: the app's own store, and whether its sessions can be read. */
+  observe?: ObserveStatus
+}
+
+/** Observe mode's view of the app's session store (issue 11). */
+export interface ObserveStatus {
+  /** The app's SESSION_ENGINE. */
+  engine: EngineName
+  /** Where its sessions live, e.g. "PostgreSQL django@127.0.0.1:5432/app" (no password). */
+  location: string
+  /** ok: its sessions are read and written; error: they cannot be, and nothing is written. */
+  state: 'starting' | 'ok' | 'error'
+  /** One line, when state is error: unreachable, wrong credentials, no table, wrong SECRET_KEY. */
+  error?: string
+  /** What this store cannot do, one sentence each (freeze: always; list, edit, clock: some stores). */
+  limits: { list?: string; edit?: string; clock?: string; freeze: string }
 }
 
 export interface Health {

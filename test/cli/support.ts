@@ -24,8 +24,8 @@ export interface RunningCli {
   kill(): void
 }
 
-function launch(args: string[]): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SESSION_INSPECTOR_TOKEN: '' } })
+function launch(args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, SESSION_INSPECTOR_TOKEN: '' } })
   const out = { stdout: '', stderr: '' }
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out.stdout += d))
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (out.stderr += d))
@@ -34,8 +34,8 @@ function launch(args: string[]): { child: ChildProcess; out: { stdout: string; s
 }
 
 /** Runs to the end (killed after 15 s: a refusal must be immediate). */
-export async function runCli(args: string[]): Promise<CliResult> {
-  const { child, exited } = launch(args)
+export async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
+  const { child, exited } = launch(args, env)
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
   try {
     return await exited
@@ -45,8 +45,8 @@ export async function runCli(args: string[]): Promise<CliResult> {
 }
 
 /** Starts the CLI and waits for "Press Ctrl+C to stop."; rejects with its stderr if it exits first. */
-export async function startCli(args: string[]): Promise<RunningCli> {
-  const { child, out, exited } = launch(args)
+export async function startCli(args: string[], env?: NodeJS.ProcessEnv): Promise<RunningCli> {
+  const { child, out, exited } = launch(args, env)
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`the CLI did not start within 15 s:\n${out.stdout}\n${out.stderr}`)), 15_000)
     const check = () => {

@@ -1,13 +1,17 @@
-// Observe mode's view of a Django project's database (SessionDatabase with appDatabase and
-// appClockLagMs): nothing created or reconfigured in the file, dates translated between
-// the app's clock and the engine's, and expire_date moved to the microsecond as Django
-// writes it.
+// Observe mode's view of a Django project's SQLite database (SqliteTable under DbAppStore):
+// nothing created or reconfigured in the file, dates translated between the app's clock and
+// the engine's, and expire_date moved to the microsecond as Django writes it.
 import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { SessionDatabase, shiftDjangoDate } from '../../src/main/engine/database'
+import { Clock } from '../../src/main/engine'
+import { shiftDjangoDate } from '../../src/main/engine/database'
+import { dumps, loads } from '../../src/main/engine/signing'
+import { DbAppStore } from '../../src/main/engine/observe/db-store'
+import { SqliteTable } from '../../src/main/engine/observe/sqlite-table'
+import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 
 // Django 3.2's sessions migration on SQLite.
 const DJANGO_SCHEMA = `
@@ -36,45 +40,67 @@ describe('a SessionDatabase on a Django project’s database', () => {
     return { path, raw }
   }
 
-  it("leaves the file's journal mode and schema alone", () => {
+  it("leaves the file's journal mode and schema alone", async () => {
     const { path, raw } = djangoDb('journal.sqlite3')
     const schema = () => raw.prepare('SELECT name, sql FROM sqlite_master ORDER BY name').all()
     const before = schema()
-    const db = new SessionDatabase(path, { appDatabase: true })
-    expect(db.count()).toBe(0)
-    db.close()
+    const table = new SqliteTable(path)
+    await table.check()
+    expect(await table.rows()).toEqual([])
+    await table.close()
     expect(raw.pragma('journal_mode', { simple: true })).toBe('delete')
     expect(schema()).toEqual(before)
     raw.close()
   })
 
-  it("reads and writes the app's time while answering in the engine's", () => {
+  it("reads and writes the app's time while answering in the engine's", async () => {
     const { path, raw } = djangoDb('lag.sqlite3')
-    let lag = 0
-    const db = new SessionDatabase(path, { appDatabase: true, appClockLagMs: () => lag })
+    const real = Date.parse('2041-03-01T12:00:00.000Z')
+    const clock = new Clock(() => real)
+    const store = new DbAppStore({ settings: () => ({ ...DEFAULT_SETTINGS, SECRET_KEY: 'k' }), clock, fallbackKeys: [] }, new SqliteTable(path))
     const stored = (key: string) => (raw.prepare('SELECT expire_date FROM django_session WHERE session_key = ?').get(key) as { expire_date: string }).expire_date
 
     // Django (real time) saved a session that expires at 12:00:20.250.
     raw.prepare('INSERT INTO django_session VALUES (?, ?, ?)').run('django-saved-key', 'data', '2041-03-01 12:00:20.250000')
     // The engine's clock is 60 s ahead and the rows were moved back by as much.
-    lag = 60_000
-    expect(db.shiftExpireDates(-60_000)).toBe(1)
+    clock.advance(60)
+    await store.applyLag(60_000)
     expect(stored('django-saved-key')).toBe('2041-03-01 11:59:20.250000')
-    expect(db.row('django-saved-key')?.expire_date).toBe('2041-03-01 12:00:20.250000')
-    expect([...db.rows()].map((r) => r.expire_date)).toEqual(['2041-03-01 12:00:20.250000'])
-    // Django's load: live until its expire_date, on either clock.
-    expect(db.load('django-saved-key', new Date('2041-03-01T12:00:20.000Z'))?.session_key).toBe('django-saved-key')
-    expect(db.load('django-saved-key', new Date('2041-03-01T12:00:20.250Z'))).toBeUndefined()
+    expect((await store.record('django-saved-key'))?.expireDate?.toISOString()).toBe('2041-03-01T12:00:20.250Z')
+    expect((await store.list()).map((r) => r.expireDate?.toISOString())).toEqual(['2041-03-01T12:00:20.250Z'])
+    expect((await store.record('django-saved-key'))?.decodeError).toMatch(/^cannot decode/)
 
-    // What the engine saves at engine time lands in the app's time.
-    expect(db.insert('engine-saved-key', 'data', new Date('2041-03-01T13:00:00.000Z'))).toBe(true)
-    expect(stored('engine-saved-key')).toBe('2041-03-01 12:59:00')
-    expect(db.setExpireDate('engine-saved-key', new Date('2041-03-01T12:30:00.000Z'))).toBe(true)
-    expect(stored('engine-saved-key')).toBe('2041-03-01 12:29:00')
-    expect(db.clearExpired(new Date('2041-03-01T12:00:20.000Z'))).toBe(0)
-    expect(db.clearExpired(new Date('2041-03-01T12:20:00.000Z'))).toBe(1)
-    expect(db.count()).toBe(1)
-    db.close()
+    // What the engine writes at engine time lands in the app's time.
+    expect(await store.save('django-saved-key', { a: 1 })).toBe('django-saved-key')
+    expect(stored('django-saved-key')).toBe('2041-03-15 12:00:00') // engine now + 2 weeks, less the lag
+    expect(await store.expireNow('django-saved-key')).toBe(true)
+    expect(stored('django-saved-key')).toBe('2041-03-01 12:00:00')
+    expect(await store.clearExpired()).toBe(0) // expire_date < now only
+    clock.advance(1)
+    await store.applyLag(61_000)
+    expect(await store.clearExpired()).toBe(1)
+    await store.applyLag(0)
+    await store.close()
+    raw.close()
+  })
+
+  it('loads sessions signed with a SECRET_KEY_FALLBACKS key (Django 4.1+), and saves with SECRET_KEY', async () => {
+    const { path, raw } = djangoDb('fallbacks.sqlite3')
+    const clock = new Clock()
+    const old = dumps({ name: 'Sonam' }, { key: 'the-old-key', salt: 'django.contrib.sessions.SessionStore' }, clock.now())
+    raw.prepare('INSERT INTO django_session VALUES (?, ?, ?)').run('signed-with-old-key', old, '2099-01-01 00:00:00')
+    const settings = () => ({ ...DEFAULT_SETTINGS, SECRET_KEY: 'the-new-key' })
+    const without = new DbAppStore({ settings, clock, fallbackKeys: [] }, new SqliteTable(path))
+    expect((await without.record('signed-with-old-key'))?.decodeError).toMatch(/wrong SECRET_KEY\?/)
+    await without.close()
+    const store = new DbAppStore({ settings, clock, fallbackKeys: ['another-old-key', 'the-old-key'] }, new SqliteTable(path))
+    const record = await store.record('signed-with-old-key')
+    expect(record?.data).toEqual({ name: 'Sonam' })
+    expect(record?.decodeError).toBeUndefined()
+    await store.save('signed-with-old-key', { name: 'Pema' })
+    const text = (raw.prepare('SELECT session_data FROM django_session').get() as { session_data: string }).session_data
+    expect(loads(text, { key: 'the-new-key', salt: 'django.contrib.sessions.SessionStore' }, clock.now())).toEqual({ name: 'Pema' })
+    await store.close()
     raw.close()
   })
 })

@@ -47,6 +47,11 @@ export interface DjangoServerOptions {
   env?: Record<string, string>
   /** Where Python finds session_inspector_django (default: the source tree, src/adapters/django). */
   adapterPath?: string
+  /**
+   * A PostgreSQL or MySQL database (postgresql://… or mysql://…) instead of the SQLite file:
+   * migrated before runserver starts (the first server on it migrates; later ones find it done).
+   */
+  databaseUrl?: string
 }
 
 export interface DjangoServer {
@@ -55,6 +60,8 @@ export interface DjangoServer {
   readonly port: number
   /** The project's SQLite database (django_session lives here with the db engine). */
   readonly dbPath: string
+  /** The environment runserver runs with (what its settings.py reads). */
+  readonly env: NodeJS.ProcessEnv
   /** What runserver printed so far (stdout and stderr). */
   output(): string
   /** Stops runserver and removes its temporary directory. Safe to call twice. */
@@ -86,6 +93,7 @@ function baseEnv(options: DjangoServerOptions, dbPath: string): NodeJS.ProcessEn
     PYTHONDONTWRITEBYTECODE: '1',
     DJANGO_SETTINGS_MODULE: 'fixture_site.settings',
     DJANGO_DB_PATH: dbPath,
+    ...(options.databaseUrl ? { DJANGO_DATABASE_URL: options.databaseUrl } : {}),
     DJANGO_DEBUG: options.debug ? 'true' : 'false',
     SESSION_MIDDLEWARE: options.middleware,
     TIME_ZONE: options.timeZone ?? 'UTC',
@@ -202,12 +210,13 @@ function migratedTemplate(): Promise<string> {
 
 /** Starts runserver on a free loopback port on a migrated database; resolves once it accepts connections. */
 export async function startDjangoServer(options: DjangoServerOptions, timeoutMs = 30_000): Promise<DjangoServer> {
-  const templatePath = await migratedTemplate()
+  const templatePath = options.databaseUrl ? '' : await migratedTemplate()
   const dir = mkdtempSync(join(tmpdir(), 'si-django-'))
   const dbPath = join(dir, 'db.sqlite3')
   const env = baseEnv(options, dbPath)
   try {
-    copyFileSync(templatePath, dbPath)
+    if (options.databaseUrl) await run(['migrate', '--noinput'], env)
+    else copyFileSync(templatePath, dbPath)
     for (let attempt = 1; ; attempt++) {
       const port = await freePort()
       const started = await launch(port, env, timeoutMs)
@@ -221,6 +230,7 @@ export async function startDjangoServer(options: DjangoServerOptions, timeoutMs 
         url: `http://127.0.0.1:${port}`,
         port,
         dbPath,
+        env,
         output: started.output,
         stop: () =>
           (stopping ??= stopChild(started.child).then(() => rmSync(dir, { recursive: true, force: true })))

@@ -3,7 +3,7 @@
 // watches and mirrors cookies; the inspector lists, decodes, edits, expires and deletes
 // the app's own sessions, and its clock ages them in the app's database.
 import Database from 'better-sqlite3'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -12,6 +12,7 @@ import { Inspector } from '../../src/main/inspector'
 import type { ApiEvent, SessionInfo } from '../../src/shared/api'
 import { CookieClient } from './cookie-client'
 import { startDjangoServer, type DjangoServer } from './django-server'
+import { describeObservedStore, OBSERVED_SETTINGS } from './observe-contract'
 
 /** The fixture's SECRET_KEY (fixture_site/settings.py). */
 const APP_SECRET_KEY = 'django-insecure-@^236mkp)-7q(!w(ql)iaseo!f_ax--^a-^*ijo177t^^o72kv'
@@ -253,6 +254,26 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     expect((await c.get('/p1/get/')).body).toMatch(/Guest\s+Guest/)
   })
 
+  it("starts with a SECRET_KEY that decodes none of the app's sessions: one line, an error state, nothing written", async () => {
+    const b = browser()
+    await b.get('/p1/set/')
+    const before = rows()
+    const lines: string[] = []
+    const wrong = await Inspector.start({ dataDir: join(dataDir, 'wrong-key'), upstream: app.url, listen: { host: '127.0.0.1', port: 0 }, observeDjango: true, databasePath: app.dbPath, settings: { SECRET_KEY: 'not-the-apps-key', ...APP_SETTINGS }, log: (l) => lines.push(l) })
+    try {
+      expect(lines).toEqual([expect.stringMatching(/^observe-django: cannot use the app's sessions in SQLite .*: SECRET_KEY does not match the app's: none of its \d+ session\(s\) can be decoded/)])
+      expect((await wrong.api.getStatus({})).observe).toMatchObject({ state: 'error', error: expect.stringMatching(/SECRET_KEY does not match/) })
+      await expect(wrong.api.advanceClock({ seconds: 100 })).rejects.toMatchObject({ code: 'unsupported' })
+      await expect(wrong.api.deleteSession({ key: (await b.cookie('sessionid'))! })).rejects.toMatchObject({ code: 'unsupported', message: expect.stringMatching(/nothing was written/) })
+      expect(rows()).toEqual(before)
+      // Given the right key, it reads them and the state clears.
+      await wrong.api.updateSettings({ settings: { SECRET_KEY: APP_SECRET_KEY } })
+      await vi.waitFor(async () => expect((await wrong.api.getStatus({})).observe?.state).toBe('ok'))
+    } finally {
+      await wrong.close()
+    }
+  })
+
   it('says "wrong SECRET_KEY?" on every session and writes nothing with the wrong key', async () => {
     const b = browser()
     await b.get('/p1/set/')
@@ -286,36 +307,62 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
 describe('starting observe mode', () => {
   const dir = mkdtempSync(join(tmpdir(), 'si-observe-start-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
-  const start = (options: { databasePath?: string; settings?: Record<string, unknown> }) =>
+  const start = (options: { databasePath?: string; settings?: Record<string, unknown>; log?: (line: string) => void }) =>
     Inspector.start({ dataDir: join(dir, 'data'), upstream: 'http://127.0.0.1:9', listen: { host: '127.0.0.1', port: 0 }, observeDjango: true, log: () => undefined, ...options })
 
-  it('refuses to start without a Django database, on another engine, or on a file that is not one', async () => {
+  it('refuses to start without a Django database or on another engine', async () => {
     await expect(start({})).rejects.toThrow(/^observe-django needs the Django project's SQLite database \(--database FILE\)$/)
     const empty = join(dir, 'empty.sqlite3')
     new Database(empty).close()
     await expect(start({ databasePath: empty, settings: { SESSION_ENGINE: 'file' } })).rejects.toThrow(/SESSION_ENGINE="file": observe-django reads the app's db sessions/)
-    await expect(start({ databasePath: empty })).rejects.toThrow(/has no django_session table: .*manage\.py migrate/)
+  })
+
+  it('starts on a file that is not a migrated Django database, says why in one line and in the status, and writes nothing', async () => {
+    const empty = join(dir, 'unmigrated.sqlite3')
+    new Database(empty).close()
+    const lines: string[] = []
+    const inspector = await start({ databasePath: empty, log: (l) => lines.push(l) })
+    try {
+      expect(lines).toEqual([expect.stringMatching(/^observe-django: cannot use the app's sessions in SQLite .*unmigrated\.sqlite3: .*has no django_session table: .*manage\.py migrate/)])
+      const status = await inspector.api.getStatus({})
+      expect(status.observe).toMatchObject({ engine: 'db', state: 'error', error: expect.stringMatching(/no django_session table/) })
+      await expect(inspector.api.advanceClock({ seconds: 60 })).rejects.toMatchObject({ code: 'unsupported', message: expect.stringMatching(/cannot move the clock: .*nothing was written/) })
+      expect((await inspector.api.getClock({})).offsetSeconds).toBe(0)
+      await expect(inspector.api.clearExpired({})).rejects.toMatchObject({ code: 'unsupported' })
+    } finally {
+      await inspector.close()
+    }
     const check = new Database(empty, { readonly: true })
     expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()).toEqual([]) // nothing created
     check.close()
-    await expect(start({ databasePath: join(dir, 'missing.sqlite3') })).rejects.toThrow(/^cannot open the Django database .*missing\.sqlite3/)
+    const missing: string[] = []
+    const second = await start({ databasePath: join(dir, 'missing.sqlite3'), log: (l) => missing.push(l) })
+    await second.close()
+    expect(missing[0]).toMatch(/cannot open the Django database .*missing\.sqlite3/)
+    expect(missing[0]).not.toContain('\n')
   })
 
-  it('fails on the command line with one line: --observe-django without --database, or a bad database', async () => {
+  it('fails on the command line with one line: --observe-django without --database', async () => {
     const errors: string[] = []
     const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')))
     try {
       expect(await main(['--observe-django', '--data-dir', join(dir, 'cli')])).toBe(2)
-      expect(errors).toEqual(["session-inspector: --observe-django needs --database, the Django project's SQLite file"])
-      errors.length = 0
-      writeFileSync(join(dir, 'not-sqlite.txt'), 'hello')
-      const code = await main(['--observe-django', '--database', join(dir, 'not-sqlite.txt'), '--data-dir', join(dir, 'cli'), '--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', '--upstream', 'http://127.0.0.1:9'])
-      expect(code).toBe(1)
-      expect(errors).toHaveLength(1)
-      expect(errors[0]).toMatch(/^session-inspector: .*not-sqlite\.txt/)
-      expect(errors[0]).not.toContain('\n')
+      expect(errors).toEqual([expect.stringMatching(/^session-inspector: --observe-django needs /)])
     } finally {
       spy.mockRestore()
     }
   })
+})
+
+describeObservedStore('db sessions in SQLite', async () => {
+  const app = await startDjangoServer({ middleware: 'django', settings: { ...OBSERVED_SETTINGS, SESSION_ENGINE: 'db' } })
+  const stored = async (key: string) => {
+    const db = new Database(app.dbPath, { readonly: true })
+    try {
+      return db.prepare('SELECT * FROM django_session WHERE session_key = ?').get(key) ?? null
+    } finally {
+      db.close()
+    }
+  }
+  return { app, observe: { engine: 'db', database: { kind: 'sqlite', path: app.dbPath } }, stored }
 })

@@ -305,6 +305,10 @@ export class FakeApi implements ApiClient {
 
   listSessions = (input: { search?: string; limit?: number; offset?: number }) =>
     this.run('listSessions', input, ({ search, limit = 1000, offset = 0 }: { search?: string; limit?: number; offset?: number }): SessionList => {
+      if (this.settings.SESSION_ENGINE === 'signed_cookies' && this.status.observe) {
+        // Observe mode lists the signed cookies seen in traffic, and says that is all.
+        return { total: this.sessions.size, sessions: [...this.sessions.values()].map((s) => this.info(s)), note: this.status.observe.limits.list }
+      }
       if (this.settings.SESSION_ENGINE === 'signed_cookies') {
         return { total: 0, sessions: [], unsupported: 'signed_cookies keeps sessions in the browser cookie itself: there is no store to list. Open a request in Traffic to see its session.' }
       }

@@ -27,6 +27,26 @@ describe('header', () => {
     expect(await within(screen.getByLabelText('Proxy route')).findByText('up')).toBeTruthy()
   })
 
+  it("shows observe mode's store, and why the app's sessions cannot be read; freeze says why it cannot", async () => {
+    const observe = {
+      engine: 'cached_db' as const,
+      location: 'PostgreSQL app@127.0.0.1:5432/shop + Redis 127.0.0.1:6379/1',
+      state: 'error' as const,
+      error: 'PostgreSQL app@127.0.0.1:5432/shop: password authentication failed for user "app"',
+      limits: { freeze: 'observe-django: the clock cannot be frozen, because the Django app\'s own clock keeps running' }
+    }
+    const fake = new FakeApi({ now: T0, frozen: false, status: { mode: 'observe-django', settingsOwnedByApp: true, observe } })
+    await renderApp({ fake })
+    const route = screen.getByLabelText('Proxy route')
+    expect(within(route).getByTestId('observe-store').textContent).toBe('observe · cached_db')
+    expect(within(route).getByRole('alert').textContent).toBe(`App sessions unreadable, nothing is written: ${observe.error}`)
+    const freeze = controls().getByRole('button', { name: /Freeze/ }) as HTMLButtonElement
+    expect(freeze.disabled).toBe(true)
+    expect(freeze.title).toBe(observe.limits.freeze)
+    act(() => fake.emit('status', { ...fake.status, observe: { ...observe, state: 'ok', error: undefined } }))
+    await waitFor(() => expect(within(route).queryByRole('alert')).toBeNull())
+  })
+
   it('shows engine time, its distance from real time and frozen state', async () => {
     await renderApp()
     expect(screen.getByTestId('engine-time').textContent).toBe(formatDateTime(T0))

@@ -94,6 +94,13 @@ describe('sessions table', () => {
     expect(screen.getByText('No sessions yet').parentElement?.textContent).toContain('Open http://127.0.0.1:8080 to start a session.')
   })
 
+  it("shows what observe mode's list cannot include above it", async () => {
+    const list = "signed_cookies keeps each session in its browser's cookie: the list shows the sessions seen in traffic since Session Inspector started"
+    const observe = { engine: 'signed_cookies' as const, location: 'cookies', state: 'ok' as const, limits: { list, freeze: 'cannot be frozen' } }
+    await renderApp({ fake: new FakeApi({ now: T0, frozen: true, settings: { SESSION_ENGINE: 'signed_cookies' }, status: { mode: 'observe-django', observe } }) })
+    expect((await screen.findByRole('note')).textContent).toBe(list)
+  })
+
   it('shows the unsupported text of signed_cookies as an empty state', async () => {
     await renderApp({ fake: new FakeApi({ now: T0, frozen: true, settings: { SESSION_ENGINE: 'signed_cookies' } }) })
     expect(await screen.findByText('This engine cannot list its sessions')).toBeTruthy()

@@ -62,40 +62,6 @@ export function openSessionSqlite(path: string): Database.Database {
   return db
 }
 
-/** How a SessionDatabase treats the file (observe mode opens the Django project's own). */
-export interface SessionDatabaseOptions {
-  /**
-   * The Django project's database: it must exist with the django_session table (run
-   * `manage.py migrate`); no schema is created and its journal mode is left alone.
-   */
-  appDatabase?: boolean
-  /**
-   * How far (ms) the app's clock is behind the engine's. Rows then hold the app's time:
-   * dates going in are moved back by it and expire_date coming out forward, so the
-   * engine's answers agree with what the app sees.
-   */
-  appClockLagMs?: () => number
-}
-
-/** Opens a Django project's database as it is; throws a one-line Error when it is not one. */
-function openAppSqlite(path: string): Database.Database {
-  let db: Database.Database | undefined
-  let table: unknown
-  try {
-    db = new Database(path, { fileMustExist: true })
-    db.pragma('busy_timeout = 5000')
-    table = db.prepare("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'django_session'").get()
-  } catch (e) {
-    db?.close()
-    throw new Error(`cannot open the Django database ${path}: ${(e as Error).message}`)
-  }
-  if (!table) {
-    db.close()
-    throw new Error(`${path} has no django_session table: is it the Django project's database, and has \`manage.py migrate\` run?`)
-  }
-  return db
-}
-
 /** Save times kept in memory at the most (the oldest are forgotten first). */
 const MAX_SAVE_TIMES = 200_000
 
@@ -107,8 +73,6 @@ export class SessionDatabase {
    * (or the session's expiry) is what it was then, and not after an "expire now".
    */
   private readonly saves = new Map<string, number>()
-  private readonly lag: () => number
-  private readonly shiftAll: Database.Statement<[number]>
   private readonly stmt: {
     load: Database.Statement<[string, string], SessionRow>
     exists: Database.Statement<[string], { one: number }>
@@ -122,14 +86,8 @@ export class SessionDatabase {
     setExpireDate: Database.Statement<[string, string]>
   }
 
-  constructor(
-    readonly path: string,
-    options: SessionDatabaseOptions = {}
-  ) {
-    this.db = options.appDatabase ? openAppSqlite(path) : openSessionSqlite(path)
-    this.lag = options.appClockLagMs ?? (() => 0)
-    this.db.function('si_shift_date', { deterministic: true }, (text, ms) => shiftDjangoDate(String(text), Number(ms)))
-    this.shiftAll = this.db.prepare('UPDATE django_session SET expire_date = si_shift_date(expire_date, ?)')
+  constructor(readonly path: string) {
+    this.db = openSessionSqlite(path)
     this.stmt = {
       load: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session WHERE session_key = ? AND expire_date > ?'),
       exists: this.db.prepare('SELECT 1 AS one FROM django_session WHERE session_key = ? LIMIT 1'),
@@ -146,7 +104,7 @@ export class SessionDatabase {
 
   /** The row if it has not expired at `now` (Django: expire_date__gt=now). */
   load(key: string, now: Date): SessionRow | undefined {
-    return this.fromDb(this.stmt.load.get(key, this.toDb(now)))
+    return this.stmt.load.get(key, toDjangoDate(now))
   }
 
   exists(key: string): boolean {
@@ -156,7 +114,7 @@ export class SessionDatabase {
   /** Returns false when the key is taken (Django's IntegrityError → CreateError). */
   insert(key: string, data: string, expireDate: Date): boolean {
     try {
-      this.stmt.insert.run(key, data, this.toDb(expireDate))
+      this.stmt.insert.run(key, data, toDjangoDate(expireDate))
       return true
     } catch (e) {
       if ((e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) return false
@@ -166,7 +124,7 @@ export class SessionDatabase {
 
   /** Returns false when no row was updated (Django's forced update → UpdateError). */
   update(key: string, data: string, expireDate: Date): boolean {
-    return this.stmt.update.run(data, this.toDb(expireDate), key).changes > 0
+    return this.stmt.update.run(data, toDjangoDate(expireDate), key).changes > 0
   }
 
   remove(key: string): boolean {
@@ -189,21 +147,16 @@ export class SessionDatabase {
 
   /** Deletes rows with expire_date < now; returns how many. */
   clearExpired(now: Date): number {
-    return this.stmt.clearExpired.run(this.toDb(now)).changes
+    return this.stmt.clearExpired.run(toDjangoDate(now)).changes
   }
 
   /** A row whatever its expiry (inspector). */
   row(key: string): SessionRow | undefined {
-    return this.fromDb(this.stmt.row.get(key))
+    return this.stmt.row.get(key)
   }
 
   rows(): IterableIterator<SessionRow> {
-    const rows = this.stmt.all.iterate()
-    return this.lag() === 0 ? rows : this.shifted(rows)
-  }
-
-  private *shifted(rows: IterableIterator<SessionRow>): IterableIterator<SessionRow> {
-    for (const row of rows) yield this.fromDb(row) as SessionRow
+    return this.stmt.all.iterate()
   }
 
   count(): number {
@@ -211,25 +164,7 @@ export class SessionDatabase {
   }
 
   setExpireDate(key: string, date: Date): boolean {
-    return this.stmt.setExpireDate.run(this.toDb(date), key).changes > 0
-  }
-
-  /**
-   * Moves every row's expire_date by ms in one statement (observe mode: a clock change
-   * ages the app's sessions, so the app itself sees them expire). Returns how many rows.
-   */
-  shiftExpireDates(ms: number): number {
-    return ms === 0 ? 0 : this.shiftAll.run(ms).changes
-  }
-
-  private toDb(date: Date): string {
-    const lag = this.lag()
-    return toDjangoDate(lag === 0 ? date : new Date(date.getTime() - lag))
-  }
-
-  private fromDb(row: SessionRow | undefined): SessionRow | undefined {
-    const lag = this.lag()
-    return row === undefined || lag === 0 ? row : { ...row, expire_date: shiftDjangoDate(row.expire_date, lag) }
+    return this.stmt.setExpireDate.run(toDjangoDate(date), key).changes > 0
   }
 
   /** Runs fn in one transaction (bulk seeding in benchmarks and tests). */

@@ -7,8 +7,9 @@ import { EXPIRY_KEY, getExpireAtBrowserClose, getExpiryAge, getExpiryDate } from
 import { validateSettingsPatch, type SettingsValidation, type Settings } from '../../shared/settings'
 import { openCache, type Cache } from './caches'
 import { Clock } from './clock'
-import { SessionDatabase, type SessionDatabaseOptions } from './database'
+import { SessionDatabase } from './database'
 import { StoreUnavailable } from './errors'
+import type { AppStore } from './observe/app-store'
 import { SecurityLog } from './security-log'
 import type { SessionRecord, SessionStore } from './session-store'
 import { CacheSessionStore } from './stores/cache'
@@ -21,8 +22,8 @@ export interface EngineOptions {
   settings: Settings
   /** The db engine's SQLite file. */
   databasePath: string
-  /** How to treat that file (observe mode: the Django project's own, on the app's clock). */
-  database?: SessionDatabaseOptions
+  /** Observe mode: the app's own store, which the inspection methods below read and write instead. */
+  appStore?: AppStore
   clock?: Clock
   log?: SecurityLog
 }
@@ -39,7 +40,8 @@ export class Engine {
   readonly clock: Clock
   readonly log: SecurityLog
   readonly databasePath: string
-  private readonly databaseOptions: SessionDatabaseOptions
+  /** Observe mode: the app's own store (the app runs Django's middleware; the engine only inspects). */
+  readonly appStore: AppStore | null
   private current: Settings
   private database: SessionDatabase | null = null
   private readonly caches = new Map<string, Cache>()
@@ -51,7 +53,7 @@ export class Engine {
     this.clock = options.clock ?? new Clock()
     this.log = options.log ?? new SecurityLog()
     this.databasePath = options.databasePath
-    this.databaseOptions = options.database ?? {}
+    this.appStore = options.appStore ?? null
     this.current = options.settings
     this.storeContext = { settings: () => this.current, clock: this.clock, log: this.log, db: () => this.db(), cache: () => this.cache() }
   }
@@ -90,7 +92,7 @@ export class Engine {
 
   db(): SessionDatabase {
     if (this.closed) throw new StoreUnavailable('the engine is closed')
-    this.database ??= new SessionDatabase(this.databasePath, this.databaseOptions)
+    this.database ??= new SessionDatabase(this.databasePath)
     return this.database
   }
 
@@ -141,33 +143,42 @@ export class Engine {
   }
 
   async list(): Promise<InspectedSession[]> {
-    return (await this.open().list()).map((r) => this.inspect(r))
+    return (await (this.appStore ?? this.open()).list()).map((r) => this.inspect(r))
   }
 
   async find(key: string): Promise<InspectedSession | null> {
-    const record = await this.open().record(key)
+    const record = await (this.appStore ?? this.open()).record(key)
     return record ? this.inspect(record) : null
   }
 
-  /** Saves new data under an existing key, as a modification; null if there is no such session. */
+  /**
+   * Saves new data under an existing key, as a modification; null if there is no such
+   * session. The session may come back under another key (signed_cookies: the key is the data).
+   */
   async saveData(key: string, data: SessionData): Promise<InspectedSession | null> {
+    if (this.appStore) {
+      if (!(await this.appStore.record(key))) return null
+      const saved = await this.appStore.save(key, data)
+      return saved === null ? null : this.find(saved)
+    }
     if (!(await this.open().record(key))) return null
     await this.open().saveAs(key, data)
     return this.find(key)
   }
 
   async expire(key: string): Promise<InspectedSession | null> {
-    return (await this.open().expireNow(key)) ? this.find(key) : null
+    return (await (this.appStore ?? this.open()).expireNow(key)) ? this.find(key) : null
   }
 
   async remove(key: string): Promise<boolean> {
+    if (this.appStore) return this.appStore.delete(key)
     if (!(await this.open().record(key))) return false
     await this.open().delete(key)
     return true
   }
 
   async clearExpired(): Promise<number> {
-    return this.open().clearExpired()
+    return (this.appStore ?? this.open()).clearExpired()
   }
 
   async close(): Promise<void> {
@@ -175,6 +186,7 @@ export class Engine {
     this.closed = true
     this.database?.close()
     this.database = null
+    await this.appStore?.close().catch(() => undefined)
     await Promise.all([...this.caches.values()].map((c) => c.close()))
     this.caches.clear()
   }

@@ -170,7 +170,7 @@ export class SessionProxy {
       c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
       req.headers['x-session'] = encodeWireSession(c.session.wire)
     } else {
-      c.observed = await observeBefore(this.opts.engine, getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME))
+      c.observed = await observeBefore(this.opts.engine, req.headers)
     }
     this.proxy.web(req, res, body ? { buffer: body } : {}, (err) => this.upstreamError(req, res, err as Error & { code?: string }))
   }

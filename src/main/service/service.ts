@@ -9,7 +9,7 @@ import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type I
 import type { ClientRegistry } from '../proxy/clients'
 import type { TrafficLog } from '../proxy/traffic-log'
 import { randomSecretKey, type DataDir } from './data-dir'
-import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable } from './observe-django'
+import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable, type ObservedStore } from './observe-django'
 import { buildHar } from './har'
 
 export interface ServiceDeps {
@@ -19,6 +19,8 @@ export interface ServiceDeps {
   dataDir: DataDir
   version: string
   status(): Status
+  /** observe-django: the app's own store (its state, and the clock passed on to it). */
+  observer?: ObservedStore | null
   emit: <E extends A.EventName>(type: E, payload: A.EventMap[E]) => void
 }
 
@@ -37,6 +39,19 @@ export class InspectorService implements Api {
   /** observe-django: the app runs its own middleware on its own database (observe-django.ts). */
   private get observing(): boolean {
     return this.d.status().mode === 'observe-django'
+  }
+
+  /** observe-django: refuses a write while the app's store has not been read correctly. */
+  private writable(action: string): void {
+    this.d.observer?.assertWritable(action)
+  }
+
+  /** A clock change, passed on to the app's store (observe mode) before the answer. */
+  private async clockChange(change: () => void): Promise<ClockState> {
+    this.writable('move the clock')
+    change()
+    await this.d.observer?.settled()
+    return this.clockState()
   }
 
   private clientOfSession(): Map<string, string> {
@@ -104,6 +119,7 @@ export class InspectorService implements Api {
       this.d.dataDir.saveChangedSettings(result.settings, result.changed)
       if (result.changed.includes('SECRET_KEY')) this.d.dataDir.saveSecretKey(result.settings.SECRET_KEY)
       this.d.emit('settings', this.maskedSettings())
+      if (this.d.observer && result.changed.some((c) => c === 'SECRET_KEY' || c === 'SESSION_COOKIE_NAME')) void this.d.observer.probe()
       const storeChanged = ['SESSION_ENGINE', 'CACHES', 'SESSION_CACHE_ALIAS', 'SESSION_FILE_PATH', 'SECRET_KEY', 'SESSION_COOKIE_NAME']
       if (result.changed.some((c) => storeChanged.includes(c))) this.d.emit('sessions', { reason: `${result.changed.join(', ')} changed` })
     }
@@ -171,32 +187,33 @@ export class InspectorService implements Api {
   }
 
   async advanceClock(input: A.AdvanceClockInput): Promise<ClockState> {
-    this.engine.clock.advance(input.seconds)
-    return this.clockState()
+    return this.clockChange(() => this.engine.clock.advance(input.seconds))
   }
 
   async setClock(input: A.SetClockInput): Promise<ClockState> {
-    this.engine.clock.set(parseIsoDate(input.now) as Date)
-    return this.clockState()
+    return this.clockChange(() => this.engine.clock.set(parseIsoDate(input.now) as Date))
   }
 
   async freezeClock(input: A.FreezeClockInput): Promise<ClockState> {
-    if (input.frozen && this.observing) refuseFreeze()
+    const observer = this.d.observer
+    if (input.frozen && observer) refuseFreeze(observer.store.limits.freeze)
     this.engine.clock.freeze(input.frozen)
     return this.clockState()
   }
 
   async resetClock(_: Empty): Promise<ClockState> {
-    this.engine.clock.reset()
-    return this.clockState()
+    return this.clockChange(() => this.engine.clock.reset())
   }
 
   async listSessions(input: A.ListSessionsInput): Promise<SessionList> {
     let all: InspectedSession[]
+    const observer = this.d.observer
     try {
       all = await this.engine.list()
+      observer?.note(all)
     } catch (e) {
       if (e instanceof Unsupported) return { total: 0, sessions: [], unsupported: e.message }
+      observer?.fail((e as Error).message)
       throw e
     }
     const needle = input.search?.trim().toLowerCase()
@@ -205,7 +222,8 @@ export class InspectorService implements Api {
     matching.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
     const offset = input.offset ?? 0
     const clients = this.clientOfSession()
-    return { total: matching.length, sessions: matching.slice(offset, offset + (input.limit ?? 1000)).map((s) => this.toInfo(s, clients)) }
+    const note = observer?.store.limits.list
+    return { total: matching.length, sessions: matching.slice(offset, offset + (input.limit ?? 1000)).map((s) => this.toInfo(s, clients)), ...(note ? { note } : {}) }
   }
 
   async getSession(input: A.SessionKeyInput): Promise<SessionInfo> {
@@ -215,9 +233,12 @@ export class InspectorService implements Api {
   async updateSessionData(input: A.UpdateSessionDataInput): Promise<SessionInfo> {
     const current = await this.existing(input.key)
     if (this.observing) refuseUndecodable(current, 'edit')
+    this.writable('edit a session')
     const saved = await this.store(() => this.engine.saveData(input.key, input.data))
     if (!saved) throw new ApiError('not_found', `session ${JSON.stringify(input.key)} is gone`)
-    return (await this.announce(input.key, 'saved')) ?? this.toInfo(saved)
+    // signed_cookies: the data is the key, so the session lives under a new one now.
+    if (saved.key !== input.key) this.d.emit('session', { key: input.key, change: 'deleted', session: null })
+    return (await this.announce(saved.key, 'saved')) ?? this.toInfo(saved)
   }
 
   async setSessionExpiry(input: A.SetSessionExpiryInput): Promise<SessionInfo> {
@@ -231,6 +252,7 @@ export class InspectorService implements Api {
   async expireSession(input: A.SessionKeyInput): Promise<SessionInfo> {
     const before = await this.existing(input.key)
     if (this.observing) refuseUndecodable(before, 'expire')
+    this.writable('expire a session')
     const after = await this.store(() => this.engine.expire(input.key))
     const info = after ? this.toInfo(after) : { ...this.toInfo(before), expired: true, expireDate: this.engine.clock.now().toISOString() }
     this.d.emit('session', { key: input.key, change: 'expired', session: after ? info : null })
@@ -238,6 +260,7 @@ export class InspectorService implements Api {
   }
 
   async deleteSession(input: A.SessionKeyInput): Promise<{ deleted: true }> {
+    this.writable('delete a session')
     const removed = await this.store(() => this.engine.remove(input.key))
     if (!removed) throw new ApiError('not_found', `no session with key ${JSON.stringify(input.key)}`)
     this.d.emit('session', { key: input.key, change: 'deleted', session: null })
@@ -245,6 +268,7 @@ export class InspectorService implements Api {
   }
 
   async clearExpired(_: Empty): Promise<{ removed: number }> {
+    this.writable('clear expired sessions')
     const removed = await this.engine.clearExpired()
     if (removed) this.d.emit('sessions', { reason: `clear_expired removed ${removed}` })
     return { removed }

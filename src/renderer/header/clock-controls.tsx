@@ -17,8 +17,10 @@ export const CLOCK_PRESETS: { label: string; seconds: number }[] = [
 
 export function ClockControls() {
   const client = useClient()
-  const { clock, applyClock } = useAppState()
+  const { clock, applyClock, status } = useAppState()
   const toast = useToast()
+  /** Observe mode: the app's own clock keeps running, and the button says so instead of failing. */
+  const cannotFreeze = status?.observe?.limits.freeze
   const [custom, setCustom] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -95,7 +97,8 @@ export function ClockControls() {
         size="small"
         variant={frozen ? 'primary' : 'default'}
         onClick={async () => applyClock(await client.freezeClock({ frozen: !frozen }))}
-        title={frozen ? 'Let the engine clock run again' : 'Stop the engine clock'}
+        disabled={Boolean(cannotFreeze) && !frozen}
+        title={cannotFreeze && !frozen ? cannotFreeze : frozen ? 'Let the engine clock run again' : 'Stop the engine clock'}
       >
         {frozen ? <IconPlay /> : <IconSnowflake />}
         {frozen ? 'Unfreeze' : 'Freeze'}

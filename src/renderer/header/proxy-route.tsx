@@ -3,6 +3,7 @@ import type { Status } from '../../shared/api'
 import { Badge } from '../components/badge'
 import { CopyButton } from '../components/copy-button'
 import { IconArrow } from '../components/icons'
+import { ObserveState } from './observe-state'
 
 const STATE_TONE = { up: 'ok', down: 'danger', unknown: 'neutral' } as const
 
@@ -31,7 +32,7 @@ export function ProxyRoute({ status }: { status: Status }) {
           {status.upstreamError}
         </span>
       )}
-      {status.mode === 'observe-django' && <Badge tone="info">observe mode</Badge>}
+      <ObserveState status={status} />
     </div>
   )
 }

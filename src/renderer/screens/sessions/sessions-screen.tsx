@@ -86,6 +86,11 @@ function SessionsScreen({ param }: ScreenProps) {
         </div>
       )}
       <SavedAheadNote rows={data.rows} />
+      {data.note && (
+        <div className="inline-note inline-note-info" role="note">
+          {data.note}
+        </div>
+      )}
       <div className={`split${detailOpen && selectedKey ? ' split-open' : ''}`}>
         <div className="split-main" ref={tableRef}>
           {data.unsupported ? (

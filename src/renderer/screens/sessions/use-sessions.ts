@@ -15,6 +15,8 @@ export interface SessionsData {
   rows: SessionInfo[]
   total: number
   unsupported: string | null
+  /** What the list cannot include (observe mode's memcached or signed cookies). */
+  note: string | null
   loading: boolean
   error: string | null
   reload(): void
@@ -26,6 +28,7 @@ interface ListState {
   rows: SessionInfo[]
   total: number
   unsupported: string | null
+  note: string | null
   loading: boolean
   error: string | null
 }
@@ -33,7 +36,7 @@ interface ListState {
 export function useSessions(): SessionsData {
   const client = useClient()
   const { epoch } = useAppState()
-  const [state, setState] = useState<ListState>({ rows: [], total: 0, unsupported: null, loading: true, error: null })
+  const [state, setState] = useState<ListState>({ rows: [], total: 0, unsupported: null, note: null, loading: true, error: null })
   const queue = useRef<SessionEvent[]>([])
   const duringLoad = useRef<SessionEvent[] | null>(null)
   const inFlight = useRef<{ again: boolean } | null>(null)
@@ -51,7 +54,7 @@ export function useSessions(): SessionsData {
       const list = await client.listSessions({ limit: SESSION_LIST_LIMIT })
       // Events that arrived while the list was on its way may be newer than it.
       const rows = applySessionEvents(list.sessions, duringLoad.current ?? [])
-      setState({ rows, total: list.total + rows.length - list.sessions.length, unsupported: list.unsupported ?? null, loading: false, error: null })
+      setState({ rows, total: list.total + rows.length - list.sessions.length, unsupported: list.unsupported ?? null, note: list.note ?? null, loading: false, error: null })
     } catch (error) {
       setState((s) => ({ ...s, loading: false, error: errorMessage(error) }))
     } finally {

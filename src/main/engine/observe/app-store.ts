@@ -1,0 +1,131 @@
+// Observe mode's stores (issues 7 and 11): the Django app keeps its own SessionMiddleware and
+// its own session store, and Session Inspector reads and writes that store in the app's own
+// formats. One interface, async throughout (network stores), with one implementation per
+// Django engine: db (SQLite, PostgreSQL, MySQL), cached_db, cache (Redis, memcached), file,
+// signed_cookies. The app's clock is the real one, so a clock change is passed on to the store
+// as a lag: every stored deadline moves back by it, and reads add it back.
+import type { SessionData } from '../../../shared/json'
+import { isPlainObject } from '../../../shared/json'
+import type { EngineName, Settings } from '../../../shared/settings'
+import type { Clock } from '../clock'
+import { BadSignature } from '../errors'
+import type { SessionRecord } from '../session-store'
+import { dumps, loads } from '../signing'
+
+/** What a store cannot do, each as one sentence for the UI and the API; absent means it can. */
+export interface StoreLimits {
+  list?: string
+  edit?: string
+  clock?: string
+  /** Every observed store: Django's own clock keeps running. */
+  freeze: string
+}
+
+export const FREEZE_LIMIT =
+  "observe-django: the clock cannot be frozen, because the Django app's own clock keeps running (advance, set and reset still age its sessions)"
+
+/** What every observe store gets. */
+export interface AppStoreContext {
+  settings(): Settings
+  clock: Clock
+  /** SECRET_KEY_FALLBACKS (Django 4.1+): sessions signed with any of them still load. */
+  fallbackKeys: readonly string[]
+}
+
+/** How the session cookie of one request is rewritten on its way (signed_cookies only). */
+export interface CookieRewrite {
+  /** The value to send the app instead (null: send none, the session was deleted here). */
+  toApp: string | null
+  /** The Set-Cookie value the browser must get for it, when the inspector changed it. */
+  toBrowser?: string | null
+}
+
+export interface AppStore {
+  readonly engine: EngineName
+  /** Where the sessions live, for the banner and the header, e.g. "PostgreSQL 127.0.0.1:5432/app". */
+  readonly location: string
+  readonly limits: StoreLimits
+  /** Connects and reads once; throws a one-line Error (unreachable, credentials, missing table). */
+  check(): Promise<void>
+  /** Every stored session, expired ones included where the store keeps them; dates on the engine's clock. */
+  list(): Promise<SessionRecord[]>
+  /** One session, expired or not; null when the store has none. */
+  record(key: string): Promise<SessionRecord | null>
+  /** Saves new data under an existing key as a modification (expiry counts from now); the key it lives under after, or null. */
+  save(key: string, data: SessionData): Promise<string | null>
+  /** Makes a session expire for Django now; false when there is none. */
+  expireNow(key: string): Promise<boolean>
+  delete(key: string): Promise<boolean>
+  clearExpired(): Promise<number>
+  /**
+   * The app's clock is now lagMs behind the engine's: moves every stored deadline so that
+   * Django sees as much time passed (and gives it back when the lag shrinks).
+   */
+  applyLag(lagMs: number): Promise<void>
+  /** A session key (or signed cookie) seen in traffic: stores that cannot list their keys keep these. */
+  seen?(key: string): void
+  /** signed_cookies: the request's session cookie as the app must see it; undefined leaves it alone. */
+  rewriteRequestCookie?(value: string): CookieRewrite | undefined
+  /** signed_cookies: the app's Set-Cookie value as the browser must keep it. */
+  rewriteResponseCookie?(value: string): string
+  close(): Promise<void>
+}
+
+/** Django's SessionBase.key_salt for every store class named SessionStore. */
+export const SESSION_SALT = 'django.contrib.sessions.SessionStore'
+
+/** The keys to try, SECRET_KEY first (Django 4.1+: then each of SECRET_KEY_FALLBACKS). */
+export function secretKeys(ctx: AppStoreContext): string[] {
+  return [ctx.settings().SECRET_KEY, ...ctx.fallbackKeys]
+}
+
+/**
+ * signing.loads() of a session payload under any of the keys; says why it failed ("wrong
+ * SECRET_KEY?") instead of throwing. maxAge: Django's signed_cookies max_age check.
+ */
+export function decodeSigned(ctx: AppStoreContext, text: string, salt: string, appNow: Date, maxAgeSeconds?: number): { data: SessionData; error?: string } {
+  let last: unknown
+  for (const key of secretKeys(ctx)) {
+    try {
+      const value = loads(text, { key, salt }, appNow, maxAgeSeconds)
+      return isPlainObject(value) ? { data: value as SessionData } : { data: {}, error: 'cannot decode: the data is not an object' }
+    } catch (e) {
+      last = e
+      if (!(e instanceof BadSignature) || e.constructor !== BadSignature) break
+    }
+  }
+  if (last instanceof BadSignature && last.constructor === BadSignature) return { data: {}, error: 'cannot decode: wrong SECRET_KEY? (bad signature)' }
+  return { data: {}, error: `cannot decode: ${(last as Error).message}` }
+}
+
+/** signing.dumps() with SECRET_KEY (never a fallback: Django signs with the current key). */
+export function encodeSigned(ctx: AppStoreContext, data: SessionData, salt: string, appNow: Date): string {
+  return dumps(data, { key: ctx.settings().SECRET_KEY, salt }, appNow)
+}
+
+/** True when a record could not be read because the key does not sign it. */
+export const wrongKey = (r: SessionRecord): boolean => Boolean(r.decodeError?.includes('wrong SECRET_KEY'))
+
+/** Save times this process made (engine ms), the oldest forgotten first. */
+export class SaveTimes {
+  private readonly times = new Map<string, number>()
+  note(key: string, at: number): void {
+    this.times.delete(key)
+    this.times.set(key, at)
+    if (this.times.size > 100_000) this.times.delete(this.times.keys().next().value as string)
+  }
+  get(key: string): Date | null {
+    const at = this.times.get(key)
+    return at === undefined ? null : new Date(at)
+  }
+  forget(key: string): void {
+    this.times.delete(key)
+  }
+}
+
+/** One line for a driver's error: its message without stack or trailing detail. */
+export function oneLine(e: unknown): string {
+  const err = e as { message?: string; code?: string }
+  const text = (err?.message || String(err?.code ?? e)).split('\n')[0] as string
+  return err?.code && !text.includes(String(err.code)) ? `${text} (${err.code})` : text
+}

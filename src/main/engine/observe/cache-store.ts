@@ -1,0 +1,146 @@
+// Observe mode's cache engine (port of django/contrib/sessions/backends/cache.py, from the
+// outside): the session dicts the app's cache holds under Django's key, with the cache's own
+// TTLs. A clock change shortens every TTL by as much; an entry whose time runs out is kept
+// here (and deleted from the cache, so Django sees it gone) until the time is given back.
+import type { SessionData } from '../../../shared/json'
+import { EXPIRY_KEY, getExpiryAge } from '../../../shared/expiry'
+import type { EngineName } from '../../../shared/settings'
+import { VALID_KEY, type SessionRecord } from '../session-store'
+import { savedAtFrom } from '../stores/db'
+import { decodeCached, encodeCached, type AppCache, type CacheFormat, type CacheItem } from './app-cache'
+import { FREEZE_LIMIT, SaveTimes, type AppStore, type AppStoreContext, type StoreLimits } from './app-store'
+
+export const CACHE_SESSION_PREFIX = 'django.contrib.sessions.cache'
+
+interface Parked {
+  item: CacheItem
+  /** When it expires on the engine's clock (real ms + lag). */
+  deadline: number
+}
+
+export class CacheAppStore implements AppStore {
+  readonly engine: EngineName = 'cache'
+  private applied = 0
+  /** The cache refused to list its keys (memcached without lru_crawler): the list is what traffic showed. */
+  private cannotList = false
+  private readonly parked = new Map<string, Parked>()
+  /** Session keys seen in traffic, for a cache that cannot list its keys (memcached without lru_crawler). */
+  private readonly seenKeys = new Set<string>()
+  private readonly saves = new SaveTimes()
+
+  constructor(
+    private readonly ctx: AppStoreContext,
+    readonly cache: AppCache,
+    private readonly format: CacheFormat,
+    /** Django's key for a session key: make_key(KEY_PREFIX, VERSION, prefix + key). */
+    private readonly fullKey: (sessionKey: string) => string,
+    /** What the list says when the cache cannot list its keys. */
+    private readonly listLimit = 'this cache cannot list its keys: the list shows the sessions seen in traffic'
+  ) {}
+
+  get limits(): StoreLimits {
+    return { freeze: FREEZE_LIMIT, ...(this.cannotList ? { list: this.listLimit } : {}) }
+  }
+
+  get location(): string {
+    return this.cache.label
+  }
+
+  check(): Promise<void> {
+    return this.cache.check()
+  }
+
+  seen(key: string): void {
+    if (VALID_KEY.test(key)) this.seenKeys.add(key)
+  }
+
+  /** The session keys the cache holds (or, when it cannot list them, those seen in traffic). */
+  protected async sessionKeys(): Promise<string[]> {
+    const start = this.fullKey('')
+    const keys = await this.cache.keys(start)
+    this.cannotList = keys === null
+    // memcached's metadump can miss an item set a moment ago: the keys seen in traffic join in.
+    const found = new Set([...(keys ?? []).map((k) => k.slice(start.length)), ...this.seenKeys])
+    return [...found].filter((k) => VALID_KEY.test(k))
+  }
+
+  private toRecord(key: string, item: CacheItem, ttl: number | null): SessionRecord {
+    const { data, error } = decodeCached(this.format, item)
+    const now = this.ctx.clock.nowMs()
+    const expireDate = ttl === null ? null : new Date(now + ttl)
+    const savedAt = this.saves.get(key) ?? savedAtFrom(data, expireDate, this.ctx.settings().SESSION_COOKIE_AGE)
+    return { key, data, expireDate, savedAt, ...(error ? { decodeError: error } : {}) }
+  }
+
+  async record(key: string): Promise<SessionRecord | null> {
+    if (!VALID_KEY.test(key)) return null
+    const full = this.fullKey(key)
+    const [item, ttl] = await Promise.all([this.cache.get(full), this.cache.ttl(full)])
+    if (item) return this.toRecord(key, item, ttl)
+    this.seenKeys.delete(key)
+    const parked = this.parked.get(key)
+    // Expired for Django by a clock change: shown (expired) until the time is given back.
+    return parked ? this.toRecord(key, parked.item, parked.deadline - this.applied - Date.now()) : null
+  }
+
+  async list(): Promise<SessionRecord[]> {
+    const keys = new Set([...(await this.sessionKeys()), ...this.parked.keys()])
+    const records = await Promise.all([...keys].map((k) => this.record(k)))
+    return records.filter((r): r is SessionRecord => r !== null)
+  }
+
+  async save(key: string, data: SessionData): Promise<string | null> {
+    const full = this.fullKey(key)
+    if (!(await this.cache.get(full))) return null
+    // Django: cache.set(key, session, get_expiry_age()).
+    const now = this.ctx.clock.now()
+    await this.cache.set(full, encodeCached(this.format, data), getExpiryAge(data[EXPIRY_KEY], now, this.ctx.settings().SESSION_COOKIE_AGE) * 1000)
+    this.saves.note(key, now.getTime())
+    return key
+  }
+
+  async expireNow(key: string): Promise<boolean> {
+    this.parked.delete(key)
+    return this.cache.delete(this.fullKey(key))
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.saves.forget(key)
+    const parked = this.parked.delete(key)
+    return (await this.cache.delete(this.fullKey(key))) || parked
+  }
+
+  async clearExpired(): Promise<number> {
+    return 0 // Django's cache store: the cache expires its own entries
+  }
+
+  async applyLag(lagMs: number): Promise<void> {
+    const delta = lagMs - this.applied
+    if (delta === 0) return
+    const real = Date.now()
+    for (const key of await this.sessionKeys()) {
+      const full = this.fullKey(key)
+      const ttl = await this.cache.ttl(full)
+      if (ttl === null) continue
+      const next = ttl - delta
+      if (next > 0) {
+        await this.cache.expireIn(full, next)
+        continue
+      }
+      const item = await this.cache.get(full)
+      if (item) this.parked.set(key, { item, deadline: real + ttl + this.applied })
+      await this.cache.delete(full)
+    }
+    this.applied = lagMs
+    for (const [key, p] of this.parked) {
+      const ttl = p.deadline - lagMs - real
+      if (ttl <= 0) continue
+      this.parked.delete(key)
+      await this.cache.set(this.fullKey(key), p.item, ttl)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.cache.close()
+  }
+}

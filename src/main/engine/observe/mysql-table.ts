@@ -1,0 +1,91 @@
+// The app's django_session table in MySQL or MariaDB (mysql2): Django's migration makes
+// expire_date a `datetime(6)` holding naive UTC (USE_TZ), so dates travel as text in UTC,
+// and a shift is done in SQL to the microsecond.
+import mysql from 'mysql2/promise'
+import { fromDjangoDate, toDjangoDate } from '../database'
+import type { SqlRow, SqlTable } from './db-store'
+import { oneLine } from './app-store'
+
+export interface MysqlTarget {
+  host: string
+  port?: number
+  socket?: string
+  user?: string
+  password?: string
+  database: string
+}
+
+interface Raw extends mysql.RowDataPacket {
+  session_key: string
+  session_data: string
+  expire_date: string
+}
+
+const toRow = (r: Raw): SqlRow => ({ key: r.session_key, data: r.session_data, expire: fromDjangoDate(r.expire_date) ?? new Date(0) })
+
+export class MysqlTable implements SqlTable {
+  private readonly pool: mysql.Pool
+
+  constructor(
+    target: MysqlTarget,
+    readonly label: string
+  ) {
+    this.pool = mysql.createPool({
+      ...(target.socket ? { socketPath: target.socket } : { host: target.host, port: target.port ?? 3306 }),
+      user: target.user,
+      password: target.password,
+      database: target.database,
+      connectionLimit: 4,
+      connectTimeout: 3000,
+      dateStrings: true,
+      timezone: 'Z'
+    })
+  }
+
+  private async run<T>(sql: string, values: unknown[] = []): Promise<T> {
+    try {
+      const [result] = await this.pool.query(sql, values)
+      return result as T
+    } catch (e) {
+      throw new Error(`${this.label}: ${oneLine(e)}`)
+    }
+  }
+
+  async check(): Promise<void> {
+    const found = await this.run<mysql.RowDataPacket[]>("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'django_session'")
+    if (!found.length) throw new Error(`${this.label} has no django_session table: is it the Django project's database, and has \`manage.py migrate\` run?`)
+  }
+
+  async row(key: string): Promise<SqlRow | undefined> {
+    const rows = await this.run<Raw[]>('SELECT session_key, session_data, expire_date FROM django_session WHERE session_key = ?', [key])
+    return rows[0] && toRow(rows[0])
+  }
+
+  async rows(): Promise<SqlRow[]> {
+    return (await this.run<Raw[]>('SELECT session_key, session_data, expire_date FROM django_session')).map(toRow)
+  }
+
+  async update(key: string, data: string, expire: Date): Promise<boolean> {
+    return (await this.run<mysql.ResultSetHeader>('UPDATE django_session SET session_data = ?, expire_date = ? WHERE session_key = ?', [data, toDjangoDate(expire), key])).affectedRows > 0
+  }
+
+  async setExpire(key: string, expire: Date): Promise<boolean> {
+    return (await this.run<mysql.ResultSetHeader>('UPDATE django_session SET expire_date = ? WHERE session_key = ?', [toDjangoDate(expire), key])).affectedRows > 0
+  }
+
+  async remove(key: string): Promise<boolean> {
+    return (await this.run<mysql.ResultSetHeader>('DELETE FROM django_session WHERE session_key = ?', [key])).affectedRows > 0
+  }
+
+  async clearExpired(now: Date): Promise<number> {
+    return (await this.run<mysql.ResultSetHeader>('DELETE FROM django_session WHERE expire_date < ?', [toDjangoDate(now)])).affectedRows
+  }
+
+  async shift(ms: number): Promise<void> {
+    await this.run('UPDATE django_session SET expire_date = TIMESTAMPADD(MICROSECOND, ?, expire_date)', [Math.round(ms * 1000)])
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined)
+  }
+}

@@ -1,0 +1,92 @@
+// The app's django_session table in PostgreSQL (node-postgres): Django's migration makes
+// expire_date a `timestamp with time zone`, so dates travel as instants; a shift is done in
+// SQL with an interval, to the microsecond.
+import pg from 'pg'
+import type { SqlRow, SqlTable } from './db-store'
+import { oneLine } from './app-store'
+
+export interface PgTarget {
+  host: string
+  port?: number
+  /** A Unix socket directory (libpq's host=/dir) instead of host:port. */
+  socket?: string
+  user?: string
+  password?: string
+  database: string
+}
+
+interface Raw {
+  session_key: string
+  session_data: string
+  expire_date: Date
+}
+
+const toRow = (r: Raw): SqlRow => ({ key: r.session_key, data: r.session_data, expire: r.expire_date })
+
+export class PgTable implements SqlTable {
+  private readonly pool: pg.Pool
+
+  constructor(
+    target: PgTarget,
+    readonly label: string
+  ) {
+    this.pool = new pg.Pool({
+      host: target.socket ?? target.host,
+      port: target.port ?? 5432,
+      user: target.user,
+      password: target.password,
+      database: target.database,
+      max: 4,
+      connectionTimeoutMillis: 3000,
+      idleTimeoutMillis: 10_000
+    })
+    // An idle client's error (the server restarting) is reported on the next query instead.
+    this.pool.on('error', () => undefined)
+  }
+
+  private async query<T>(text: string, values: unknown[] = []): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
+    try {
+      return await this.pool.query<T & pg.QueryResultRow>(text, values)
+    } catch (e) {
+      throw new Error(`${this.label}: ${oneLine(e)}`)
+    }
+  }
+
+  async check(): Promise<void> {
+    const found = await this.query<{ t: string | null }>("SELECT to_regclass('django_session')::text AS t")
+    if (!found.rows[0]?.t) throw new Error(`${this.label} has no django_session table: is it the Django project's database, and has \`manage.py migrate\` run?`)
+  }
+
+  async row(key: string): Promise<SqlRow | undefined> {
+    const r = await this.query<Raw>('SELECT session_key, session_data, expire_date FROM django_session WHERE session_key = $1', [key])
+    return r.rows[0] && toRow(r.rows[0])
+  }
+
+  async rows(): Promise<SqlRow[]> {
+    return (await this.query<Raw>('SELECT session_key, session_data, expire_date FROM django_session')).rows.map(toRow)
+  }
+
+  async update(key: string, data: string, expire: Date): Promise<boolean> {
+    return ((await this.query('UPDATE django_session SET session_data = $1, expire_date = $2 WHERE session_key = $3', [data, expire, key])).rowCount ?? 0) > 0
+  }
+
+  async setExpire(key: string, expire: Date): Promise<boolean> {
+    return ((await this.query('UPDATE django_session SET expire_date = $1 WHERE session_key = $2', [expire, key])).rowCount ?? 0) > 0
+  }
+
+  async remove(key: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM django_session WHERE session_key = $1', [key])).rowCount ?? 0) > 0
+  }
+
+  async clearExpired(now: Date): Promise<number> {
+    return (await this.query('DELETE FROM django_session WHERE expire_date < $1', [now])).rowCount ?? 0
+  }
+
+  async shift(ms: number): Promise<void> {
+    await this.query("UPDATE django_session SET expire_date = expire_date + $1::double precision * interval '1 millisecond'", [ms])
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined)
+  }
+}

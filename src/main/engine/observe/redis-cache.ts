@@ -1,0 +1,94 @@
+// The app's Redis (ioredis), as Django's RedisCache and django-redis use it: plain string
+// keys, binary values, TTLs in Redis itself (PX), listed with SCAN.
+import Redis, { type RedisOptions } from 'ioredis'
+import type { AppCache, CacheItem } from './app-cache'
+import { oneLine } from './app-store'
+
+/** redis://[:password@]host:port/db, rediss://…, or unix:///path/to.sock?db=N (django-redis). */
+export function redisOptions(url: string): { options: RedisOptions; label: string } {
+  const u = new URL(url)
+  const base: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: true, retryStrategy: (times) => Math.min(times * 200, 2000) }
+  if (u.protocol === 'unix:') {
+    const db = Number(u.searchParams.get('db') ?? 0)
+    return { options: { ...base, path: u.pathname, db, ...(u.password ? { password: decodeURIComponent(u.password) } : {}) }, label: `Redis ${u.pathname} db ${db}` }
+  }
+  const db = Number(u.pathname.replace(/^\//, '') || u.searchParams.get('db') || 0)
+  return {
+    options: {
+      ...base,
+      host: u.hostname || '127.0.0.1',
+      port: Number(u.port || 6379),
+      db,
+      ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+      ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+      ...(u.protocol === 'rediss:' ? { tls: {} } : {})
+    },
+    label: `Redis ${u.hostname || '127.0.0.1'}:${u.port || 6379}/${db}`
+  }
+}
+
+export class RedisAppCache implements AppCache {
+  readonly label: string
+  private readonly client: Redis
+
+  constructor(url: string) {
+    const { options, label } = redisOptions(url)
+    this.label = label
+    this.client = new Redis(options)
+    // Errors surface on the commands that fail; without a listener ioredis prints them all.
+    this.client.on('error', () => undefined)
+  }
+
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      if (this.client.status === 'wait') await this.client.connect()
+      return await fn()
+    } catch (e) {
+      throw new Error(`${this.label}: ${oneLine(e)}`)
+    }
+  }
+
+  async check(): Promise<void> {
+    await this.run(() => this.client.ping())
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    const out: string[] = []
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`
+    let cursor = '0'
+    do {
+      const [next, keys] = await this.run(() => this.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000))
+      cursor = next
+      out.push(...keys)
+    } while (cursor !== '0')
+    return out
+  }
+
+  async get(key: string): Promise<CacheItem | null> {
+    const value = await this.run(() => this.client.getBuffer(key))
+    return value === null ? null : { value, flags: 0 }
+  }
+
+  async ttl(key: string): Promise<number | null> {
+    const ms = await this.run(() => this.client.pttl(key))
+    return ms < 0 ? null : ms
+  }
+
+  async set(key: string, item: CacheItem, ttlMs: number): Promise<void> {
+    if (ttlMs <= 0) await this.delete(key)
+    else await this.run(() => this.client.set(key, item.value, 'PX', Math.max(1, Math.round(ttlMs))))
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.run(() => this.client.del(key))) > 0
+  }
+
+  async expireIn(key: string, ttlMs: number): Promise<boolean> {
+    if (ttlMs <= 0) return this.delete(key)
+    return (await this.run(() => this.client.pexpire(key, Math.max(1, Math.round(ttlMs))))) === 1
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect()
+  }
+}

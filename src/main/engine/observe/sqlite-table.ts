@@ -1,0 +1,84 @@
+// The app's django_session table in its SQLite file (better-sqlite3), opened as it is: nothing
+// created, its journal mode left alone. Dates are what Django's SQLite backend writes with
+// USE_TZ: naive UTC text, microseconds only when non-zero.
+import Database from 'better-sqlite3'
+import { fromDjangoDate, shiftDjangoDate, toDjangoDate } from '../database'
+import type { SqlRow, SqlTable } from './db-store'
+
+interface Raw {
+  session_key: string
+  session_data: string
+  expire_date: string
+}
+
+const toRow = (r: Raw | undefined): SqlRow | undefined =>
+  r && { key: r.session_key, data: r.session_data, expire: fromDjangoDate(r.expire_date) ?? new Date(0) }
+
+export class SqliteTable implements SqlTable {
+  private db: Database.Database | null = null
+
+  constructor(readonly path: string) {}
+
+  get label(): string {
+    return `SQLite ${this.path}`
+  }
+
+  /** Opens the file (it must exist, with the django_session table); throws one line. */
+  private open(): Database.Database {
+    if (this.db?.open) return this.db
+    let db: Database.Database | undefined
+    let table: unknown
+    try {
+      db = new Database(this.path, { fileMustExist: true })
+      db.pragma('busy_timeout = 5000')
+      table = db.prepare("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'django_session'").get()
+    } catch (e) {
+      db?.close()
+      throw new Error(`cannot open the Django database ${this.path}: ${(e as Error).message}`)
+    }
+    if (!table) {
+      db.close()
+      throw new Error(`${this.path} has no django_session table: is it the Django project's database, and has \`manage.py migrate\` run?`)
+    }
+    db.function('si_shift_date', { deterministic: true }, (text, ms) => shiftDjangoDate(String(text), Number(ms)))
+    this.db = db
+    return db
+  }
+
+  async check(): Promise<void> {
+    this.open().prepare('SELECT COUNT(*) AS n FROM django_session').get()
+  }
+
+  async row(key: string): Promise<SqlRow | undefined> {
+    return toRow(this.open().prepare('SELECT * FROM django_session WHERE session_key = ?').get(key) as Raw | undefined)
+  }
+
+  async rows(): Promise<SqlRow[]> {
+    return (this.open().prepare('SELECT * FROM django_session').all() as Raw[]).map((r) => toRow(r) as SqlRow)
+  }
+
+  async update(key: string, data: string, expire: Date): Promise<boolean> {
+    return this.open().prepare('UPDATE django_session SET session_data = ?, expire_date = ? WHERE session_key = ?').run(data, toDjangoDate(expire), key).changes > 0
+  }
+
+  async setExpire(key: string, expire: Date): Promise<boolean> {
+    return this.open().prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ?').run(toDjangoDate(expire), key).changes > 0
+  }
+
+  async remove(key: string): Promise<boolean> {
+    return this.open().prepare('DELETE FROM django_session WHERE session_key = ?').run(key).changes > 0
+  }
+
+  async clearExpired(now: Date): Promise<number> {
+    return this.open().prepare('DELETE FROM django_session WHERE expire_date < ?').run(toDjangoDate(now)).changes
+  }
+
+  async shift(ms: number): Promise<void> {
+    this.open().prepare('UPDATE django_session SET expire_date = si_shift_date(expire_date, ?)').run(ms)
+  }
+
+  async close(): Promise<void> {
+    if (this.db?.open) this.db.close()
+    this.db = null
+  }
+}
