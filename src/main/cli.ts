@@ -22,8 +22,8 @@ Usage: session-inspector [options]
   --database FILE|URL   the db engine's SQLite file (default DATA_DIR/sessions.sqlite3); observing,
                         the app's database: its db.sqlite3, postgresql://… or mysql://…
   --token TOKEN         control API token (default: SESSION_INSPECTOR_TOKEN, else random, kept in DATA_DIR)
-  --engine NAME         initial SESSION_ENGINE (${ENGINES.join(', ')})
-  --set NAME=VALUE      initial value for any setting (repeatable), e.g. --set SESSION_COOKIE_AGE=20;
+  --engine NAME         SESSION_ENGINE for this run (${ENGINES.join(', ')})
+  --set NAME=VALUE      any setting for this run (repeatable; not saved), e.g. --set SESSION_COOKIE_AGE=20;
                         VALUE is read as JSON when it parses (20, true, null, "x"), else as text
 ${OBSERVE_HELP}  --open                open the web UI in the default browser
   --help, --version
