@@ -1,0 +1,10 @@
+// Every reliability scenario, in the order the report prints them. Each module exports
+// `scenarios: Scenario[]`.
+import type { Scenario } from './types'
+import { scenarios as proxyInput } from './proxy-input'
+import { scenarios as upstreamFaults } from './upstream-faults'
+import { scenarios as concurrency } from './concurrency'
+import { scenarios as controlApi } from './control-api'
+import { scenarios as durability } from './durability'
+
+export const allScenarios: Scenario[] = [...proxyInput, ...upstreamFaults, ...controlApi, ...durability, ...concurrency]
