@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import type { Api, EventSource } from '../../shared/api'
 import { ApiError } from '../../shared/errors'
-import { allowedHostNames, hasValidToken, hostForUrl, isAllowedHost } from './access'
+import { allowedHostNames, hasValidToken, hostForUrl, isAllowedHost, isAllowedOrigin } from './access'
 import { answerError, handleApiRequest } from './api-routes'
 import { openEventStream, type OpenStream } from './event-stream'
 import { parseRequestUrl, setSecurityHeaders } from './http-util'
@@ -65,6 +65,10 @@ export async function startControlServer(options: ControlServerOptions): Promise
     }
     // No CORS for anyone: a preflight is refused, so browsers never send the real request.
     if (req.method === 'OPTIONS') throw new ApiError('forbidden', 'cross-origin requests are not allowed')
+    // A page of another origin (or a sandboxed one) gets nothing, whatever it carries.
+    if (!isAllowedOrigin(req.headers.origin, allowedNames, port)) {
+      throw new ApiError('forbidden', `cross-origin requests are not allowed (Origin ${JSON.stringify(String(req.headers.origin).slice(0, 200))} is not this server)`)
+    }
     const url = parseRequestUrl(req)
     if (!url) throw new ApiError('bad_request', 'malformed request URL')
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/')
