@@ -6,7 +6,7 @@ import { ApiError } from '../../shared/errors'
 import { allowedHostNames, hasValidToken, hostForUrl, isAllowedHost, isAllowedOrigin } from './access'
 import { answerError, handleApiRequest } from './api-routes'
 import { openEventStream, type OpenStream } from './event-stream'
-import { parseRequestUrl, setSecurityHeaders } from './http-util'
+import { badRequestTarget, parseRequestUrl, setSecurityHeaders } from './http-util'
 import { defaultUiDir, serveStatic } from './static-files'
 
 export interface ControlServerOptions {
@@ -70,7 +70,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
       throw new ApiError('forbidden', `cross-origin requests are not allowed (Origin ${JSON.stringify(String(req.headers.origin).slice(0, 200))} is not this server)`)
     }
     const url = parseRequestUrl(req)
-    if (!url) throw new ApiError('bad_request', 'malformed request URL')
+    if (!url) throw new ApiError('bad_request', badRequestTarget(req.url ?? '/') ?? 'malformed request URL')
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/')
     if (!isApi) return serveStatic(req, res, uiDir, url.pathname, options.version)
 
@@ -98,9 +98,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
-  server.on('clientError', (error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-    else socket.destroy(error)
+  // Requests Node's parser refuses still get a status and a sentence saying why.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy(error)
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'
+    const text = tooLarge ? 'the request headers are too large\n' : 'malformed HTTP request (bad request line, header or characters in the URL)\n'
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`)
   })
 
   await listen(server, options.host, options.port)
