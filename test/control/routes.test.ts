@@ -242,6 +242,25 @@ describe('answers', () => {
     }
   })
 
+  // Found while building the reliability suite (issue 13): the logged line held the whole URL,
+  // query included, so a token (or anything else) a script put in the query went to the log.
+  it('logs an unexpected error with the path only, never the query string', async () => {
+    const original = h.api.getStatus
+    h.api.getStatus = async () => {
+      throw new TypeError('boom')
+    }
+    try {
+      const res = await fetch(`${h.server.url}/api/status?token=${TOKEN}&q=private-value`, { headers: auth })
+      expect(res.status).toBe(500)
+      const line = h.logs.find((l) => l.includes('boom')) as string
+      expect(line).toContain('GET /api/status failed')
+      expect(line).not.toContain(TOKEN)
+      expect(line).not.toContain('private-value')
+    } finally {
+      h.api.getStatus = original
+    }
+  })
+
   it('the HTTP client rebuilds ApiErrors', async () => {
     const client = httpApi(h.server.url, TOKEN)
     const error = await client.getSession({ key: 'missing-key-1' }).catch((e: unknown) => e)

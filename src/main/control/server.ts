@@ -55,7 +55,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
       busy.delete(socket)
       if (closing) socket.end()
     })
-    handle(req, res).catch((e: unknown) => answerError(res, e, log, `${req.method} ${req.url}`))
+    // The path only: a query string may carry a token or data that must not reach the log.
+    handle(req, res).catch((e: unknown) => answerError(res, e, log, `${req.method} ${(req.url ?? '/').split('?', 1)[0]}`))
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
