@@ -5,7 +5,7 @@
 // a 4xx with a clear message, and leave the settings, sessions, clock and clients as they were.
 import { readdirSync } from 'node:fs'
 import fc from 'fast-check'
-import { sendRaw, type RawAnswer } from '../support/api-raw'
+import { sendRaw, type RawAnswer, type RawRequest } from '../support/api-raw'
 import { apiCases, publicPages, type ApiCase } from '../support/api-cases'
 import { SENTINEL, startApiTarget, type ApiTarget } from '../support/api-target'
 import { atLeast, zero, type Scenario, type ScenarioOptions, type ScenarioResult } from './types'
@@ -24,6 +24,7 @@ interface Tally {
   bypasses: number
   tokenLeaks: number
   traversalLeaks: number
+  deadConnections: number
   groups: Map<string, number>
   failures: string[]
 }
@@ -97,9 +98,16 @@ function judge(c: ApiCase, a: RawAnswer, secrets: string[], t: Tally): string[] 
   return wrong
 }
 
+const healthRequest = (target: ApiTarget): RawRequest => ({ method: 'GET', target: '/api/health', headers: [['Host', `127.0.0.1:${target.port}`], ['Authorization', `Bearer ${target.token}`]] })
+
 async function healthy(target: ApiTarget): Promise<boolean> {
-  const a = await sendRaw(target.port, { method: 'GET', target: '/api/health', headers: [['Host', `127.0.0.1:${target.port}`], ['Authorization', `Bearer ${target.token}`]] }, 15_000)
-  return a.status === 200
+  return (await sendRaw(target.port, healthRequest(target), 15_000)).status === 200
+}
+
+/** A refusal that keeps the connection open must leave it usable: the next request is answered. */
+function connectionStillServes(a: RawAnswer): boolean {
+  if (!a.followUp || a.status === 0 || a.headers.connection?.toLowerCase() === 'close') return true
+  return a.followUp.status === 200 && a.followUp.body.includes('"ok":true')
 }
 
 async function runPass(target: ApiTarget, cases: ApiCase[], t: Tally, log: (line: string) => void): Promise<void> {
@@ -107,10 +115,16 @@ async function runPass(target: ApiTarget, cases: ApiCase[], t: Tally, log: (line
   let before = await target.snapshot()
   let down = 0
   for (const [i, c] of cases.entries()) {
-    const answer = await sendRaw(target.port, c.request, 15_000)
+    // Every other case, and every huge body, is followed by a health check on the same connection.
+    const followUp = c.group === 'huge bodies' || i % 2 === 0 ? healthRequest(target) : undefined
+    const answer = await sendRaw(target.port, c.request, 15_000, followUp)
     t.cases++
     t.groups.set(c.group, (t.groups.get(c.group) ?? 0) + 1)
     const wrong = judge(c, answer, secrets, t)
+    if (!connectionStillServes(answer)) {
+      t.deadConnections++
+      wrong.push(`the same connection did not answer the next request (${answer.followUp?.status ?? 'nothing'} ${answer.followUp?.error ?? ''})`)
+    }
     const after = await target.snapshot()
     if (after !== before) {
       t.stateChanged++
@@ -133,7 +147,7 @@ async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   const total = bench ? 2400 : 500
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31)
   const started = performance.now()
-  const t: Tally = { cases: 0, fiveXx: 0, crashes: 0, hangs: 0, resets: 0, unexpected: 0, unclear: 0, stateChanged: 0, bypasses: 0, tokenLeaks: 0, traversalLeaks: 0, groups: new Map(), failures: [] }
+  const t: Tally = { cases: 0, fiveXx: 0, crashes: 0, hangs: 0, resets: 0, unexpected: 0, unclear: 0, stateChanged: 0, bypasses: 0, tokenLeaks: 0, traversalLeaks: 0, deadConnections: 0, groups: new Map(), failures: [] }
   const target = await startApiTarget()
   let tokenInLogs = 0
   try {
@@ -162,6 +176,7 @@ async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       zero('crashes (health check failed)', t.crashes),
       zero('hangs (no answer in 15 s)', t.hangs),
       zero('reset before the answer', t.resets),
+      zero('connection unusable after a refusal', t.deadConnections),
       zero('answers not the expected 4xx', t.unexpected),
       zero('4xx without a clear message', t.unclear),
       zero('unchanged state violations', t.stateChanged),

@@ -1,5 +1,6 @@
 // One HTTP/1.1 request written byte for byte on a fresh socket (any path, NUL and backslashes
-// included; any Host), its body streamed with backpressure, the answer read to the end.
+// included; any Host), its body streamed with backpressure, the answer read to the end; and
+// optionally a second request on the same connection, to see it still answers afterwards.
 import { connect, type Socket } from 'node:net'
 
 export interface RawRequest {
@@ -22,11 +23,14 @@ export interface RawAnswer {
   /** No answer within the timeout. */
   timedOut: boolean
   error?: string
+  /** The answer to the follow-up request on the same connection, when one was sent. */
+  followUp?: RawAnswer
 }
 
 const CHUNK = 64 * 1024
 
-export function sendRaw(port: number, request: RawRequest, timeoutMs = 10_000): Promise<RawAnswer> {
+export function sendRaw(port: number, request: RawRequest, timeoutMs = 10_000, followUp?: RawRequest): Promise<RawAnswer> {
+  const head = request.method === 'HEAD'
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1')
     const received: Buffer[] = []
@@ -38,20 +42,26 @@ export function sendRaw(port: number, request: RawRequest, timeoutMs = 10_000): 
       done = true
       clearTimeout(timer)
       socket.destroy()
-      resolve(parseAnswer(Buffer.concat(received), timedOut, error, request.method === 'HEAD'))
+      const data = Buffer.concat(received)
+      if (!followUp) return resolve(parseAnswer(data, timedOut, error, head))
+      const end = firstMessageEnd(data, head)
+      const first = parseAnswer(end < 0 ? data : data.subarray(0, end), timedOut, error, head)
+      resolve({ ...first, followUp: parseAnswer(end < 0 ? Buffer.alloc(0) : data.subarray(end), timedOut, error, followUp.method === 'HEAD') })
     }
     socket.on('data', (d: Buffer) => {
       received.push(d)
-      if (isComplete(Buffer.concat(received), request.method === 'HEAD')) finish(false)
+      const data = Buffer.concat(received)
+      const end = firstMessageEnd(data, head)
+      if (end >= 0 && (!followUp || firstMessageEnd(data.subarray(end), followUp.method === 'HEAD') >= 0)) finish(false)
     })
     // A write after the server answered and closed is expected (EPIPE); what counts is the answer.
     socket.on('error', (e) => (error ??= e.message))
     socket.on('close', () => finish(false))
-    socket.on('connect', () => writeRequest(socket, request))
+    socket.on('connect', () => writeRequest(socket, request, followUp))
   })
 }
 
-function writeRequest(socket: Socket, request: RawRequest): void {
+function writeRequest(socket: Socket, request: RawRequest, followUp?: RawRequest): void {
   const given = request.body
   const headers = [...request.headers]
   const streamed = typeof given === 'object' && !Buffer.isBuffer(given) ? given : null
@@ -59,11 +69,14 @@ function writeRequest(socket: Socket, request: RawRequest): void {
   if (streamed?.chunked) headers.push(['Transfer-Encoding', 'chunked'])
   else if (streamed) headers.push(['Content-Length', String(streamed.size)])
   else if (body !== undefined) headers.push(['Content-Length', String(Buffer.byteLength(body))])
-  headers.push(['Connection', 'close'])
+  if (!followUp) headers.push(['Connection', 'close'])
   socket.write(`${request.method} ${request.target} HTTP/1.1\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`, 'latin1')
+  const then = (): void => {
+    if (followUp && socket.writable) writeRequest(socket, followUp)
+  }
   if (!streamed) {
     if (body !== undefined) socket.write(body)
-    return
+    return then()
   }
   const filler = Buffer.alloc(CHUNK, streamed.filler ?? ' ')
   let sent = 0
@@ -71,13 +84,14 @@ function writeRequest(socket: Socket, request: RawRequest): void {
     while (sent < streamed.size && !socket.destroyed && socket.writable) {
       const part = filler.subarray(0, Math.min(CHUNK, streamed.size - sent))
       sent += part.length
-      const ok = streamed.chunked ? socket.write(`${part.length.toString(16)}\r\n`) && socket.write(part) && socket.write('\r\n') : socket.write(part)
+      const ok = streamed.chunked ? socket.write(Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')])) : socket.write(part)
       if (!ok) {
         socket.once('drain', pump)
         return
       }
     }
     if (streamed.chunked && socket.writable) socket.write('0\r\n\r\n')
+    then()
   }
   pump()
 }
@@ -95,13 +109,14 @@ function readHeaders(head: string): Record<string, string> {
   return headers
 }
 
-function isComplete(data: Buffer, head: boolean): boolean {
+/** Where the first whole answer in `data` ends, or -1 while it is incomplete. */
+function firstMessageEnd(data: Buffer, head: boolean): number {
   const end = headEnd(data)
-  if (end < 0) return false
-  if (head) return true
-  const headers = readHeaders(data.subarray(0, end).toString('latin1'))
-  const length = headers['content-length']
-  return length !== undefined && data.length - (end + 4) >= Number(length)
+  if (end < 0) return -1
+  if (head) return end + 4
+  const length = readHeaders(data.subarray(0, end).toString('latin1'))['content-length']
+  if (length === undefined || data.length - (end + 4) < Number(length)) return -1
+  return end + 4 + Number(length)
 }
 
 function parseAnswer(data: Buffer, timedOut: boolean, error: string | undefined, isHead: boolean): RawAnswer {
