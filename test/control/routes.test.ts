@@ -4,6 +4,7 @@ import { API_METHODS, type ApiInput, type ApiMethod } from '../../src/shared/api
 import { ApiError } from '../../src/shared/errors'
 import { ROUTES, routeOf } from '../../src/shared/routes'
 import { fakeSession } from '../support/fake-api'
+import { sendRaw } from '../reliability/support/api-raw'
 import { httpApi } from '../support/http-api'
 import { auth, jsonHeaders, startHarness, TOKEN, type Harness } from './harness'
 
@@ -183,6 +184,24 @@ describe('bad input', () => {
     })
     const res = await fetch(`${h.server.url}/api/clock/advance`, { method: 'POST', headers: jsonHeaders, body: stream, duplex: 'half' } as RequestInit)
     expect(res.status).toBe(413)
+  })
+
+  // The rest of an oversized body is drained, not left unread: the client reads the 413 (no
+  // reset), and the same connection answers the next request (issue 13).
+  it('drains the rest of an oversized body: the 413 arrives, and the connection answers the next request', async () => {
+    const host: [string, string] = ['Host', `127.0.0.1:${h.server.port}`]
+    const authorization: [string, string] = ['Authorization', `Bearer ${TOKEN}`]
+    for (const chunked of [false, true]) {
+      const res = await sendRaw(
+        h.server.port,
+        { method: 'PATCH', target: '/api/settings', headers: [host, authorization], body: { size: 6 * 1024 * 1024, chunked } },
+        15_000,
+        { method: 'GET', target: '/api/health', headers: [host, authorization] }
+      )
+      expect(res.status, res.error).toBe(413)
+      expect(res.followUp?.status, res.followUp?.error).toBe(200)
+    }
+    expect(h.calls.map((c) => c.method)).toEqual(['health', 'health'])
   })
 
   it('accepts a body just under the limit', async () => {
