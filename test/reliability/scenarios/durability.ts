@@ -34,8 +34,10 @@ export interface StoreTally {
   missing: number
   corrupt: number
   stale: number
+  /** Sampled sessions the proxy could not hand the app, with their cookie, after the restart. */
+  unusable: number
+  sampled: number
   unexpected: number
-  restartFailures: number
 }
 
 export interface KillPlan {
@@ -49,7 +51,7 @@ export interface KillPlan {
 export async function runStore(store: StoreName | 'cache (locmem)', plan: KillPlan, appUrl: string, redis: RedisServer | null, log: (line: string) => void): Promise<StoreTally> {
   const { rounds, clients, killAfterMs } = plan
   const dataDir = mkdtempSync(join(tmpdir(), 'si-rel-kill-'))
-  const tally: StoreTally = { received: 0, inFlightAtKill: [], missing: 0, corrupt: 0, stale: 0, unexpected: 0, restartFailures: 0 }
+  const tally: StoreTally = { received: 0, inFlightAtKill: [], missing: 0, corrupt: 0, stale: 0, unusable: 0, sampled: 0, unexpected: 0 }
   const ledger: Ledger = new Map()
   const args = ['--upstream', appUrl, '--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', '--data-dir', dataDir, '--token', TOKEN, ...storeArgs(store, dataDir, redis)]
   let cli = await startInspectorCli(args)
@@ -66,18 +68,15 @@ export async function runStore(store: StoreName | 'cache (locmem)', plan: KillPl
       const stats = await load.done
       tally.inFlightAtKill.push(inFlight)
       tally.unexpected += stats.unexpected
-      try {
-        cli = await startInspectorCli(args)
-      } catch (e) {
-        tally.restartFailures++
-        throw e
-      }
-      const check = await verifyLedger(cli.controlUrl, TOKEN, ledger)
+      cli = await startInspectorCli(args)
+      const check = await verifyLedger(cli.controlUrl, cli.proxyUrl, TOKEN, ledger)
       tally.missing += check.missing
       tally.corrupt += check.corrupt
       tally.stale += check.stale
+      tally.unusable += check.unusable
+      tally.sampled += check.sampled
       tally.received += ledger.size - before
-      log(`${store} round ${round}: ${ledger.size - before} sessions received, ${inFlight} requests in flight at the kill; after restart ${check.missing} missing, ${check.corrupt} corrupt, ${check.stale} stale of ${ledger.size}${check.examples.length ? `: ${check.examples.join('; ')}` : ''}`)
+      log(`${store} round ${round}: ${ledger.size - before} sessions received, ${inFlight} requests in flight at the kill; after restart ${check.missing} missing, ${check.corrupt} corrupt, ${check.stale} stale of ${ledger.size}, ${check.unusable} of ${check.sampled} unusable through the proxy${check.examples.length ? `: ${check.examples.join('; ')}` : ''}`)
     }
   } finally {
     await cli.stop()
@@ -110,9 +109,10 @@ async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         zero(`${store}: missing after restart`, t.missing),
         zero(`${store}: corrupt after restart`, t.corrupt),
         zero(`${store}: acknowledged writes lost`, t.stale),
+        zero(`${store}: sample unusable via the proxy`, t.unusable),
         zero(`${store}: unexpected answers before the kill`, t.unexpected)
       )
-      notes.push(`${store}: in flight at each kill ${t.inFlightAtKill.join(', ')}`)
+      notes.push(`${store}: in flight at each kill ${t.inFlightAtKill.join(', ')}; ${t.sampled} sessions also read back through the proxy with their cookie`)
     }
   } finally {
     await redis.stop()

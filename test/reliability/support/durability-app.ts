@@ -1,5 +1,6 @@
 // The app behind the proxy in the kill -9 scenario: it writes the session on every request
-// (X-Session-Update). /login?user=U starts {user: U, n: 1}; /step?n=K sets n to K. Every value
+// (X-Session-Update). /login?user=U starts {user: U, n: 1}; /step?n=K sets n to K; /whoami
+// answers the session the proxy loaded, unchanged. Every value
 // carries a check field so a torn or mixed-up write shows as corrupt, and a pad so each save
 // is more than a few bytes.
 import { createHash } from 'node:crypto'
@@ -51,6 +52,11 @@ export async function startDurabilityApp(): Promise<DurabilityApp> {
     else if (url.pathname === '/step') {
       const user = decodeSession(req.headers['x-session']).data?.user
       if (typeof user === 'string') value = sessionValue(user, Number(url.searchParams.get('n')))
+    }
+    if (url.pathname === '/whoami') {
+      // Reads the session only: what the proxy loaded for this cookie, as JSON.
+      res.setHeader('Content-Type', 'application/json')
+      return void res.end(JSON.stringify(decodeSession(req.headers['x-session']).data ?? null))
     }
     if (value) res.setHeader('X-Session-Update', Buffer.from(JSON.stringify({ data: value, modified: true })).toString('base64url'))
     res.setHeader('Content-Type', 'text/plain')
