@@ -20,7 +20,7 @@ describe('the durability check', () => {
   it('counts the sessions a store that keeps nothing loses at kill -9 (cache on locmem)', { timeout: 60_000 }, async () => {
     const app = await startDurabilityApp()
     try {
-      const t = await runStore('cache (locmem)', { rounds: 1, clients: 8, killAfterMs: [600, 900] }, app.url, null, () => undefined)
+      const t = await runStore('cache (locmem)', { rounds: 1, clients: 8, killAfterMs: [600, 900], leastSessions: 10 }, app.url, null, () => undefined)
       expect(t.received).toBeGreaterThan(0)
       expect(t.missing).toBe(t.received)
       expect(t.corrupt + t.stale).toBe(0)

@@ -43,9 +43,13 @@ export interface StoreTally {
 export interface KillPlan {
   rounds: number
   clients: number
-  /** Each kill lands at a random time in this window after the load starts. */
+  /** Each kill lands at a random time in this window after the load starts... */
   killAfterMs: [number, number]
+  /** ...and not before the round has this many sessions received (on a busy machine: later). */
+  leastSessions: number
 }
+
+const GIVE_UP_MS = 30_000
 
 /** Rounds of load, kill -9 and restart on one store; every restart checks the whole ledger. */
 export async function runStore(store: StoreName | 'cache (locmem)', plan: KillPlan, appUrl: string, redis: RedisServer | null, log: (line: string) => void): Promise<StoreTally> {
@@ -60,7 +64,11 @@ export async function runStore(store: StoreName | 'cache (locmem)', plan: KillPl
       const load = startLoad(cli.proxyUrl, ledger, clients, `${store.replace(/\W+/g, '')}-r${round}`)
       const [min, max] = killAfterMs
       const before = ledger.size
-      await new Promise((r) => setTimeout(r, min + Math.random() * (max - min)))
+      const start = Date.now()
+      const at = min + Math.random() * (max - min)
+      while ((Date.now() - start < at || ledger.size - before < plan.leastSessions) && Date.now() - start < GIVE_UP_MS) {
+        await new Promise((r) => setTimeout(r, 10))
+      }
       const inFlight = load.inFlight()
       const killed = cli.kill9()
       load.halt()
@@ -101,7 +109,7 @@ async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   let total = 0
   try {
     for (const store of STORES) {
-      const t = await runStore(store, { rounds, clients, killAfterMs }, app.url, redis, log)
+      const t = await runStore(store, { rounds, clients, killAfterMs, leastSessions: leastPerRound }, app.url, redis, log)
       total += t.received
       figures.push(
         atLeast(`${store}: sessions received`, t.received, rounds * leastPerRound),
