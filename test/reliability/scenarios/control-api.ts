@@ -75,9 +75,9 @@ function judge(c: ApiCase, a: RawAnswer, secrets: string[], t: Tally): string[] 
     if (a.status < 400) {
       t.bypasses++
       wrong.push(`got through with ${a.status}: ${a.body.slice(0, 120)}`)
-    } else if (![400, 401, 403].includes(a.status)) {
+    } else if (a.status !== e.status) {
       t.unexpected++
-      wrong.push(`status ${a.status}, expected 401/403`)
+      wrong.push(`status ${a.status}, expected ${e.status}: ${a.body.slice(0, 120)}`)
     } else if (!isClear(a, undefined, head)) {
       t.unclear++
       wrong.push(`unclear ${a.status} answer: ${a.body.slice(0, 120)}`)

@@ -9,8 +9,8 @@ import type { RawRequest } from './api-raw'
 export type Expect =
   /** 400 or another 4xx, with a JSON `{error, code}`; `mentions`: the error names one of these. */
   | { kind: 'api-4xx'; status?: number[]; mentions?: string[] }
-  /** Refused by the token, Host or Origin check: 401 or 403 (400 when the Host is malformed). */
-  | { kind: 'refused' }
+  /** Refused by the token (401), Host, Origin or preflight check (403). */
+  | { kind: 'refused'; status: 401 | 403 }
   /** A static path outside the UI: 4xx (a page inside the UI is fine too: never anything outside). */
   | { kind: 'static' }
 
@@ -432,7 +432,7 @@ function authCases(c: CaseContext): fc.Arbitrary<ApiCase> {
     group: 'auth: token',
     what: `${method} ${path} ${w.how}`,
     request: { method, target: w.query ? `${path}?${w.query}` : path, headers: [host(c), json, ...w.headers], body },
-    expect: { kind: 'refused' },
+    expect: { kind: 'refused', status: 401 },
     authorised: false
   }) as ApiCase)
   const foreignHost = fc.constantFrom(
@@ -443,7 +443,7 @@ function authCases(c: CaseContext): fc.Arbitrary<ApiCase> {
     group: 'auth: foreign Host',
     what: `${method} ${path} Host: ${h}`,
     request: { method, target: path, headers: [['Host', h], bearer(c), json] as [string, string][], body },
-    expect: { kind: 'refused' },
+    expect: { kind: 'refused', status: 403 },
     authorised: false
   }) as ApiCase)
   const foreignOrigin = fc.constantFrom('http://evil.example', `http://127.0.0.1:${c.port + 1}`, `https://127.0.0.1:${c.port}`, 'null', `http://127.0.0.1:${c.port}@evil.example`, `http://localhost:${c.port}.evil.example`, 'file://')
@@ -451,14 +451,14 @@ function authCases(c: CaseContext): fc.Arbitrary<ApiCase> {
     group: 'auth: foreign Origin',
     what: `${method} ${path} Origin: ${o}`,
     request: { method, target: path, headers: [host(c), bearer(c), json, ['Origin', o]] as [string, string][], body },
-    expect: { kind: 'refused' },
+    expect: { kind: 'refused', status: 403 },
     authorised: false
   }) as ApiCase)
   const preflight = fc.tuple(fc.constantFrom(...valuable(c)), fc.constantFrom('http://evil.example', 'null', `http://127.0.0.1:${c.port}`)).map(([[method, path], o]) => ({
     group: 'auth: CORS preflight',
     what: `OPTIONS ${path} for ${method} from ${o}`,
     request: { method: 'OPTIONS', target: path, headers: [host(c), ['Origin', o], ['Access-Control-Request-Method', method], ['Access-Control-Request-Headers', 'authorization, content-type']] as [string, string][] },
-    expect: { kind: 'refused' },
+    expect: { kind: 'refused', status: 403 },
     authorised: false
   }) as ApiCase)
   return fc.oneof({ weight: 3, arbitrary: noToken }, { weight: 2, arbitrary: badHost }, { weight: 2, arbitrary: badOrigin }, { weight: 1, arbitrary: preflight })
