@@ -85,9 +85,9 @@ describe('who may call', () => {
     expect((await call('GET', '/api/health', undefined, { Host: `localhost:${control.port}` })).status).toBe(200)
   })
 
-  it('grants no CORS: no Access-Control-Allow-Origin, and preflights are refused', async () => {
+  it('grants no CORS: a foreign Origin gets 403 without Access-Control-Allow-Origin, and preflights are refused', async () => {
     const res = await call('GET', '/api/health', undefined, { Origin: 'http://evil.example' })
-    expect(res.status).toBe(200)
+    expect(res.status).toBe(403)
     expect(res.headers['access-control-allow-origin']).toBeUndefined()
     const preflight = await raw(control.port, { method: 'OPTIONS', path: '/api/settings', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'PATCH' } })
     expect(preflight.status).toBe(403)

@@ -1,6 +1,7 @@
 // Hostile input to the control API found by trying it as a new attacker would (issue 13),
 // each kept as a regression test: the real inspector behind the real control server.
 import { mkdtempSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -100,5 +101,43 @@ describe('dates out of range are refused, never rolled over into another date', 
     expect((await inspector.api.getSession({ key })).data).toEqual({ user: 'alice' })
     const good = await call('PUT', `/api/sessions/${key}/data`, JSON.stringify({ data: { user: 'bob', _session_expiry: '2040-02-29T00:00:00+00:00' } }))
     expect(good.status, good.text).toBe(200)
+  })
+})
+
+// Found by the reliability suite (issue 13): the URL parser rewrote these into another path, so
+// `DELETE /api/sessions/x\..\KEY` deleted the session KEY that the path never spelled.
+describe('paths a URL parser would rewrite into another path are refused', () => {
+  it.each([
+    ['backslashes', (key: string) => `/api/sessions/x\\..\\${key}`],
+    ['encoded dot segments', (key: string) => `/api/sessions/x/%2e%2e/${key}`],
+    ['mixed dot segments', (key: string) => `/api/sessions/x/.%2E/${key}`],
+    ['plain dot segments', (key: string) => `/api/sessions/x/../${key}`],
+    ['a single dot', (key: string) => `/api/sessions/./${key}`],
+    ['a leading //', (key: string) => `//api/sessions/${key}`]
+  ])('DELETE with %s: 400 naming why, the session kept', async (_, path) => {
+    const key = await sessionWith({ user: 'alice' })
+    const res = await call('DELETE', path(key))
+    expect400(res, /"\." and "\.\." segments \(also percent-encoded\), backslashes and a leading "\/\/" are refused/)
+    expect((await inspector.api.getSession({ key })).data).toEqual({ user: 'alice' })
+  })
+
+  it('keeps plain paths with dots inside a segment, and dots in the query', async () => {
+    const key = await sessionWith({ user: 'alice' })
+    expect((await call('GET', `/api/sessions/${key}?x=../..`)).status).toBe(200)
+    expect((await call('GET', '/api/sessions/a.b')).status).toBe(404)
+    expect((await call('GET', '/api/sessions/..a')).status).toBe(404)
+  })
+})
+
+describe("requests Node's HTTP parser refuses", () => {
+  it('get a status and a sentence, not a bare 400', async () => {
+    const res = await new Promise<string>((resolve) => {
+      const socket = connect(control.port, '127.0.0.1', () => socket.write(`GET /api/health\0 HTTP/1.1\r\nHost: 127.0.0.1:${control.port}\r\n\r\n`))
+      let text = ''
+      socket.on('data', (d) => (text += d.toString()))
+      socket.on('close', () => resolve(text))
+    })
+    expect(res).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+    expect(res).toMatch(/Content-Type: text\/plain; charset=utf-8\r\n[\s\S]*\r\n\r\nmalformed HTTP request/)
   })
 })

@@ -101,8 +101,35 @@ describe('Host header (DNS rebinding)', () => {
 describe('cross-origin', () => {
   it('never sends CORS headers, even to an Origin that asks', async () => {
     const res = await fetch(`${h.server.url}/api/health`, { headers: { ...auth, Origin: 'http://evil.example' } })
-    expect(res.status).toBe(200)
     for (const name of res.headers.keys()) expect(name).not.toMatch(/^access-control-/)
+  })
+
+  // Found by the reliability suite (issue 13): a foreign Origin with the token got 200.
+  it.each([
+    ['another site', 'http://evil.example'],
+    ['another port of this host', 'http://127.0.0.1:1'],
+    ['https on this address', 'https://127.0.0.1:PORT'],
+    ['a sandboxed frame or file: page', 'null'],
+    ['a look-alike with credentials', 'http://127.0.0.1:PORT@evil.example'],
+    ['a path after the origin', 'http://127.0.0.1:PORT/x']
+  ])('refuses a request from %s with 403, even with the token, for the API and the UI', async (_, origin) => {
+    const Origin = origin.replace('PORT', String(port))
+    for (const [method, path, headers] of [
+      ['GET', '/api/health', auth],
+      ['POST', '/api/clock/reset', auth],
+      ['GET', '/', {}]
+    ] as const) {
+      const res = await raw(port, { method, path, headers: { ...headers, Origin } })
+      expect(res.status, `${method} ${path}`).toBe(403)
+      expect(res.json()).toMatchObject({ code: 'forbidden', error: expect.stringContaining('cross-origin') })
+    }
+  })
+
+  it("lets the server's own origin through (the web UI's POSTs carry it)", async () => {
+    for (const Origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `HTTP://127.0.0.1:${port}`]) {
+      const res = await raw(port, { method: 'POST', path: '/api/clock/reset', headers: { ...auth, Origin } })
+      expect(res.status, Origin).toBe(200)
+    }
   })
 
   it('refuses preflights with 403', async () => {

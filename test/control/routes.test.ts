@@ -4,6 +4,7 @@ import { API_METHODS, type ApiInput, type ApiMethod } from '../../src/shared/api
 import { ApiError } from '../../src/shared/errors'
 import { ROUTES, routeOf } from '../../src/shared/routes'
 import { fakeSession } from '../support/fake-api'
+import { sendRaw } from '../reliability/support/api-raw'
 import { httpApi } from '../support/http-api'
 import { auth, jsonHeaders, startHarness, TOKEN, type Harness } from './harness'
 
@@ -185,6 +186,24 @@ describe('bad input', () => {
     expect(res.status).toBe(413)
   })
 
+  // The rest of an oversized body is drained, not left unread: the client reads the 413 (no
+  // reset), and the same connection answers the next request (issue 13).
+  it('drains the rest of an oversized body: the 413 arrives, and the connection answers the next request', async () => {
+    const host: [string, string] = ['Host', `127.0.0.1:${h.server.port}`]
+    const authorization: [string, string] = ['Authorization', `Bearer ${TOKEN}`]
+    for (const chunked of [false, true]) {
+      const res = await sendRaw(
+        h.server.port,
+        { method: 'PATCH', target: '/api/settings', headers: [host, authorization], body: { size: 6 * 1024 * 1024, chunked } },
+        15_000,
+        { method: 'GET', target: '/api/health', headers: [host, authorization] }
+      )
+      expect(res.status, res.error).toBe(413)
+      expect(res.followUp?.status, res.followUp?.error).toBe(200)
+    }
+    expect(h.calls.map((c) => c.method)).toEqual(['health', 'health'])
+  })
+
   it('accepts a body just under the limit', async () => {
     const data = { pad: 'x'.repeat(2 * 1024 * 1024 - 100) }
     const res = await fetch(`${h.server.url}/api/sessions/abcdefgh12345678/data`, { method: 'PUT', headers: jsonHeaders, body: JSON.stringify({ data }) })
@@ -237,6 +256,25 @@ describe('answers', () => {
       expect(JSON.parse(text)).toEqual({ code: 'internal', error: 'cannot read properties of undefined' })
       expect(text).not.toMatch(/\bat \S+ \(/)
       expect(h.logs.some((line) => line.includes('TypeError') && line.includes('/api/status'))).toBe(true)
+    } finally {
+      h.api.getStatus = original
+    }
+  })
+
+  // Found while building the reliability suite (issue 13): the logged line held the whole URL,
+  // query included, so a token (or anything else) a script put in the query went to the log.
+  it('logs an unexpected error with the path only, never the query string', async () => {
+    const original = h.api.getStatus
+    h.api.getStatus = async () => {
+      throw new TypeError('boom')
+    }
+    try {
+      const res = await fetch(`${h.server.url}/api/status?token=${TOKEN}&q=private-value`, { headers: auth })
+      expect(res.status).toBe(500)
+      const line = h.logs.find((l) => l.includes('boom')) as string
+      expect(line).toContain('GET /api/status failed')
+      expect(line).not.toContain(TOKEN)
+      expect(line).not.toContain('private-value')
     } finally {
       h.api.getStatus = original
     }

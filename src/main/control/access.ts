@@ -44,6 +44,17 @@ export function isAllowedHost(header: string | undefined, names: Set<string>, po
   return hostPort === port && names.has(name)
 }
 
+/**
+ * Checks an Origin header: absent (not a browser's cross-origin request) or this server's own
+ * origin, http://<allowed host>:<port>, as the web UI served here sends. Any other origin,
+ * `null` included (sandboxed frames, file: pages), is refused.
+ */
+export function isAllowedOrigin(header: string | undefined, names: Set<string>, port: number): boolean {
+  if (header === undefined) return true
+  const match = /^http:\/\/([^/?#@\s]+)$/i.exec(header.trim())
+  return match !== null && isAllowedHost(match[1], names, port)
+}
+
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest()
 
 /** Checks `Authorization: Bearer <token>` in constant time (digests make the lengths equal). */

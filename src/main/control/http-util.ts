@@ -46,10 +46,25 @@ export function sendError(res: ServerResponse, error: ApiError): void {
   sendJson(res, error.status, wire)
 }
 
-/** The path of a request URL, or null when it cannot be parsed. */
+/**
+ * Spellings a URL parser would rewrite into another path: dot segments, plain or
+ * percent-encoded (`/x/%2e%2e/KEY` is `/KEY`), backslashes (read as `/`), and a leading `//`
+ * (read as a host). A request naming one path must not act on another: they are refused.
+ */
+const REWRITTEN_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|\\|^\/\//i
+
+/** Why a request target is refused (400), or null when it is a plain path. */
+export function badRequestTarget(raw: string): string | null {
+  if (!raw.startsWith('/')) return 'malformed request URL: it must be a path starting with "/"'
+  const path = raw.split(/[?#]/, 1)[0] as string
+  if (REWRITTEN_PATH.test(path)) return 'malformed request URL: "." and ".." segments (also percent-encoded), backslashes and a leading "//" are refused'
+  return null
+}
+
+/** The path of a request URL, or null when it cannot be parsed (or would be rewritten into another path). */
 export function parseRequestUrl(req: IncomingMessage): URL | null {
   const raw = req.url ?? '/'
-  if (!raw.startsWith('/')) return null
+  if (badRequestTarget(raw)) return null
   try {
     return new URL(raw, 'http://control.invalid')
   } catch {

@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import type { Api, EventSource } from '../../shared/api'
 import { ApiError } from '../../shared/errors'
-import { allowedHostNames, hasValidToken, hostForUrl, isAllowedHost } from './access'
+import { allowedHostNames, hasValidToken, hostForUrl, isAllowedHost, isAllowedOrigin } from './access'
 import { answerError, handleApiRequest } from './api-routes'
 import { openEventStream, type OpenStream } from './event-stream'
-import { parseRequestUrl, setSecurityHeaders } from './http-util'
+import { badRequestTarget, parseRequestUrl, setSecurityHeaders } from './http-util'
 import { defaultUiDir, serveStatic } from './static-files'
 
 export interface ControlServerOptions {
@@ -55,7 +55,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
       busy.delete(socket)
       if (closing) socket.end()
     })
-    handle(req, res).catch((e: unknown) => answerError(res, e, log, `${req.method} ${req.url}`))
+    // The path only: a query string may carry a token or data that must not reach the log.
+    handle(req, res).catch((e: unknown) => answerError(res, e, log, `${req.method} ${(req.url ?? '/').split('?', 1)[0]}`))
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -65,8 +66,12 @@ export async function startControlServer(options: ControlServerOptions): Promise
     }
     // No CORS for anyone: a preflight is refused, so browsers never send the real request.
     if (req.method === 'OPTIONS') throw new ApiError('forbidden', 'cross-origin requests are not allowed')
+    // A page of another origin (or a sandboxed one) gets nothing, whatever it carries.
+    if (!isAllowedOrigin(req.headers.origin, allowedNames, port)) {
+      throw new ApiError('forbidden', `cross-origin requests are not allowed (Origin ${JSON.stringify(String(req.headers.origin).slice(0, 200))} is not this server)`)
+    }
     const url = parseRequestUrl(req)
-    if (!url) throw new ApiError('bad_request', 'malformed request URL')
+    if (!url) throw new ApiError('bad_request', badRequestTarget(req.url ?? '/') ?? 'malformed request URL')
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/')
     if (!isApi) return serveStatic(req, res, uiDir, url.pathname, options.version)
 
@@ -94,9 +99,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
-  server.on('clientError', (error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-    else socket.destroy(error)
+  // Requests Node's parser refuses still get a status and a sentence saying why.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy(error)
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'
+    const text = tooLarge ? 'the request headers are too large\n' : 'malformed HTTP request (bad request line, header or characters in the URL)\n'
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`)
   })
 
   await listen(server, options.host, options.port)
