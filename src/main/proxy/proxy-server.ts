@@ -21,6 +21,8 @@ import { isWebSocketUpgrade, keepBrowserOrder, rawBody, setCookieHeader, stripHo
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
+  /** Whether anyone wants these events now (absent: always); when not, the proxy builds none. */
+  wants?(type: 'traffic' | 'sessions' | 'client'): boolean
   traffic(summary: TrafficSummary): void
   sessions(changes: { key: string; change: 'saved' | 'deleted' }[], clearedExpired: number): void
   client(client: ClientInfo): void
@@ -137,6 +139,10 @@ export class SessionProxy {
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     })
+  }
+
+  private wants(type: 'traffic' | 'sessions' | 'client'): boolean {
+    return this.opts.events.wants?.(type) ?? true
   }
 
   get upstreamState(): { state: UpstreamState; error?: string } {
@@ -288,7 +294,7 @@ export class SessionProxy {
     let changed = c.clientIsNew || c.dropped.length > 0
     for (const h of setCookies) changed = c.client.jar.record(h, { host: c.host, requestPath: c.path, now, serverDate }) || changed
     this.opts.clients.touch(c.client.id)
-    if (changed) this.opts.events.client(this.opts.clients.view(c.client, now, this.opts.engine.settings().SESSION_COOKIE_NAME))
+    if (changed && this.wants('client')) this.opts.events.client(this.opts.clients.view(c.client, now, this.opts.engine.settings().SESSION_COOKIE_NAME))
   }
 
   private entry(
@@ -363,6 +369,7 @@ export class SessionProxy {
     if (!res.writableFinished && !entry.error) entry.error = 'the browser closed the connection before the response was complete'
     entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
     this.opts.traffic.add(entry)
+    if (!this.wants('traffic')) return
     const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, rejectedUpdate: _ru, ...summary } = entry
     this.opts.events.traffic(summary)
   }
@@ -446,6 +453,7 @@ export class SessionProxy {
       socket.once('close', () => {
         entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
         this.opts.traffic.add(entry)
+        if (!this.wants('traffic')) return
         const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, ...summary } = entry
         this.opts.events.traffic(summary)
       })
