@@ -8,14 +8,14 @@ import httpProxy from 'http-proxy'
 import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
 import { getCookie, parseCookieHeader } from '../../shared/cookies'
 import { explainDecision, explainSessionCookieDrop, type ResponseDecision, type SessionCookieDrop } from '../../shared/decision'
-import { parseWireUpdate, type WireUpdate } from '../../shared/wire'
+import { encodeWireUpdate, parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
 import { guardConnections, watchHalfClose } from './client-connection'
 import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
 import { forgetCookie, type StoredCookie } from './cookie-mirror'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { RequestSession, type FinishResult } from './session-middleware'
-import type { TrafficLog } from './traffic-log'
+import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, keepBrowserOrder, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
@@ -49,7 +49,7 @@ interface Ctx {
   id: number
   started: number
   time: Date
-  realTime: Date
+  realTimeMs: number
   host: string
   path: string
   client: Client
@@ -58,16 +58,13 @@ interface Ctx {
   session: RequestSession | null
   /** observe-django: the app's session as its own middleware will load it. */
   observed?: ObservedRequest
-  requestHeaders: [string, string][]
-  entry?: TrafficEntry
+  /** As the browser sent them (req.rawHeaders). */
+  requestHeaders: string[]
+  /** X-Session as sent to the app. */
+  xSession?: string
+  entry?: TrafficRecord
   /** The app's response head has arrived. */
   answered?: boolean
-}
-
-const pairs = (raw: string[]): [string, string][] => {
-  const out: [string, string][] = []
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
-  return out
 }
 
 export class SessionProxy {
@@ -174,7 +171,8 @@ export class SessionProxy {
     if (this.mode === 'middleware') {
       const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
       c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
-      req.headers['x-session'] = encodeWireSession(c.session.wire)
+      c.xSession = encodeWireSession(c.session.wire)
+      req.headers['x-session'] = c.xSession
     } else {
       c.observed = await observeBefore(this.opts.engine, req.headers)
     }
@@ -185,7 +183,7 @@ export class SessionProxy {
   private begin(req: IncomingMessage): Ctx {
     const engine = this.opts.engine
     const now = engine.clock.now()
-    const requestHeaders = pairs(req.rawHeaders)
+    const requestHeaders = req.rawHeaders
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase()
     const path = req.url ?? '/'
     const cookies = parseCookieHeader(req.headers.cookie)
@@ -202,7 +200,7 @@ export class SessionProxy {
       id: this.opts.traffic.nextId(),
       started: performance.now(),
       time: now,
-      realTime: new Date(),
+      realTimeMs: Date.now(),
       host,
       path,
       client,
@@ -269,8 +267,9 @@ export class SessionProxy {
 
     const rejected = parsed && !parsed.ok ? parsed.error : undefined
     c.entry = this.entry(c, req, status, {
-      responseHeaders: pairs(out),
+      responseHeaders: out,
       update,
+      updateHeader: update && typeof header === 'string' ? header : null,
       rejected,
       rawUpdate: rejected ? String(header) : undefined,
       result,
@@ -301,8 +300,8 @@ export class SessionProxy {
     c: Ctx,
     req: IncomingMessage,
     status: number | null,
-    r: { responseHeaders: [string, string][]; update: WireUpdate | null; rejected?: string; rawUpdate?: string; result: FinishResult | null; observed?: Observation | null; setCookie: string | null; error?: string; effect?: SessionEffect }
-  ): TrafficEntry {
+    r: { responseHeaders: string[]; update: WireUpdate | null; updateHeader?: string | null; rejected?: string; rawUpdate?: string; result: FinishResult | null; observed?: Observation | null; setCookie: string | null; error?: string; effect?: SessionEffect }
+  ): TrafficRecord {
     const d = r.result?.decision ?? null
     const effect: SessionEffect = r.effect ?? (r.rejected ? 'rejected' : (r.result?.effect ?? r.observed?.effect ?? 'untouched'))
     const reason = d
@@ -317,10 +316,10 @@ export class SessionProxy {
               : 'Observed: the app runs its own session middleware'
             : 'No session step'
     const drop = this.sessionCookieDrop(c)
-    const entry: TrafficEntry = {
+    const entry: TrafficRecord = {
       id: c.id,
-      time: c.time.toISOString(),
-      realTime: c.realTime.toISOString(),
+      timeMs: c.time.getTime(),
+      realTimeMs: c.realTimeMs,
       method: req.method ?? 'GET',
       url: c.path,
       status,
@@ -335,8 +334,8 @@ export class SessionProxy {
       reason: drop ? explainSessionCookieDrop(drop.why, reason, r.setCookie !== null) : reason,
       requestHeaders: c.requestHeaders,
       responseHeaders: r.responseHeaders,
-      xSession: c.session?.wire ?? null,
-      xSessionUpdate: r.update,
+      xSession: c.session && c.xSession !== undefined ? { header: c.xSession, data: c.session.wire.data } : null,
+      xSessionUpdate: r.update ? (r.updateHeader ?? encodeWireUpdate(r.update)) : null,
       decision: d,
       droppedCookies: c.dropped.map((k) => k.name)
     }
@@ -369,9 +368,7 @@ export class SessionProxy {
     if (!res.writableFinished && !entry.error) entry.error = 'the browser closed the connection before the response was complete'
     entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
     this.opts.traffic.add(entry)
-    if (!this.wants('traffic')) return
-    const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, rejectedUpdate: _ru, ...summary } = entry
-    this.opts.events.traffic(summary)
+    if (this.wants('traffic')) this.opts.events.traffic(trafficSummary(entry))
   }
 
   /** The browser left before the app answered (its request to the app is cancelled): log that. */
@@ -416,7 +413,7 @@ export class SessionProxy {
     const body = errorPage(status, title, lines)
     const headers: string[] = ['Content-Type', 'text/html; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store']
     if (c.clientIsNew) headers.push('Set-Cookie', ClientRegistry.setCookie(c.client.id))
-    c.entry = this.entry(c, req, status, { responseHeaders: pairs(headers), update: null, result: null, setCookie: null, error, effect })
+    c.entry = this.entry(c, req, status, { responseHeaders: headers, update: null, result: null, setCookie: null, error, effect })
     this.finishOnClose(res, c)
     res.writeHead(status, headers)
     res.end(body)
@@ -432,7 +429,8 @@ export class SessionProxy {
       if (this.mode === 'middleware') {
         const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
         c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
-        req.headers['x-session'] = encodeWireSession(c.session.wire)
+        c.xSession = encodeWireSession(c.session.wire)
+        req.headers['x-session'] = c.xSession
       }
       const entry = this.entry(c, req, 101, { responseHeaders: [], update: null, result: null, setCookie: null })
       entry.reason = 'WebSocket: the session was handed to the app on the upgrade request'
@@ -453,9 +451,7 @@ export class SessionProxy {
       socket.once('close', () => {
         entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
         this.opts.traffic.add(entry)
-        if (!this.wants('traffic')) return
-        const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, ...summary } = entry
-        this.opts.events.traffic(summary)
+        if (this.wants('traffic')) this.opts.events.traffic(trafficSummary(entry))
       })
     } catch {
       socket.destroy()
