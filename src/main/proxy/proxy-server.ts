@@ -13,6 +13,7 @@ import { SessionInterrupted, patchVary, type Engine } from '../engine'
 import { guardConnections, watchHalfClose } from './client-connection'
 import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
 import { forgetCookie, type StoredCookie } from './cookie-mirror'
+import { pipeRequest, pipeTarget, type PipeTarget } from './pipe'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { RequestSession, type FinishResult } from './session-middleware'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
@@ -71,6 +72,7 @@ export class SessionProxy {
   private readonly server: http.Server
   private readonly proxy: httpProxy
   private readonly target: URL
+  private readonly pipeTarget: PipeTarget
   private readonly monitor: UpstreamMonitor
   private readonly ctx = new WeakMap<IncomingMessage, Ctx>()
   private readonly sockets = new Set<Socket>()
@@ -82,27 +84,16 @@ export class SessionProxy {
     this.mode = opts.mode ?? 'middleware'
     this.timeoutMs = opts.upstreamTimeoutMs ?? 60_000
     this.monitor = new UpstreamMonitor(this.target, (state, error) => opts.events.upstream(state, error))
+    const agent = upstreamAgent(this.target)
+    this.pipeTarget = pipeTarget(this.target, agent)
+    // WebSocket upgrades only: plain requests go through pipe.ts.
     this.proxy = httpProxy.createProxyServer({
       target: this.target.href,
-      agent: upstreamAgent(this.target),
+      agent,
       selfHandleResponse: true,
       xfwd: true,
       changeOrigin: false,
       ws: true
-    })
-    this.proxy.on('proxyReq', (proxyReq, req, res) => {
-      const c = this.ctx.get(req)
-      keepBrowserOrder(proxyReq, req.rawHeaders)
-      proxyReq.setTimeout(this.timeoutMs, () => {
-        proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
-      })
-      // A browser that goes away must not leave the app's request, or its response, running
-      // (http-proxy only cancels on 'aborted', which a complete GET never emits).
-      res.once('close', () => {
-        if (res.writableFinished) return
-        proxyReq.destroy()
-        if (c && !c.answered) this.gone(req, res as ServerResponse, c)
-      })
     })
     // http-proxy writes the app's answer to an upgrade (the 101, or a refusal) straight onto
     // the browser's socket: take the update header out first, and note the real status.
@@ -116,9 +107,6 @@ export class SessionProxy {
       }
       proxyReq.prependListener('response', answered)
       proxyReq.prependListener('upgrade', answered)
-    })
-    this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => this.fail(req, res as ServerResponse, e, proxyRes))
     })
     this.server = http.createServer((req, res) => {
       watchHalfClose(req, res)
@@ -176,7 +164,31 @@ export class SessionProxy {
     } else {
       c.observed = await observeBefore(this.opts.engine, req.headers)
     }
-    this.proxy.web(req, res, body ? { buffer: body } : {}, (err) => this.upstreamError(req, res, err as Error & { code?: string }))
+    this.forward(req, res, c, body)
+  }
+
+  /** The request to the app, and its answer handed to respond(). */
+  private forward(req: IncomingMessage, res: ServerResponse, c: Ctx, body?: Readable): void {
+    pipeRequest(
+      req,
+      this.pipeTarget,
+      {
+        request: (proxyReq) => {
+          proxyReq.setTimeout(this.timeoutMs, () => {
+            proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
+          })
+          // A browser that goes away must not leave the app's request, or its response, running.
+          res.once('close', () => {
+            if (res.writableFinished) return
+            proxyReq.destroy()
+            if (!c.answered) this.gone(req, res, c)
+          })
+        },
+        response: (proxyRes) => void this.respond(proxyRes, req, res).catch((e) => this.fail(req, res, e, proxyRes)),
+        error: (err) => this.upstreamError(req, res, err)
+      },
+      body
+    )
   }
 
   /** Client, cookie mirror and header hygiene, shared by HTTP and WebSocket requests. */
