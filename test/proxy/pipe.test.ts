@@ -8,7 +8,9 @@ import { Inspector } from '../../src/main/inspector'
 import { outgoingPath } from '../../src/main/proxy/pipe'
 import { rawExchange } from './support/raw'
 import { serve, type Upstream } from './support/servers'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer as createHttpsServer } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -61,5 +63,35 @@ describe("the app's request", () => {
     expect(last.rawHeaders[0]).toBe('X-Old')
     expect(header(last.rawHeaders, 'x-forwarded-host')).toEqual([''])
     expect(header(last.rawHeaders, 'x-forwarded-port')).toEqual(['80'])
+  })
+})
+
+describe('an https app', () => {
+  it("is asked for the browser's host by SNI, never for an IP (as Node's agent derived it from the Host header)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'si-pipe-tls-'))
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' })
+    const names: string[] = []
+    const server = createHttpsServer({
+      key: readFileSync(join(dir, 'key.pem')),
+      cert: readFileSync(join(dir, 'cert.pem')),
+      SNICallback: (name, cb) => {
+        names.push(name)
+        cb(null)
+      }
+    }, (_req, res) => res.end('ok'))
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const address = server.address() as { port: number }
+    const inspector = await Inspector.start({ dataDir: dir, upstream: `https://127.0.0.1:${address.port}`, listen: { host: '127.0.0.1', port: 0 }, log: () => undefined })
+    try {
+      const port = Number(new URL(inspector.proxyUrl).port)
+      // The certificate is trusted by nobody: the answer is the 502 page either way.
+      expect((await rawExchange(port, `GET / HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`)).status).toBe(502)
+      expect((await rawExchange(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).status).toBe(502)
+      expect(names).toEqual(['localhost'])
+    } finally {
+      await inspector.close()
+      await new Promise((r) => server.close(r))
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -4,6 +4,7 @@
 // and spelling. WebSocket upgrades still go through http-proxy (proxy-server.ts).
 import http, { type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import https from 'node:https'
+import { isIP } from 'node:net'
 import type { Readable } from 'node:stream'
 import { parse as parseUrl } from 'node:url'
 
@@ -98,6 +99,21 @@ export function outgoingHeaders(headers: IncomingMessage['headers'], rawHeaders:
   return out
 }
 
+/**
+ * The TLS server name Node's agent derives from a request's Host header (and its headers
+ * are a raw list here, which the agent cannot read): the browser's host, no port, never an IP.
+ */
+export function serverName(hostHeader: string | undefined, hostname: string): string {
+  let name = hostname
+  if (hostHeader) {
+    if (hostHeader.startsWith('[')) {
+      const end = hostHeader.indexOf(']')
+      name = end === -1 ? hostHeader : hostHeader.slice(1, end)
+    } else name = hostHeader.split(':', 1)[0] as string
+  }
+  return isIP(name) ? '' : name
+}
+
 export interface PipeHandlers {
   /** The request to the app exists (its socket is being assigned): timeouts, cancellation. */
   request(proxyReq: ClientRequest): void
@@ -121,7 +137,7 @@ export function pipeRequest(req: IncomingMessage, target: PipeTarget, handlers: 
     headers: outgoingHeaders(req.headers, req.rawHeaders, target.host) as unknown as OutgoingHttpHeaders,
     agent: target.agent
   }
-  const proxyReq = target.protocol === 'https:' ? https.request({ ...options, rejectUnauthorized: true }) : http.request(options)
+  const proxyReq = target.protocol === 'https:' ? https.request({ ...options, rejectUnauthorized: true, servername: serverName(req.headers.host, target.hostname) }) : http.request(options)
   handlers.request(proxyReq)
   req.on('aborted', () => proxyReq.destroy())
   const onError = (err: Error & { code?: string }) => {
