@@ -26,7 +26,10 @@ export class Inspector implements EventSource {
   /** The API for transports and scripts: every input validated, then the service. */
   readonly api: Api
   readonly dataDir: DataDir
-  private readonly listeners = new Set<(event: ApiEvent) => void>()
+  /** Each listener with the events it wants (null: all). */
+  private readonly listeners = new Map<(event: ApiEvent) => void, ReadonlySet<EventName> | null>()
+  /** Session changes the proxy reported this tick, announced together (the last change of a key wins). */
+  private pendingSessions = new Map<string, 'saved' | 'deleted'>()
   private service!: InspectorService
   private engine!: Engine
   private proxy!: SessionProxy
@@ -132,9 +135,11 @@ export class Inspector implements EventSource {
       clients: this.clients,
       mode: o.observeDjango ? 'observe-django' : 'middleware',
       events: {
+        // Nobody listening: the proxy builds no views and nothing is read back for them.
+        wants: (type) => this.wants(type === 'sessions' ? 'session' : type) || (type === 'sessions' && this.wants('sessions')),
         traffic: (summary) => this.emit('traffic', summary),
         sessions: (changes, cleared) => {
-          for (const { key, change } of changes) void this.service.announce(key, change)
+          if (changes.length && this.wants('session')) this.queueAnnouncements(changes)
           if (cleared) this.emit('sessions', { reason: `clear_expired removed ${cleared}` })
         },
         client: (client) => this.emit('client', client),
@@ -186,13 +191,36 @@ export class Inspector implements EventSource {
     return s
   }
 
-  subscribe(listener: (event: ApiEvent) => void): () => void {
-    this.listeners.add(listener)
+  subscribe(listener: (event: ApiEvent) => void, types?: readonly EventName[]): () => void {
+    this.listeners.set(listener, types ? new Set(types) : null)
     return () => this.listeners.delete(listener)
   }
 
+  /** Someone listens for this event. */
+  private wants(type: EventName): boolean {
+    for (const types of this.listeners.values()) if (!types || types.has(type)) return true
+    return false
+  }
+
+  /** Announces the sessions the proxy changed once per event-loop tick, each key once. */
+  private queueAnnouncements(changes: { key: string; change: 'saved' | 'deleted' }[]): void {
+    const first = this.pendingSessions.size === 0
+    for (const { key, change } of changes) {
+      this.pendingSessions.delete(key)
+      this.pendingSessions.set(key, change)
+    }
+    if (!first) return
+    setImmediate(() => {
+      const pending = this.pendingSessions
+      this.pendingSessions = new Map()
+      if (!this.wants('session')) return
+      for (const [key, change] of pending) void this.service.announce(key, change)
+    })
+  }
+
   private emit<E extends EventName>(type: E, payload: EventMap[E]): void {
-    for (const l of this.listeners) {
+    for (const [l, types] of this.listeners) {
+      if (types && !types.has(type)) continue
       try {
         l({ type, payload } as ApiEvent)
       } catch {

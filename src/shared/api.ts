@@ -347,5 +347,6 @@ export interface ApiEvent<E extends EventName = EventName> {
 
 /** How a host delivers events: subscribe returns an unsubscribe function. */
 export interface EventSource {
-  subscribe(listener: (event: ApiEvent) => void): () => void
+  /** `types`: only these events are wanted (none given: every event). */
+  subscribe(listener: (event: ApiEvent) => void, types?: readonly EventName[]): () => void
 }

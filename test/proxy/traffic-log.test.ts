@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { TrafficEntry } from '../../src/shared/api'
+import type { ApiEvent, TrafficEntry } from '../../src/shared/api'
 import { TrafficLog } from '../../src/main/proxy/traffic-log'
-import { send } from './support/browser'
+import { Browser, send } from './support/browser'
 import { Inspector } from '../../src/main/inspector'
 import { serve } from './support/servers'
 
@@ -113,6 +113,45 @@ describe('TrafficLog when its writer thread dies', () => {
 })
 
 describe('the traffic log through the proxy', () => {
+  it('reads back what the proxy had: the live summary, X-Session as the app got it, the update as it sent it, the headers as they came', async () => {
+    const wire = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+    const received: string[] = []
+    const app = await serve((req, res) => {
+      received.push(String(req.headers['x-session']))
+      res.setHeader('X-Session-Update', wire(req.url === '/save' ? { data: { name: 'Sönam', n: [1, { deep: true }] } } : { accessed: true }))
+      res.setHeader('X-App', 'one')
+      res.end('ok')
+    })
+    const dataDir = tempDir()
+    const inspector = await Inspector.start({ dataDir, upstream: app.url, listen: { host: '127.0.0.1', port: 0 }, log: () => undefined })
+    const live: ApiEvent[] = []
+    const unsubscribe = inspector.subscribe((e) => live.push(e), ['traffic'])
+    try {
+      const b = new Browser(inspector.proxyUrl)
+      await b.get('/save', { 'X-Mixed-Case': 'A b' })
+      await b.get('/read')
+      while ((await inspector.api.listTraffic({})).total < 2 || live.length < 2) await new Promise((r) => setImmediate(r))
+      const { entries } = await inspector.api.listTraffic({})
+      expect(entries).toEqual(live.map((e) => e.payload).reverse())
+      const [save, read] = await Promise.all([inspector.api.getTraffic({ id: entries[1]!.id }), inspector.api.getTraffic({ id: entries[0]!.id })])
+      expect(save.xSession).toEqual(JSON.parse(Buffer.from(received[0]!, 'base64url').toString()))
+      expect(read.xSession).toEqual(JSON.parse(Buffer.from(received[1]!, 'base64url').toString()))
+      expect(save.xSessionUpdate).toEqual({ data: { name: 'Sönam', n: [1, { deep: true }] } })
+      expect(read.xSessionUpdate).toEqual({ accessed: true })
+      expect(save.sessionBefore).toBeNull()
+      expect(save.sessionAfter).toEqual({ key: read.sessionBefore?.key, data: { name: 'Sönam', n: [1, { deep: true }] } })
+      expect(read.sessionBefore).toEqual(read.sessionAfter)
+      expect(save.requestHeaders.find(([n]) => n === 'X-Mixed-Case')).toEqual(['X-Mixed-Case', 'A b'])
+      expect(save.responseHeaders.find(([n]) => n === 'X-App')).toEqual(['X-App', 'one'])
+      expect(Date.parse(save.time)).toBeGreaterThan(0)
+      expect(save.realTime).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/)
+    } finally {
+      unsubscribe()
+      await inspector.close()
+      await app.close()
+    }
+  })
+
   it('is trimmed to trafficRetention and read back after the inspector restarts in the same data dir', async () => {
     const app = await serve((_req, res) => res.end('ok'))
     const dataDir = tempDir()

@@ -66,7 +66,7 @@ async function boot(): Promise<void> {
       frozen = clock.frozen
       setMenu()
     }
-  })
+  }, ['clock'])
   frozen = await inspector.api.getClock({}).then((c) => c.frozen).catch(() => false)
   setMenu()
   showWindow()

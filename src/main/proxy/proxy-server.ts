@@ -8,19 +8,22 @@ import httpProxy from 'http-proxy'
 import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
 import { getCookie, parseCookieHeader } from '../../shared/cookies'
 import { explainDecision, explainSessionCookieDrop, type ResponseDecision, type SessionCookieDrop } from '../../shared/decision'
-import { parseWireUpdate, type WireUpdate } from '../../shared/wire'
+import { encodeWireUpdate, parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
 import { guardConnections, watchHalfClose } from './client-connection'
 import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
 import { forgetCookie, type StoredCookie } from './cookie-mirror'
+import { pipeRequest, pipeTarget, type PipeTarget } from './pipe'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { RequestSession, type FinishResult } from './session-middleware'
-import type { TrafficLog } from './traffic-log'
+import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, keepBrowserOrder, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
+  /** Whether anyone wants these events now (absent: always); when not, the proxy builds none. */
+  wants?(type: 'traffic' | 'sessions' | 'client'): boolean
   traffic(summary: TrafficSummary): void
   sessions(changes: { key: string; change: 'saved' | 'deleted' }[], clearedExpired: number): void
   client(client: ClientInfo): void
@@ -47,7 +50,7 @@ interface Ctx {
   id: number
   started: number
   time: Date
-  realTime: Date
+  realTimeMs: number
   host: string
   path: string
   client: Client
@@ -56,22 +59,20 @@ interface Ctx {
   session: RequestSession | null
   /** observe-django: the app's session as its own middleware will load it. */
   observed?: ObservedRequest
-  requestHeaders: [string, string][]
-  entry?: TrafficEntry
+  /** As the browser sent them (req.rawHeaders). */
+  requestHeaders: string[]
+  /** X-Session as sent to the app. */
+  xSession?: string
+  entry?: TrafficRecord
   /** The app's response head has arrived. */
   answered?: boolean
-}
-
-const pairs = (raw: string[]): [string, string][] => {
-  const out: [string, string][] = []
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
-  return out
 }
 
 export class SessionProxy {
   private readonly server: http.Server
   private readonly proxy: httpProxy
   private readonly target: URL
+  private readonly pipeTarget: PipeTarget
   private readonly monitor: UpstreamMonitor
   private readonly ctx = new WeakMap<IncomingMessage, Ctx>()
   private readonly sockets = new Set<Socket>()
@@ -83,27 +84,16 @@ export class SessionProxy {
     this.mode = opts.mode ?? 'middleware'
     this.timeoutMs = opts.upstreamTimeoutMs ?? 60_000
     this.monitor = new UpstreamMonitor(this.target, (state, error) => opts.events.upstream(state, error))
+    const agent = upstreamAgent(this.target)
+    this.pipeTarget = pipeTarget(this.target, agent)
+    // WebSocket upgrades only: plain requests go through pipe.ts.
     this.proxy = httpProxy.createProxyServer({
       target: this.target.href,
-      agent: upstreamAgent(this.target),
+      agent,
       selfHandleResponse: true,
       xfwd: true,
       changeOrigin: false,
       ws: true
-    })
-    this.proxy.on('proxyReq', (proxyReq, req, res) => {
-      const c = this.ctx.get(req)
-      keepBrowserOrder(proxyReq, req.rawHeaders)
-      proxyReq.setTimeout(this.timeoutMs, () => {
-        proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
-      })
-      // A browser that goes away must not leave the app's request, or its response, running
-      // (http-proxy only cancels on 'aborted', which a complete GET never emits).
-      res.once('close', () => {
-        if (res.writableFinished) return
-        proxyReq.destroy()
-        if (c && !c.answered) this.gone(req, res as ServerResponse, c)
-      })
     })
     // http-proxy writes the app's answer to an upgrade (the 101, or a refusal) straight onto
     // the browser's socket: take the update header out first, and note the real status.
@@ -117,9 +107,6 @@ export class SessionProxy {
       }
       proxyReq.prependListener('response', answered)
       proxyReq.prependListener('upgrade', answered)
-    })
-    this.proxy.on('proxyRes', (proxyRes, req, res) => {
-      void this.respond(proxyRes, req, res as ServerResponse).catch((e) => this.fail(req, res as ServerResponse, e, proxyRes))
     })
     this.server = http.createServer((req, res) => {
       watchHalfClose(req, res)
@@ -137,6 +124,10 @@ export class SessionProxy {
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     })
+  }
+
+  private wants(type: 'traffic' | 'sessions' | 'client'): boolean {
+    return this.opts.events.wants?.(type) ?? true
   }
 
   get upstreamState(): { state: UpstreamState; error?: string } {
@@ -168,18 +159,43 @@ export class SessionProxy {
     if (this.mode === 'middleware') {
       const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
       c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
-      req.headers['x-session'] = encodeWireSession(c.session.wire)
+      c.xSession = encodeWireSession(c.session.wire)
+      req.headers['x-session'] = c.xSession
     } else {
       c.observed = await observeBefore(this.opts.engine, req.headers)
     }
-    this.proxy.web(req, res, body ? { buffer: body } : {}, (err) => this.upstreamError(req, res, err as Error & { code?: string }))
+    this.forward(req, res, c, body)
+  }
+
+  /** The request to the app, and its answer handed to respond(). */
+  private forward(req: IncomingMessage, res: ServerResponse, c: Ctx, body?: Readable): void {
+    pipeRequest(
+      req,
+      this.pipeTarget,
+      {
+        request: (proxyReq) => {
+          proxyReq.setTimeout(this.timeoutMs, () => {
+            proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
+          })
+          // A browser that goes away must not leave the app's request, or its response, running.
+          res.once('close', () => {
+            if (res.writableFinished) return
+            proxyReq.destroy()
+            if (!c.answered) this.gone(req, res, c)
+          })
+        },
+        response: (proxyRes) => void this.respond(proxyRes, req, res).catch((e) => this.fail(req, res, e, proxyRes)),
+        error: (err) => this.upstreamError(req, res, err)
+      },
+      body
+    )
   }
 
   /** Client, cookie mirror and header hygiene, shared by HTTP and WebSocket requests. */
   private begin(req: IncomingMessage): Ctx {
     const engine = this.opts.engine
     const now = engine.clock.now()
-    const requestHeaders = pairs(req.rawHeaders)
+    const requestHeaders = req.rawHeaders
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase()
     const path = req.url ?? '/'
     const cookies = parseCookieHeader(req.headers.cookie)
@@ -196,7 +212,7 @@ export class SessionProxy {
       id: this.opts.traffic.nextId(),
       started: performance.now(),
       time: now,
-      realTime: new Date(),
+      realTimeMs: Date.now(),
       host,
       path,
       client,
@@ -263,8 +279,9 @@ export class SessionProxy {
 
     const rejected = parsed && !parsed.ok ? parsed.error : undefined
     c.entry = this.entry(c, req, status, {
-      responseHeaders: pairs(out),
+      responseHeaders: out,
       update,
+      updateHeader: update && typeof header === 'string' ? header : null,
       rejected,
       rawUpdate: rejected ? String(header) : undefined,
       result,
@@ -288,15 +305,15 @@ export class SessionProxy {
     let changed = c.clientIsNew || c.dropped.length > 0
     for (const h of setCookies) changed = c.client.jar.record(h, { host: c.host, requestPath: c.path, now, serverDate }) || changed
     this.opts.clients.touch(c.client.id)
-    if (changed) this.opts.events.client(this.opts.clients.view(c.client, now, this.opts.engine.settings().SESSION_COOKIE_NAME))
+    if (changed && this.wants('client')) this.opts.events.client(this.opts.clients.view(c.client, now, this.opts.engine.settings().SESSION_COOKIE_NAME))
   }
 
   private entry(
     c: Ctx,
     req: IncomingMessage,
     status: number | null,
-    r: { responseHeaders: [string, string][]; update: WireUpdate | null; rejected?: string; rawUpdate?: string; result: FinishResult | null; observed?: Observation | null; setCookie: string | null; error?: string; effect?: SessionEffect }
-  ): TrafficEntry {
+    r: { responseHeaders: string[]; update: WireUpdate | null; updateHeader?: string | null; rejected?: string; rawUpdate?: string; result: FinishResult | null; observed?: Observation | null; setCookie: string | null; error?: string; effect?: SessionEffect }
+  ): TrafficRecord {
     const d = r.result?.decision ?? null
     const effect: SessionEffect = r.effect ?? (r.rejected ? 'rejected' : (r.result?.effect ?? r.observed?.effect ?? 'untouched'))
     const reason = d
@@ -311,10 +328,10 @@ export class SessionProxy {
               : 'Observed: the app runs its own session middleware'
             : 'No session step'
     const drop = this.sessionCookieDrop(c)
-    const entry: TrafficEntry = {
+    const entry: TrafficRecord = {
       id: c.id,
-      time: c.time.toISOString(),
-      realTime: c.realTime.toISOString(),
+      timeMs: c.time.getTime(),
+      realTimeMs: c.realTimeMs,
       method: req.method ?? 'GET',
       url: c.path,
       status,
@@ -329,8 +346,8 @@ export class SessionProxy {
       reason: drop ? explainSessionCookieDrop(drop.why, reason, r.setCookie !== null) : reason,
       requestHeaders: c.requestHeaders,
       responseHeaders: r.responseHeaders,
-      xSession: c.session?.wire ?? null,
-      xSessionUpdate: r.update,
+      xSession: c.session && c.xSession !== undefined ? { header: c.xSession, data: c.session.wire.data } : null,
+      xSessionUpdate: r.update ? (r.updateHeader ?? encodeWireUpdate(r.update)) : null,
       decision: d,
       droppedCookies: c.dropped.map((k) => k.name)
     }
@@ -363,8 +380,7 @@ export class SessionProxy {
     if (!res.writableFinished && !entry.error) entry.error = 'the browser closed the connection before the response was complete'
     entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
     this.opts.traffic.add(entry)
-    const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, rejectedUpdate: _ru, ...summary } = entry
-    this.opts.events.traffic(summary)
+    if (this.wants('traffic')) this.opts.events.traffic(trafficSummary(entry))
   }
 
   /** The browser left before the app answered (its request to the app is cancelled): log that. */
@@ -409,7 +425,7 @@ export class SessionProxy {
     const body = errorPage(status, title, lines)
     const headers: string[] = ['Content-Type', 'text/html; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Cache-Control', 'no-store']
     if (c.clientIsNew) headers.push('Set-Cookie', ClientRegistry.setCookie(c.client.id))
-    c.entry = this.entry(c, req, status, { responseHeaders: pairs(headers), update: null, result: null, setCookie: null, error, effect })
+    c.entry = this.entry(c, req, status, { responseHeaders: headers, update: null, result: null, setCookie: null, error, effect })
     this.finishOnClose(res, c)
     res.writeHead(status, headers)
     res.end(body)
@@ -425,7 +441,8 @@ export class SessionProxy {
       if (this.mode === 'middleware') {
         const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
         c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
-        req.headers['x-session'] = encodeWireSession(c.session.wire)
+        c.xSession = encodeWireSession(c.session.wire)
+        req.headers['x-session'] = c.xSession
       }
       const entry = this.entry(c, req, 101, { responseHeaders: [], update: null, result: null, setCookie: null })
       entry.reason = 'WebSocket: the session was handed to the app on the upgrade request'
@@ -446,8 +463,7 @@ export class SessionProxy {
       socket.once('close', () => {
         entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
         this.opts.traffic.add(entry)
-        const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, decision: _d, droppedCookies: _c, ...summary } = entry
-        this.opts.events.traffic(summary)
+        if (this.wants('traffic')) this.opts.events.traffic(trafficSummary(entry))
       })
     } catch {
       socket.destroy()

@@ -1,19 +1,24 @@
 // The traffic log: every proxied request with its session before and after and the
-// middleware's reason, in SQLite in the data dir so it survives a restart. Entries are
-// serialised here and written in batches (every 50 ms, or sooner under a burst) by a writer
-// thread (traffic-writer.ts); reads use this thread's own connection once the writer has
-// committed everything added before them. Ids are assigned at once, so the live event and
-// the row agree.
+// middleware's reason, in SQLite in the data dir so it survives a restart. The proxy hands
+// over what it has (raw headers, X-Session and X-Session-Update as sent, the reason): it is
+// packed as it is when a batch goes (every 50 ms, or sooner under a burst) to a writer
+// thread (traffic-writer.ts), and the API's entries are built from it when they are read,
+// on this thread's own connection once the writer has committed everything added before
+// them. Ids are assigned at once, so the live event and the row agree.
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import type { ListTrafficInput, TrafficEntry, TrafficSummary } from '../../shared/api'
+import type { ListTrafficInput, SessionEffect, SessionSnapshot, TrafficEntry, TrafficSummary } from '../../shared/api'
+import type { ReasonCode, ResponseDecision } from '../../shared/decision'
+import type { SessionData } from '../../shared/json'
 import { truncatedMark } from '../../shared/truncate'
+import { decodeBase64UrlJson, parseWireUpdate, type WireSession, type WireUpdate } from '../../shared/wire'
 import { createPrivateFile } from '../engine/private-files'
 import { TRAFFIC_COLUMNS, trafficWriter, type TrafficRow, type WriterPort, type WriterReply, type WriterRequest } from './traffic-writer'
 
+/** summary is '' and detail the packed entry (Packed, below); older rows hold both as JSON objects. */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS traffic (
   id INTEGER PRIMARY KEY,
@@ -37,8 +42,6 @@ CREATE INDEX IF NOT EXISTS traffic_key_after ON traffic (key_after);
 const BATCH_MS = 50
 const BATCH_ROWS = 500
 
-type Detail = Omit<TrafficEntry, keyof TrafficSummary>
-
 /** The stored log's default byte budget (summary + detail of every entry). */
 export const DEFAULT_TRAFFIC_MAX_BYTES = 256 * 1024 * 1024
 /**
@@ -48,41 +51,237 @@ export const DEFAULT_TRAFFIC_MAX_BYTES = 256 * 1024 * 1024
  */
 export const MAX_STORED_TEXT = 16 * 1024
 
+/**
+ * One request as the proxy has it when its response is over: mostly strings that exist
+ * already (raw headers, X-Session and X-Session-Update as sent, Set-Cookie, the reason).
+ * The log stores them packed as they are and builds the TrafficEntry when it is read.
+ */
+export interface TrafficRecord {
+  id: number
+  /** Engine time and real time when the request arrived (epoch ms). */
+  timeMs: number
+  realTimeMs: number
+  method: string
+  url: string
+  status: number | null
+  durationMs: number
+  clientId: string | null
+  sessionBefore: SessionSnapshot | null
+  sessionAfter: SessionSnapshot | null
+  setCookie: string | null
+  effect: SessionEffect
+  reasonCode: ReasonCode | null
+  reason: string
+  error?: string
+  /** As they came: name, value, name, value, ... */
+  requestHeaders: string[]
+  responseHeaders: string[]
+  /** X-Session as sent (base64url JSON), and the data object it was encoded from. */
+  xSession: { header: string; data: SessionData } | null
+  /** X-Session-Update as the app sent it, when it was applied. */
+  xSessionUpdate: string | null
+  rejectedUpdate?: string
+  decision: ResponseDecision | null
+  droppedCookies: string[]
+}
+
+/** A session snapshot packed: null, [key] (its data is X-Session's), or [key, data]. */
+type PackedSnapshot = null | [string | null] | [string | null, SessionData]
+
+/** A stored entry (the detail column of rows whose summary is ''), as JSON. */
+type Packed = [
+  v: 1,
+  time: number | string,
+  realTime: number | string,
+  method: string,
+  url: string,
+  status: number | null,
+  durationMs: number,
+  clientId: string | null,
+  before: PackedSnapshot,
+  after: PackedSnapshot,
+  setCookie: string | null,
+  effect: SessionEffect,
+  reasonCode: ReasonCode | null,
+  reason: string,
+  error: string | null,
+  requestHeaders: string[],
+  responseHeaders: string[],
+  /** base64url JSON as sent, or the decoded value */
+  xSession: string | WireSession | null,
+  xSessionUpdate: string | WireUpdate | null,
+  rejectedUpdate: string | null,
+  decision: ResponseDecision | null,
+  droppedCookies: string[]
+]
+
+type Detail = Omit<TrafficEntry, keyof TrafficSummary>
+
 function cut(text: string): string {
   return text.length > MAX_STORED_TEXT ? text.slice(0, MAX_STORED_TEXT) + truncatedMark(Buffer.byteLength(text)) : text
 }
 
-function cutHeaders(headers: [string, string][]): [string, string][] {
-  return headers.some(([n, v]) => n.length + v.length > MAX_STORED_TEXT) ? headers.map(([n, v]) => [cut(n), cut(v)]) : headers
+function cutAll(texts: string[]): string[] {
+  return texts.some((t) => t.length > MAX_STORED_TEXT) ? texts.map(cut) : texts
 }
 
-/** The entry as stored: raw text that can be huge (1 MiB refused updates, 4 MiB response heads) cut short. */
-function forStorage(entry: TrafficEntry): TrafficEntry {
-  const e = { ...entry, requestHeaders: cutHeaders(entry.requestHeaders), responseHeaders: cutHeaders(entry.responseHeaders) }
-  if (e.rejectedUpdate !== undefined) e.rejectedUpdate = cut(e.rejectedUpdate)
-  if (e.error !== undefined) e.error = cut(e.error)
-  if (e.setCookie) e.setCookie = cut(e.setCookie)
-  e.url = cut(e.url)
+const flat = (headers: [string, string][]): string[] => headers.flat()
+
+function pairs(raw: string[]): [string, string][] {
+  const out: [string, string][] = []
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
+  return out
+}
+
+function packSnapshot(s: SessionSnapshot | null, wireData: SessionData | undefined): PackedSnapshot {
+  if (!s) return null
+  return wireData !== undefined && s.data === wireData ? [s.key] : [s.key, s.data]
+}
+
+/** A whole entry (tests, scripts) in the record's shape. */
+function recordOf(e: TrafficEntry | TrafficRecord): TrafficRecord & { time?: string; realTime?: string; wire?: WireSession | null; update?: WireUpdate | null } {
+  if ('timeMs' in e) return e
+  return {
+    ...e,
+    timeMs: NaN,
+    realTimeMs: NaN,
+    requestHeaders: flat(e.requestHeaders),
+    responseHeaders: flat(e.responseHeaders),
+    xSession: null,
+    xSessionUpdate: null,
+    wire: e.xSession,
+    update: e.xSessionUpdate
+  }
+}
+
+/** The row stored for a record: scalar columns for the list's filters, the packed entry, its size. */
+function toRow(entry: TrafficEntry | TrafficRecord): TrafficRow {
+  const r = recordOf(entry)
+  const url = cut(r.url)
+  const error = r.error !== undefined ? cut(r.error) : null
+  const packed: Packed = [
+    1,
+    r.time ?? r.timeMs,
+    r.realTime ?? r.realTimeMs,
+    r.method,
+    url,
+    r.status,
+    r.durationMs,
+    r.clientId,
+    packSnapshot(r.sessionBefore, r.xSession?.data),
+    packSnapshot(r.sessionAfter, r.xSession?.data),
+    r.setCookie ? cut(r.setCookie) : r.setCookie,
+    r.effect,
+    r.reasonCode,
+    r.reason,
+    error,
+    cutAll(r.requestHeaders),
+    cutAll(r.responseHeaders),
+    r.xSession ? r.xSession.header : (r.wire ?? null),
+    r.xSessionUpdate ?? r.update ?? null,
+    r.rejectedUpdate !== undefined ? cut(r.rejectedUpdate) : null,
+    r.decision,
+    r.droppedCookies
+  ]
+  const keyBefore = r.sessionBefore?.key ?? null
+  const keyAfter = r.sessionAfter?.key ?? null
+  const search = [r.method, url, r.status ?? '', r.reason, error ?? '', keyBefore ?? '', keyAfter ?? '', r.effect].join(' ').toLowerCase()
+  const detail = JSON.stringify(packed)
+  const time = typeof packed[1] === 'number' ? new Date(packed[1]).toISOString() : packed[1]
+  return [r.id, time, r.method, url, r.status, r.effect, keyBefore, keyAfter, Buffer.byteLength(detail), search, '', detail]
+}
+
+const iso = (t: number | string) => (typeof t === 'number' ? new Date(t).toISOString() : t)
+
+function unpackSnapshot(s: PackedSnapshot, wire: WireSession | null): SessionSnapshot | null {
+  if (!s) return null
+  return { key: s[0], data: s.length === 2 ? s[1] : (wire?.data ?? {}) }
+}
+
+function decodeWire(x: string | WireSession | null): WireSession | null {
+  if (typeof x !== 'string') return x
+  try {
+    return decodeBase64UrlJson(x) as WireSession
+  } catch {
+    return null
+  }
+}
+
+function decodeUpdate(u: string | WireUpdate | null): WireUpdate | null {
+  if (typeof u !== 'string') return u
+  const parsed = parseWireUpdate(u)
+  return parsed.ok ? parsed.value : null
+}
+
+/** The summary of a record, as list() will read it back: for the live event. */
+export function trafficSummary(r: TrafficRecord): TrafficSummary {
+  const s: TrafficSummary = {
+    id: r.id,
+    time: iso(r.timeMs),
+    realTime: iso(r.realTimeMs),
+    method: r.method,
+    url: r.url,
+    status: r.status,
+    durationMs: r.durationMs,
+    clientId: r.clientId,
+    sessionBefore: r.sessionBefore,
+    sessionAfter: r.sessionAfter,
+    setCookie: r.setCookie,
+    effect: r.effect,
+    reasonCode: r.reasonCode,
+    reason: r.reason
+  }
+  if (r.error !== undefined) s.error = r.error
+  return s
+}
+
+/** A stored row back as the API's entry (summary only, or with the detail). */
+interface StoredRow {
+  id: number
+  summary: string
+  detail: string
+}
+
+function fromRow(row: StoredRow, withDetail: false): TrafficSummary
+function fromRow(row: StoredRow, withDetail: true): TrafficEntry
+function fromRow(row: StoredRow, withDetail: boolean): TrafficSummary | TrafficEntry {
+  // Rows written before entries were packed: summary and detail as JSON objects.
+  if (row.summary !== '') {
+    const summary = JSON.parse(row.summary) as TrafficSummary
+    return withDetail ? { ...summary, ...(JSON.parse(row.detail) as Detail) } : summary
+  }
+  const p = JSON.parse(row.detail) as Packed
+  const needsWire = withDetail || (p[8] !== null && p[8].length === 1) || (p[9] !== null && p[9].length === 1)
+  const wire = needsWire ? decodeWire(p[17]) : null
+  const s: TrafficSummary = {
+    id: row.id,
+    time: iso(p[1]),
+    realTime: iso(p[2]),
+    method: p[3],
+    url: p[4],
+    status: p[5],
+    durationMs: p[6],
+    clientId: p[7],
+    sessionBefore: unpackSnapshot(p[8], wire),
+    sessionAfter: unpackSnapshot(p[9], wire),
+    setCookie: p[10],
+    effect: p[11],
+    reasonCode: p[12],
+    reason: p[13]
+  }
+  if (p[14] !== null) s.error = p[14]
+  if (!withDetail) return s
+  const e: TrafficEntry = {
+    ...s,
+    requestHeaders: pairs(p[15]),
+    responseHeaders: pairs(p[16]),
+    xSession: wire,
+    xSessionUpdate: decodeUpdate(p[18]),
+    decision: p[20],
+    droppedCookies: p[21]
+  }
+  if (p[19] !== null) e.rejectedUpdate = p[19]
   return e
-}
-
-function split(entry: TrafficEntry): { summary: TrafficSummary; detail: Detail } {
-  const { requestHeaders, responseHeaders, xSession, xSessionUpdate, rejectedUpdate, decision, droppedCookies, ...summary } = entry
-  const detail: Detail = { requestHeaders, responseHeaders, xSession, xSessionUpdate, decision, droppedCookies }
-  if (rejectedUpdate !== undefined) detail.rejectedUpdate = rejectedUpdate
-  return { summary, detail }
-}
-
-function toRow(whole: TrafficEntry): TrafficRow {
-  const entry = forStorage(whole)
-  const { summary, detail } = split(entry)
-  const search = [entry.method, entry.url, entry.status ?? '', entry.reason, entry.error ?? '', entry.sessionBefore?.key ?? '', entry.sessionAfter?.key ?? '', entry.effect]
-    .join(' ')
-    .toLowerCase()
-  const summaryText = JSON.stringify(summary)
-  const detailText = JSON.stringify(detail)
-  const bytes = Buffer.byteLength(summaryText) + Buffer.byteLength(detailText)
-  return [entry.id, entry.time, entry.method, entry.url, entry.status, entry.effect, entry.sessionBefore?.key ?? null, entry.sessionAfter?.key ?? null, bytes, search, summaryText, detailText]
 }
 
 /** The writer's source for an eval'd worker: its body, with better-sqlite3 loaded from where this process found it. */
@@ -106,7 +305,7 @@ function inProcessWriter(path: string, maxBytes: number, onReply: (reply: Writer
 export class TrafficLog {
   /** This thread's connection: schema, the last id, and every read. */
   private readonly db: Database.Database
-  private queue: TrafficRow[] = []
+  private queue: (TrafficRecord | TrafficEntry)[] = []
   private timer: NodeJS.Timeout | null = null
   private lastId: number
   private seq = 0
@@ -200,10 +399,10 @@ export class TrafficLog {
     return ++this.lastId
   }
 
-  /** Queues an entry (its id from nextId()); the writer has it within 50 ms. */
-  add(entry: TrafficEntry): void {
+  /** Queues an entry (its id from nextId()); the writer has it within 50 ms. Packed when sent. */
+  add(entry: TrafficRecord | TrafficEntry): void {
     if (this.closed) return
-    this.queue.push(toRow(entry))
+    this.queue.push(entry)
     if (this.queue.length >= BATCH_ROWS) void this.flush().catch(() => undefined)
     else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), BATCH_MS)
   }
@@ -215,7 +414,7 @@ export class TrafficLog {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const rows = this.queue
+    const rows = this.queue.map(toRow)
     this.queue = []
     if (rows.length === 0 && this.waiting.size === 0) return
     await this.request((seq) => ({ type: 'write', seq, rows, trimThrough: this.lastId - this.retention }))
@@ -257,24 +456,24 @@ export class TrafficLog {
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM traffic ${filter}`).get(...args) as { n: number }).n
     const page = input.before ? `${filter ? `${filter} AND` : 'WHERE'} id < ?` : filter
     const rows = this.db
-      .prepare(`SELECT summary FROM traffic ${page} ORDER BY id DESC LIMIT ?`)
-      .all(...args, ...(input.before ? [input.before] : []), input.limit ?? 1000) as { summary: string }[]
-    return { entries: rows.map((r) => JSON.parse(r.summary) as TrafficSummary), total }
+      .prepare(`SELECT id, summary, detail FROM traffic ${page} ORDER BY id DESC LIMIT ?`)
+      .all(...args, ...(input.before ? [input.before] : []), input.limit ?? 1000) as StoredRow[]
+    return { entries: rows.map((r) => fromRow(r, false)), total }
   }
 
   async get(id: number): Promise<TrafficEntry | null> {
     await this.settled()
-    const row = this.db.prepare('SELECT summary, detail FROM traffic WHERE id = ?').get(id) as { summary: string; detail: string } | undefined
-    return row ? { ...(JSON.parse(row.summary) as TrafficSummary), ...(JSON.parse(row.detail) as Detail) } : null
+    const row = this.db.prepare('SELECT id, summary, detail FROM traffic WHERE id = ?').get(id) as StoredRow | undefined
+    return row ? fromRow(row, true) : null
   }
 
   /** Full entries by id (HAR export), oldest first. */
   async getMany(ids: number[] | undefined): Promise<TrafficEntry[]> {
     await this.settled()
-    const one = this.db.prepare('SELECT summary, detail FROM traffic WHERE id = ?')
-    const rows = ids ? ids.map((id) => one.get(id)).filter(Boolean) : this.db.prepare('SELECT summary, detail FROM traffic ORDER BY id ASC').all()
-    return (rows as { summary: string; detail: string }[])
-      .map((r) => ({ ...(JSON.parse(r.summary) as TrafficSummary), ...(JSON.parse(r.detail) as Detail) }))
+    const one = this.db.prepare('SELECT id, summary, detail FROM traffic WHERE id = ?')
+    const rows = ids ? ids.map((id) => one.get(id)).filter(Boolean) : this.db.prepare('SELECT id, summary, detail FROM traffic ORDER BY id ASC').all()
+    return (rows as StoredRow[])
+      .map((r) => fromRow(r, true))
       .sort((a, b) => a.id - b.id)
   }
 

@@ -1,0 +1,153 @@
+// The proxy's core for plain HTTP: one node:http request to the app per browser request,
+// with what http-proxy's web passes did (DELETE/OPTIONS length, X-Forwarded-*, the path
+// joined onto the upstream's, errors) and the headers written once, in the browser's order
+// and spelling. WebSocket upgrades still go through http-proxy (proxy-server.ts).
+import http, { type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
+import https from 'node:https'
+import { isIP } from 'node:net'
+import type { Readable } from 'node:stream'
+import { parse as parseUrl } from 'node:url'
+
+export interface PipeTarget {
+  protocol: string
+  hostname: string
+  port: number
+  /** The upstream URL's path (http-proxy's target.path), joined in front of every request's. */
+  path: string
+  /** Host header for a request that came without one: what Node's ClientRequest would send. */
+  host: string
+  agent: http.Agent
+}
+
+/** The upstream as http-proxy parsed its `target` (url.parse): the same host, port and path. */
+export function pipeTarget(url: URL, agent: http.Agent): PipeTarget {
+  const parsed = parseUrl(url.href)
+  const tls = url.protocol === 'https:'
+  const port = Number(parsed.port) || (tls ? 443 : 80)
+  return { protocol: url.protocol, hostname: parsed.hostname ?? url.hostname, port, path: parsed.path ?? '', host: url.host, agent }
+}
+
+/** A request path that url.parse and http-proxy's urlJoin leave exactly as it is. */
+const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/
+
+/** http-proxy's common.urlJoin(target.path, url.parse(req.url).path), with a fast path for plain paths. */
+export function outgoingPath(targetPath: string, url: string): string {
+  if ((targetPath === '/' || targetPath === '') && PLAIN_PATH.test(url) && !url.includes('//') && !url.includes(':/')) return url
+  return urlJoin(targetPath, parseUrl(url).path ?? '')
+}
+
+function urlJoin(...args: string[]): string {
+  const lastSegs = (args[args.length - 1] as string).split('?')
+  args[args.length - 1] = lastSegs.shift() as string
+  const joined = args.filter(Boolean).join('/').replace(/\/+/g, '/').replace('http:/', 'http://').replace('https:/', 'https://')
+  return [joined, ...lastSegs].join('?')
+}
+
+/** http-proxy's XHeaders pass (xfwd): X-Forwarded-For appended to, -Port, -Proto, -Host. */
+function forwardedHeaders(req: IncomingMessage): void {
+  const encrypted = Boolean((req.socket as { encrypted?: boolean }).encrypted)
+  const port = req.headers.host?.match(/:(\d+)/)?.[1] ?? (encrypted ? '443' : '80')
+  const values = { for: req.socket.remoteAddress, port, proto: encrypted ? 'https' : 'http' }
+  for (const name of ['for', 'port', 'proto'] as const) {
+    const header = `x-forwarded-${name}`
+    const before = req.headers[header]
+    req.headers[header] = `${before || ''}${before ? ',' : ''}${values[name]}`
+  }
+  req.headers['x-forwarded-host'] = req.headers['x-forwarded-host'] || req.headers.host || ''
+}
+
+/**
+ * The app's request headers as one raw list: the browser's names in its order and spelling
+ * with the values the pipeline left (what it removed stays removed), and what the proxy
+ * added (X-Session, X-Forwarded-*) right after Host.
+ */
+export function outgoingHeaders(headers: IncomingMessage['headers'], rawHeaders: string[], defaultHost: string): string[] {
+  const out: string[] = []
+  const seen = new Set<string>()
+  const push = (name: string, value: string | string[] | undefined) => {
+    if (value === undefined) return
+    if (Array.isArray(value)) for (const v of value) out.push(name, v)
+    else out.push(name, value)
+  }
+  const added = () => {
+    // http-proxy copied req.headers backwards (util._extend): the added ones came newest first.
+    const names = Object.keys(headers)
+    for (let i = names.length - 1; i >= 0; i--) {
+      const name = names[i] as string
+      if (!seen.has(name)) push(name, headers[name])
+    }
+  }
+  for (let i = 0; i < rawHeaders.length; i += 2) seen.add((rawHeaders[i] as string).toLowerCase())
+  let hostSeen = false
+  const written = new Set<string>()
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    const lower = name.toLowerCase()
+    if (written.has(lower)) continue
+    written.add(lower)
+    push(name, headers[lower])
+    if (lower === 'host' && headers.host !== undefined) {
+      hostSeen = true
+      added()
+    }
+  }
+  if (!hostSeen) {
+    added()
+    // No Host from the browser (HTTP/1.0): Node's ClientRequest named the app, last.
+    if (headers.host === undefined) out.push('Host', defaultHost)
+  }
+  return out
+}
+
+/**
+ * The TLS server name Node's agent derives from a request's Host header (and its headers
+ * are a raw list here, which the agent cannot read): the browser's host, no port, never an IP.
+ */
+export function serverName(hostHeader: string | undefined, hostname: string): string {
+  let name = hostname
+  if (hostHeader) {
+    if (hostHeader.startsWith('[')) {
+      const end = hostHeader.indexOf(']')
+      name = end === -1 ? hostHeader : hostHeader.slice(1, end)
+    } else name = hostHeader.split(':', 1)[0] as string
+  }
+  return isIP(name) ? '' : name
+}
+
+export interface PipeHandlers {
+  /** The request to the app exists (its socket is being assigned): timeouts, cancellation. */
+  request(proxyReq: ClientRequest): void
+  response(proxyRes: IncomingMessage): void
+  error(err: Error & { code?: string }): void
+}
+
+/** Sends the browser's request (or `body`, when Node did not parse it) to the app. */
+export function pipeRequest(req: IncomingMessage, target: PipeTarget, handlers: PipeHandlers, body?: Readable): ClientRequest {
+  if ((req.method === 'DELETE' || req.method === 'OPTIONS') && !req.headers['content-length']) {
+    req.headers['content-length'] = '0'
+    delete req.headers['transfer-encoding']
+  }
+  forwardedHeaders(req)
+  const options = {
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port,
+    method: req.method,
+    path: outgoingPath(target.path, req.url ?? '/'),
+    headers: outgoingHeaders(req.headers, req.rawHeaders, target.host) as unknown as OutgoingHttpHeaders,
+    agent: target.agent
+  }
+  const proxyReq = target.protocol === 'https:' ? https.request({ ...options, rejectUnauthorized: true, servername: serverName(req.headers.host, target.hostname) }) : http.request(options)
+  handlers.request(proxyReq)
+  req.on('aborted', () => proxyReq.destroy())
+  const onError = (err: Error & { code?: string }) => {
+    // The browser went away: its request to the app goes too, without an error page.
+    if (req.socket.destroyed && err.code === 'ECONNRESET') return void proxyReq.destroy()
+    handlers.error(err)
+  }
+  req.on('error', onError)
+  proxyReq.on('error', onError)
+  proxyReq.on('response', handlers.response)
+  ;(body ?? req).pipe(proxyReq)
+  return proxyReq
+}
