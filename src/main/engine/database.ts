@@ -64,6 +64,13 @@ export function openSessionSqlite(path: string): Database.Database {
 
 /** Save times kept in memory at the most (the oldest are forgotten first). */
 const MAX_SAVE_TIMES = 200_000
+/** Rows kept in memory at the most (the oldest are forgotten first). */
+const MAX_CACHED_ROWS = 20_000
+/** An expire_date SQLite compares as JS does: text of printable ASCII (what Django writes). */
+const PLAIN_DATE = /^[ -~]*$/
+
+/** A row as last read or written (null: no such row), and whether its expiry can be checked in JS. */
+type CachedRow = { row: SessionRow; plainDate: boolean } | null
 
 export class SessionDatabase {
   private readonly db: Database.Database
@@ -73,6 +80,16 @@ export class SessionDatabase {
    * (or the session's expiry) is what it was then, and not after an "expire now".
    */
   private readonly saves = new Map<string, number>()
+  /**
+   * Rows by key as this connection last read or wrote them, valid while PRAGMA data_version
+   * stays what it was when they were read: it changes when another connection (Django, the
+   * CLI, another inspector) commits to the file, and then every cached row is dropped. This
+   * connection's own writes keep the cache up to date instead. A read of an unchanged row
+   * skips the SELECT, and hands out the same session_data string (whose verified payload
+   * the signing memo then finds without hashing a new string).
+   */
+  private readonly cache = new Map<string, CachedRow>()
+  private dataVersion: unknown = null
   private readonly stmt: {
     load: Database.Statement<[string, string], SessionRow>
     exists: Database.Statement<[string], { one: number }>
@@ -84,6 +101,7 @@ export class SessionDatabase {
     all: Database.Statement<[], SessionRow>
     count: Database.Statement<[], { n: number }>
     setExpireDate: Database.Statement<[string, string]>
+    dataVersion: Database.Statement<[], number>
   }
 
   constructor(readonly path: string) {
@@ -98,13 +116,45 @@ export class SessionDatabase {
       row: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session WHERE session_key = ?'),
       all: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session'),
       count: this.db.prepare('SELECT COUNT(*) AS n FROM django_session'),
-      setExpireDate: this.db.prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ?')
+      setExpireDate: this.db.prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ?'),
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck()
     }
   }
 
   /** The row if it has not expired at `now` (Django: expire_date__gt=now). */
   load(key: string, now: Date): SessionRow | undefined {
+    const cached = this.cachedRow(key)
+    if (cached === null) return undefined
+    // SQLite compares two texts byte by byte: so does JS for printable ASCII.
+    if (cached.plainDate) return cached.row.expire_date > toDjangoDate(now) ? cached.row : undefined
     return this.stmt.load.get(key, toDjangoDate(now))
+  }
+
+  /** The row by key, from the cache while no other connection has written since it was read. */
+  private cachedRow(key: string): CachedRow {
+    const version = this.stmt.dataVersion.get()
+    if (version !== this.dataVersion) {
+      this.cache.clear()
+      this.dataVersion = version
+    }
+    let cached = this.cache.get(key)
+    if (cached === undefined) {
+      const row = this.stmt.row.get(key)
+      cached = row ? { row, plainDate: typeof row.expire_date === 'string' && PLAIN_DATE.test(row.expire_date) } : null
+      this.remember(key, cached)
+    }
+    return cached
+  }
+
+  private remember(key: string, cached: CachedRow): void {
+    if (this.cache.size >= MAX_CACHED_ROWS && !this.cache.has(key)) this.cache.delete(this.cache.keys().next().value as string)
+    this.cache.set(key, cached)
+  }
+
+  /** Notes this connection's own write of a row (null: it is gone; undefined: unknown, read it again). */
+  private wrote(key: string, row: SessionRow | null | undefined): void {
+    if (row === undefined) this.cache.delete(key)
+    else this.remember(key, row && { row, plainDate: PLAIN_DATE.test(row.expire_date) })
   }
 
   exists(key: string): boolean {
@@ -114,7 +164,9 @@ export class SessionDatabase {
   /** Returns false when the key is taken (Django's IntegrityError → CreateError). */
   insert(key: string, data: string, expireDate: Date): boolean {
     try {
-      this.stmt.insert.run(key, data, toDjangoDate(expireDate))
+      const expire = toDjangoDate(expireDate)
+      this.stmt.insert.run(key, data, expire)
+      this.wrote(key, { session_key: key, session_data: data, expire_date: expire })
       return true
     } catch (e) {
       if ((e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) return false
@@ -124,12 +176,17 @@ export class SessionDatabase {
 
   /** Returns false when no row was updated (Django's forced update → UpdateError). */
   update(key: string, data: string, expireDate: Date): boolean {
-    return this.stmt.update.run(data, toDjangoDate(expireDate), key).changes > 0
+    const expire = toDjangoDate(expireDate)
+    const updated = this.stmt.update.run(data, expire, key).changes > 0
+    this.wrote(key, updated ? { session_key: key, session_data: data, expire_date: expire } : null)
+    return updated
   }
 
   remove(key: string): boolean {
     this.saves.delete(key)
-    return this.stmt.remove.run(key).changes > 0
+    const removed = this.stmt.remove.run(key).changes > 0
+    this.wrote(key, null)
+    return removed
   }
 
   /** Notes that `key` was saved at `at` (engine ms), for savedAt(). */
@@ -147,12 +204,14 @@ export class SessionDatabase {
 
   /** Deletes rows with expire_date < now; returns how many. */
   clearExpired(now: Date): number {
-    return this.stmt.clearExpired.run(toDjangoDate(now)).changes
+    const removed = this.stmt.clearExpired.run(toDjangoDate(now)).changes
+    if (removed > 0) this.cache.clear()
+    return removed
   }
 
   /** A row whatever its expiry (inspector). */
   row(key: string): SessionRow | undefined {
-    return this.stmt.row.get(key)
+    return this.cachedRow(key)?.row
   }
 
   rows(): IterableIterator<SessionRow> {
@@ -164,12 +223,24 @@ export class SessionDatabase {
   }
 
   setExpireDate(key: string, date: Date): boolean {
-    return this.stmt.setExpireDate.run(toDjangoDate(date), key).changes > 0
+    const changed = this.stmt.setExpireDate.run(toDjangoDate(date), key).changes > 0
+    this.wrote(key, undefined)
+    return changed
   }
 
-  /** Runs fn in one transaction (bulk seeding in benchmarks and tests). */
+  /** How many rows the cache holds (tests of its bound). */
+  cachedRows(): number {
+    return this.cache.size
+  }
+
+  /** Runs fn in one transaction (bulk seeding in benchmarks and tests); a rollback forgets every cached row. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+    try {
+      return this.db.transaction(fn)()
+    } catch (e) {
+      this.cache.clear()
+      throw e
+    }
   }
 
   close(): void {

@@ -36,7 +36,10 @@ export class DbSessionStore extends SessionStore {
 
   protected load(): SessionData | Promise<SessionData> {
     const row = this.getSessionFromDb()
-    return row ? this.decode(row.session_data) : {}
+    if (!row) return {}
+    // The same row object while the row is unchanged (the database's row cache).
+    this.loadedVersion = row
+    return this.decode(row.session_data)
   }
 
   async exists(key: string): Promise<boolean> {
