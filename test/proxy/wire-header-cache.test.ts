@@ -3,6 +3,7 @@
 // another connection's write) or of the settings is in the very next request's header.
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { SessionData } from '../../src/shared/json'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { encodeWireSession as encodeShared, parseWireSession, type WireSession } from '../../src/shared/wire'
 import { RequestSession } from '../../src/main/proxy/session-middleware'
@@ -27,7 +28,8 @@ describe('X-Session encoded per row version', () => {
   it('decodes to what the shared encoder writes, keys in the same order, for data of every UTF-8 length', () => {
     const now = new Date('2031-01-01T00:00:00Z')
     for (let n = 0; n < 9; n++) {
-      for (const data of [{}, { user: 'a'.repeat(n) }, { name: 'é'.repeat(n), city: 'ཐིམ་ཕུ'.slice(0, n) }, { emoji: '😀'.repeat(n), _session_expiry: 600 }]) {
+      const datas: SessionData[] = [{}, { user: 'a'.repeat(n) }, { name: 'é'.repeat(n), city: 'ཐིམ་ཕུ'.slice(0, n) }, { emoji: '😀'.repeat(n), _session_expiry: 600 }]
+      for (const data of datas) {
         const version = {}
         for (const key of [null, 'k'.repeat(32)]) {
           const wire = buildWireSession(key, data, DEFAULT_SETTINGS, now, version)
