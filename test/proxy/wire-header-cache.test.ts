@@ -10,6 +10,7 @@ import { RequestSession } from '../../src/main/proxy/session-middleware'
 import { buildWireSession, encodeWireSession } from '../../src/main/proxy/wire-protocol'
 import { makeEngine, set, VARIANTS, type TestEngine } from '../engine/helpers'
 
+const SETTINGS = { ...DEFAULT_SETTINGS, SECRET_KEY: 'django-insecure-wire-test-key-0123456789abcdefghijklmnop' }
 let t: TestEngine | undefined
 afterEach(async () => {
   await t?.close()
@@ -32,14 +33,14 @@ describe('X-Session encoded per row version', () => {
       for (const data of datas) {
         const version = {}
         for (const key of [null, 'k'.repeat(32)]) {
-          const wire = buildWireSession(key, data, DEFAULT_SETTINGS, now, version)
+          const wire = buildWireSession(key, data, SETTINGS, now, version)
           const text = encodeWireSession(wire)
           expect(text).toMatch(/^[A-Za-z0-9_-]+$/)
           const decoded = parseWireSession(text)
           expect(decoded).toEqual(wire)
           expect(Object.keys(decoded)).toEqual(Object.keys(wire))
           // A second request at another moment reuses the head and still says its own now.
-          const later = buildWireSession(key, data, DEFAULT_SETTINGS, new Date(now.getTime() + 1500), version)
+          const later = buildWireSession(key, data, SETTINGS, new Date(now.getTime() + 1500), version)
           expect(parseWireSession(encodeWireSession(later))).toEqual(later)
         }
       }
