@@ -1,6 +1,7 @@
 // The db store's row cache (database.ts): a read of an unchanged session skips the SELECT, but
 // a write by another connection to the same SQLite file (PRAGMA data_version moves) is seen on
 // the very next read, and the store's own writes, rollbacks included, keep the cache right.
+// Also the tick's batch of writes: one commit, awaited by save(), done by close() at the latest.
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { toDjangoDate } from '../../src/main/engine/database'
@@ -90,5 +91,39 @@ describe('the db store row cache', () => {
     const now = new Date()
     for (let i = 0; i < 20_500; i++) db.load(`missing-key-${i}`, now)
     expect(db.cachedRows()).toBe(20_000)
+  })
+})
+
+describe('the db store batch of writes', () => {
+  it('commits the writes of a tick together: others see them once committed() resolves, and save() waits for it', async () => {
+    const { engine, key, other } = await start()
+    const db = engine.db()
+    const count = other.prepare<[], number>('SELECT COUNT(*) FROM django_session').pluck()
+    const later = new Date(Date.now() + 3600_000)
+    expect(db.insert('a'.repeat(32), engine.open().encode({ n: 1 }), later)).toBe(true)
+    expect(db.insert('b'.repeat(32), engine.open().encode({ n: 2 }), later)).toBe(true)
+    expect(db.insert('a'.repeat(32), engine.open().encode({ n: 3 }), later)).toBe(false) // the key is taken, known at once
+    expect(count.get()).toBe(1) // not committed yet
+    expect(await engine.open('b'.repeat(32)).get('n')).toBe(2) // this connection reads its own writes
+    await db.committed()
+    expect(count.get()).toBe(3)
+
+    const saves = ['first', 'second', 'third'].map(async (user) => {
+      const s = engine.open()
+      await s.set('user', user)
+      await s.save()
+      return s.sessionKey!
+    })
+    const keys = await Promise.all(saves)
+    // Each save() resolved after the commit: another connection has every row.
+    const read = other.prepare<[string], string>('SELECT session_key FROM django_session WHERE session_key = ?').pluck()
+    for (const k of [...keys, key]) expect(read.get(k)).toBe(k)
+  })
+
+  it('close() commits what is still pending', async () => {
+    const { engine, other } = await start()
+    engine.db().insert('c'.repeat(32), engine.open().encode({ n: 1 }), new Date(Date.now() + 3600_000))
+    await engine.close()
+    expect(other.prepare('SELECT session_key FROM django_session WHERE session_key = ?').pluck().get('c'.repeat(32))).toBe('c'.repeat(32))
   })
 })

@@ -1,5 +1,6 @@
-// The `django_session` table in a SQLite file (better-sqlite3, WAL), as Django's
-// sessions migration creates it and as Django's SQLite backend writes datetimes.
+// The `django_session` table in a SQLite file (better-sqlite3, WAL, synchronous=NORMAL), as
+// Django's sessions migration creates it and as Django's SQLite backend writes datetimes.
+// The writes of one event-loop tick share one transaction; committed() says when it is done.
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -49,6 +50,9 @@ CREATE INDEX IF NOT EXISTS "django_session_expire_date_a5c62663" ON "django_sess
 /**
  * Opens (creating if needed) a SQLite file exactly as the db store does: WAL, a busy
  * timeout, Django's schema. The engine benchmark opens its raw baseline with it too.
+ * synchronous=NORMAL: in WAL mode a commit is written to the log before it returns, so it
+ * survives the process being killed (kill -9); only a power cut or an OS crash can lose
+ * the last commits, which no longer wait for an fsync each.
  */
 export function openSessionSqlite(path: string): Database.Database {
   if (path !== ':memory:') {
@@ -58,6 +62,7 @@ export function openSessionSqlite(path: string): Database.Database {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   db.pragma('busy_timeout = 5000')
+  db.pragma('synchronous = NORMAL')
   db.exec(SCHEMA)
   return db
 }
@@ -68,6 +73,13 @@ const MAX_SAVE_TIMES = 200_000
 const MAX_CACHED_ROWS = 20_000
 /** An expire_date SQLite compares as JS does: text of printable ASCII (what Django writes). */
 const PLAIN_DATE = /^[ -~]*$/
+
+/** The open transaction of this tick's writes, and who waits for its commit. */
+interface Batch {
+  done: Promise<void>
+  resolve(): void
+  reject(error: Error): void
+}
 
 /** A row as last read or written (null: no such row), and whether its expiry can be checked in JS. */
 type CachedRow = { row: SessionRow; plainDate: boolean } | null
@@ -90,6 +102,15 @@ export class SessionDatabase {
    */
   private readonly cache = new Map<string, CachedRow>()
   private dataVersion: unknown = null
+  /**
+   * This tick's writes run inside one transaction (BEGIN IMMEDIATE at the first write),
+   * committed by a setImmediate once the tick's I/O callbacks have run: many requests
+   * finishing together pay one commit. A write's result is known at once (the statement
+   * has run); committed() resolves once it is durable, and a response that carries its
+   * Set-Cookie waits for that (DbSessionStore.save), so a browser never holds the cookie of
+   * a session that a kill -9 could lose.
+   */
+  private batch: Batch | null = null
   private readonly stmt: {
     load: Database.Statement<[string, string], SessionRow>
     exists: Database.Statement<[string], { one: number }>
@@ -102,6 +123,9 @@ export class SessionDatabase {
     count: Database.Statement<[], { n: number }>
     setExpireDate: Database.Statement<[string, string]>
     dataVersion: Database.Statement<[], number>
+    begin: Database.Statement<[]>
+    commit: Database.Statement<[]>
+    rollback: Database.Statement<[]>
   }
 
   constructor(readonly path: string) {
@@ -117,7 +141,10 @@ export class SessionDatabase {
       all: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session'),
       count: this.db.prepare('SELECT COUNT(*) AS n FROM django_session'),
       setExpireDate: this.db.prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ?'),
-      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck()
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK')
     }
   }
 
@@ -165,6 +192,7 @@ export class SessionDatabase {
   insert(key: string, data: string, expireDate: Date): boolean {
     try {
       const expire = toDjangoDate(expireDate)
+      this.write()
       this.stmt.insert.run(key, data, expire)
       this.wrote(key, { session_key: key, session_data: data, expire_date: expire })
       return true
@@ -177,6 +205,7 @@ export class SessionDatabase {
   /** Returns false when no row was updated (Django's forced update → UpdateError). */
   update(key: string, data: string, expireDate: Date): boolean {
     const expire = toDjangoDate(expireDate)
+    this.write()
     const updated = this.stmt.update.run(data, expire, key).changes > 0
     this.wrote(key, updated ? { session_key: key, session_data: data, expire_date: expire } : null)
     return updated
@@ -184,6 +213,7 @@ export class SessionDatabase {
 
   remove(key: string): boolean {
     this.saves.delete(key)
+    this.write()
     const removed = this.stmt.remove.run(key).changes > 0
     this.wrote(key, null)
     return removed
@@ -204,6 +234,7 @@ export class SessionDatabase {
 
   /** Deletes rows with expire_date < now; returns how many. */
   clearExpired(now: Date): number {
+    this.write()
     const removed = this.stmt.clearExpired.run(toDjangoDate(now)).changes
     if (removed > 0) this.cache.clear()
     return removed
@@ -223,6 +254,7 @@ export class SessionDatabase {
   }
 
   setExpireDate(key: string, date: Date): boolean {
+    this.write()
     const changed = this.stmt.setExpireDate.run(toDjangoDate(date), key).changes > 0
     this.wrote(key, undefined)
     return changed
@@ -243,7 +275,50 @@ export class SessionDatabase {
     }
   }
 
+  /** Resolves once every write made so far is committed; rejects if its commit failed (the writes are then undone). */
+  committed(): Promise<void> {
+    return this.batch?.done ?? Promise.resolve()
+  }
+
+  /** Before a write: opens this tick's transaction, unless one is open (this tick's, or a transaction() in progress). */
+  private write(): void {
+    if (this.batch || this.db.inTransaction) return
+    this.stmt.begin.run()
+    let resolve!: () => void
+    let reject!: (error: Error) => void
+    const done = new Promise<void>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    // Nobody may be waiting (a write whose caller does not ask): never an unhandled rejection.
+    done.catch(() => undefined)
+    this.batch = { done, resolve, reject }
+    setImmediate(() => this.commit())
+  }
+
+  /** Commits this tick's transaction; on failure rolls it back and forgets every cached row. */
+  private commit(): void {
+    const batch = this.batch
+    if (!batch) return
+    this.batch = null
+    try {
+      this.stmt.commit.run()
+      batch.resolve()
+    } catch (e) {
+      try {
+        if (this.db.inTransaction) this.stmt.rollback.run()
+      } catch {
+        // the connection is gone: nothing left to undo
+      }
+      this.cache.clear()
+      batch.reject(e as Error)
+    }
+  }
+
   close(): void {
-    if (this.db.open) this.db.close()
+    if (this.db.open) {
+      this.commit()
+      this.db.close()
+    }
   }
 }
