@@ -15,11 +15,16 @@ export interface SessionRow {
 
 /** Django's SQLite adapter: str(naive UTC datetime), microseconds only when non-zero. */
 export function toDjangoDate(date: Date): string {
+  const at = date.getTime()
+  if (at === lastDate.at) return lastDate.text
   const iso = date.toISOString()
   const base = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
   const ms = date.getUTCMilliseconds()
-  return ms === 0 ? base : `${base}.${String(ms).padStart(3, '0')}000`
+  lastDate = { at, text: ms === 0 ? base : `${base}.${String(ms).padStart(3, '0')}000` }
+  return lastDate.text
 }
+/** The last date written: every load compares with now, many in the same millisecond. */
+let lastDate = { at: NaN, text: '' }
 
 /** Reads an expire_date written by Django or by us (naive UTC). */
 export function fromDjangoDate(text: string): Date | null {

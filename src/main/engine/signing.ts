@@ -188,7 +188,7 @@ export function dumps(obj: unknown, opts: SignerOptions, now: Date, compress = t
     payloads.set(mode, json, b64)
   }
   const stamped = `${b64}${SEP}${b62Encode(Math.floor(now.getTime() / 1000))}`
-  const signer = `${opts.salt}\u0000${opts.key}`
+  const signer = signerScope(opts)
   let sig = signatures.get(signer, stamped)
   if (sig === undefined) {
     sig = signature(stamped, opts)
@@ -270,6 +270,13 @@ const signatures = new TextMemo(4 * 1024 * 1024)
 const COMPRESSED = 'z'
 const PLAIN = 'p'
 
+/** The memos' scope for a salt and secret; the last one is kept (a server signs with one or two). */
+let lastScope = { salt: '', key: '', scope: '\u0000' }
+function signerScope({ salt, key }: SignerOptions): string {
+  if (salt !== lastScope.salt || key !== lastScope.key) lastScope = { salt, key, scope: `${salt}\u0000${key}` }
+  return lastScope.scope
+}
+
 /** Forgets every verified payload (tests and benchmarks that measure a cold decode). */
 export function forgetVerifiedPayloads(): void {
   verified.clear()
@@ -299,7 +306,7 @@ function unsignedJson(signed: string, opts: SignerOptions, now: Date, maxAgeSeco
 /** signing.loads(s, key, salt, max_age): throws BadSignature/SignatureExpired, or Error for bad payloads. */
 export function loads(signed: string, opts: SignerOptions, now: Date, maxAgeSeconds?: number): unknown {
   if (maxAgeSeconds !== undefined) return JSON.parse(unsignedJson(signed, opts, now, maxAgeSeconds))
-  const signer = `${opts.salt}\u0000${opts.key}`
+  const signer = signerScope(opts)
   let json = verified.get(signer, signed)
   if (json === undefined) {
     json = unsignedJson(signed, opts, now)
