@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { BadSignature, SignatureExpired } from '../../src/main/engine/errors'
 import { randomBytes } from 'node:crypto'
-import { dumps, forgetSignedPayloads, loads, saltedHmac, signedPayloadMemoChars, signWithTimestamp } from '../../src/main/engine/signing'
+import { dumps, forgetSignedPayloads, forgetVerifiedPayloads, loads, saltedHmac, signedPayloadMemoChars, signWithTimestamp } from '../../src/main/engine/signing'
 
 /** Django's salted_hmac, written the plain way. */
 function reference(keySalt: string, value: string, secret: string): Buffer {
@@ -81,6 +81,18 @@ describe('loads, answered from the payloads it already verified', () => {
     expect(() => loads(signed.slice(0, -1) + last, opts, now)).toThrow(BadSignature)
     expect(() => loads(signed, { ...opts, key: `${opts.key}-other` }, now)).toThrow(BadSignature)
     expect(() => loads(signed, { ...opts, salt: 'django.contrib.sessions.backends.signed_cookies' }, now)).toThrow(BadSignature)
+  })
+
+  it('loads what dumps just signed to the same value as a cold check does, and under no other key', () => {
+    for (const obj of [{ user: 'sonam', text: 'नमस्ते ✓', n: 1.5e-7 }, { long: 'ab'.repeat(400), list: [1, 2.5, null, true] }, {}]) {
+      const signed = dumps(obj, opts, now)
+      const warm = loads(signed, opts, now)
+      forgetVerifiedPayloads()
+      expect(warm).toEqual(loads(signed, opts, now))
+      expect(warm).toEqual(obj)
+      const fresh = dumps(obj, opts, new Date(now.getTime() + 5000))
+      expect(() => loads(fresh, { ...opts, key: `${opts.key}-other` }, now)).toThrow(BadSignature)
+    }
   })
 
   it('checks max_age every time: an expired signature is refused even after a good load', () => {

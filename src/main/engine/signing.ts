@@ -1,7 +1,8 @@
 // Port of django/core/signing.py (Signer, TimestampSigner, dumps, loads) and
 // django/utils/crypto.py (salted_hmac, constant_time_compare), byte-compatible with Django.
 import { createHash, hash, timingSafeEqual } from 'node:crypto'
-import { deflateSync, inflateSync } from 'node:zlib'
+import { inflateSync } from 'node:zlib'
+import { deflate } from './deflate'
 import { BadSignature, SignatureExpired } from './errors'
 
 const SEP = ':'
@@ -164,12 +165,12 @@ export function pythonJsonDumps(value: unknown): string {
 
 /** The base64 payload of signing.dumps for a JSON text: "." + zlib when that is shorter by more than a byte. */
 function payloadOf(json: string, compress: boolean): string {
-  let data = Buffer.from(json, 'latin1')
+  let data: Buffer = Buffer.from(json, 'latin1')
   let compressed = false
   // A zlib stream of n > 0 bytes takes at least 9, so below 11 bytes compressing cannot
   // pass Django's "shorter by more than one byte" test: skip it, same output.
   if (compress && data.length > 10) {
-    const z = deflateSync(data)
+    const z = deflate(data)
     if (z.length < data.length - 1) {
       data = z
       compressed = true
@@ -194,7 +195,11 @@ export function dumps(obj: unknown, opts: SignerOptions, now: Date, compress = t
     sig = signature(stamped, opts)
     signatures.set(signer, stamped, sig)
   }
-  return `${stamped}${SEP}${sig}`
+  const signed = `${stamped}${SEP}${sig}`
+  // What loads() of this text under this key will find: the JSON just written (the next
+  // request usually reads the session back).
+  verified.set(signer, signed, json)
+  return signed
 }
 
 /**
