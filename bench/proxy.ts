@@ -228,7 +228,8 @@ async function main(): Promise<void> {
       { id: '(a)', label: 'direct to the upstream', url: `${upstream.url}/hello`, pid: upstream.process.pid, rounds: [] },
       { id: '(b)', label: 'bare http-proxy, keep-alive agent', url: `${bare.url}/hello`, pid: bare.process.pid, rounds: [] },
       { id: '(c)', label: 'Session Inspector, live db session, app reads', url: `${si.url}/hello`, pid: si.process.pid, rounds: [] },
-      { id: "(c')", label: '... the app reads it with the Node adapter', url: `${si.url}/adapter/hello`, pid: si.process.pid, rounds: [] }
+      { id: "(c')", label: '... the app reads it with the Node adapter', url: `${si.url}/adapter/hello`, pid: si.process.pid, rounds: [] },
+      { id: "(c'')", label: '... the app saves it (modified=True)', url: `${si.url}/save`, pid: si.process.pid, rounds: [] }
     ]
     const headers = { Cookie: cookie }
     for (const t of targets) await runLoad(tool, { url: t.url, connections, durationSeconds: warmup, headers })

@@ -1,6 +1,7 @@
 // The processes the proxy benchmark starts, one role each:
 //   upstream      a node:http hello world; with an X-Session header it answers
-//                 X-Session-Update {accessed:true} (a read), on /login it stores a session,
+//                 X-Session-Update {accessed:true} (a read), on /save {modified:true} (a save
+//                 of the same data on every request), on /login it stores a session,
 //                 and under /adapter/ it reads the session through the Node adapter;
 //   bare-proxy    http-proxy with the same keep-alive agent as Session Inspector.
 // Each prints {"url": ...} on its first stdout line and runs until SIGTERM.
@@ -12,6 +13,7 @@ import { upstreamAgent } from '../../src/main/proxy/upstream'
 
 const wire = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
 const READ = wire({ accessed: true })
+const SAVE = wire({ accessed: true, modified: true })
 const LOGIN = wire({ data: { user: 'bench', name: 'Sonam', cart: [1, 2, 3] } })
 const BODY = 'hello world\n'
 
@@ -25,7 +27,7 @@ const adapter = withSession((req, res) => {
 function upstream(req: IncomingMessage, res: ServerResponse): void {
   if (req.url?.startsWith('/adapter/')) return adapter(req, res)
   const headers: Record<string, string> = { 'Content-Type': 'text/plain', 'Content-Length': String(BODY.length) }
-  if (req.headers['x-session'] !== undefined) headers['X-Session-Update'] = req.url === '/login' ? LOGIN : READ
+  if (req.headers['x-session'] !== undefined) headers['X-Session-Update'] = req.url === '/login' ? LOGIN : req.url === '/save' ? SAVE : READ
   res.writeHead(200, headers)
   res.end(BODY)
 }

@@ -1,5 +1,6 @@
-// The `django_session` table in a SQLite file (better-sqlite3, WAL), as Django's
-// sessions migration creates it and as Django's SQLite backend writes datetimes.
+// The `django_session` table in a SQLite file (better-sqlite3, WAL, synchronous=NORMAL), as
+// Django's sessions migration creates it and as Django's SQLite backend writes datetimes.
+// The writes of one event-loop tick share one transaction; committed() says when it is done.
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -14,11 +15,16 @@ export interface SessionRow {
 
 /** Django's SQLite adapter: str(naive UTC datetime), microseconds only when non-zero. */
 export function toDjangoDate(date: Date): string {
+  const at = date.getTime()
+  if (at === lastDate.at) return lastDate.text
   const iso = date.toISOString()
   const base = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
   const ms = date.getUTCMilliseconds()
-  return ms === 0 ? base : `${base}.${String(ms).padStart(3, '0')}000`
+  lastDate = { at, text: ms === 0 ? base : `${base}.${String(ms).padStart(3, '0')}000` }
+  return lastDate.text
 }
+/** The last date written: every load compares with now, many in the same millisecond. */
+let lastDate = { at: NaN, text: '' }
 
 /** Reads an expire_date written by Django or by us (naive UTC). */
 export function fromDjangoDate(text: string): Date | null {
@@ -49,6 +55,9 @@ CREATE INDEX IF NOT EXISTS "django_session_expire_date_a5c62663" ON "django_sess
 /**
  * Opens (creating if needed) a SQLite file exactly as the db store does: WAL, a busy
  * timeout, Django's schema. The engine benchmark opens its raw baseline with it too.
+ * synchronous=NORMAL: in WAL mode a commit is written to the log before it returns, so it
+ * survives the process being killed (kill -9); only a power cut or an OS crash can lose
+ * the last commits, which no longer wait for an fsync each.
  */
 export function openSessionSqlite(path: string): Database.Database {
   if (path !== ':memory:') {
@@ -58,12 +67,27 @@ export function openSessionSqlite(path: string): Database.Database {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   db.pragma('busy_timeout = 5000')
+  db.pragma('synchronous = NORMAL')
   db.exec(SCHEMA)
   return db
 }
 
 /** Save times kept in memory at the most (the oldest are forgotten first). */
 const MAX_SAVE_TIMES = 200_000
+/** Rows kept in memory at the most (the oldest are forgotten first). */
+const MAX_CACHED_ROWS = 20_000
+/** An expire_date SQLite compares as JS does: text of printable ASCII (what Django writes). */
+const PLAIN_DATE = /^[ -~]*$/
+
+/** The open transaction of this tick's writes, and who waits for its commit. */
+interface Batch {
+  done: Promise<void>
+  resolve(): void
+  reject(error: Error): void
+}
+
+/** A row as last read or written (null: no such row), and whether its expiry can be checked in JS. */
+type CachedRow = { row: SessionRow; plainDate: boolean } | null
 
 export class SessionDatabase {
   private readonly db: Database.Database
@@ -73,6 +97,25 @@ export class SessionDatabase {
    * (or the session's expiry) is what it was then, and not after an "expire now".
    */
   private readonly saves = new Map<string, number>()
+  /**
+   * Rows by key as this connection last read or wrote them, valid while PRAGMA data_version
+   * stays what it was when they were read: it changes when another connection (Django, the
+   * CLI, another inspector) commits to the file, and then every cached row is dropped. This
+   * connection's own writes keep the cache up to date instead. A read of an unchanged row
+   * skips the SELECT, and hands out the same session_data string (whose verified payload
+   * the signing memo then finds without hashing a new string).
+   */
+  private readonly cache = new Map<string, CachedRow>()
+  private dataVersion: unknown = null
+  /**
+   * This tick's writes run inside one transaction (BEGIN IMMEDIATE at the first write),
+   * committed by a setImmediate once the tick's I/O callbacks have run: many requests
+   * finishing together pay one commit. A write's result is known at once (the statement
+   * has run); committed() resolves once it is durable, and a response that carries its
+   * Set-Cookie waits for that (DbSessionStore.save), so a browser never holds the cookie of
+   * a session that a kill -9 could lose.
+   */
+  private batch: Batch | null = null
   private readonly stmt: {
     load: Database.Statement<[string, string], SessionRow>
     exists: Database.Statement<[string], { one: number }>
@@ -84,6 +127,10 @@ export class SessionDatabase {
     all: Database.Statement<[], SessionRow>
     count: Database.Statement<[], { n: number }>
     setExpireDate: Database.Statement<[string, string]>
+    dataVersion: Database.Statement<[], number>
+    begin: Database.Statement<[]>
+    commit: Database.Statement<[]>
+    rollback: Database.Statement<[]>
   }
 
   constructor(readonly path: string) {
@@ -98,13 +145,48 @@ export class SessionDatabase {
       row: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session WHERE session_key = ?'),
       all: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session'),
       count: this.db.prepare('SELECT COUNT(*) AS n FROM django_session'),
-      setExpireDate: this.db.prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ?')
+      setExpireDate: this.db.prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ?'),
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK')
     }
   }
 
   /** The row if it has not expired at `now` (Django: expire_date__gt=now). */
   load(key: string, now: Date): SessionRow | undefined {
+    const cached = this.cachedRow(key)
+    if (cached === null) return undefined
+    // SQLite compares two texts byte by byte: so does JS for printable ASCII.
+    if (cached.plainDate) return cached.row.expire_date > toDjangoDate(now) ? cached.row : undefined
     return this.stmt.load.get(key, toDjangoDate(now))
+  }
+
+  /** The row by key, from the cache while no other connection has written since it was read. */
+  private cachedRow(key: string): CachedRow {
+    const version = this.stmt.dataVersion.get()
+    if (version !== this.dataVersion) {
+      this.cache.clear()
+      this.dataVersion = version
+    }
+    let cached = this.cache.get(key)
+    if (cached === undefined) {
+      const row = this.stmt.row.get(key)
+      cached = row ? { row, plainDate: typeof row.expire_date === 'string' && PLAIN_DATE.test(row.expire_date) } : null
+      this.remember(key, cached)
+    }
+    return cached
+  }
+
+  private remember(key: string, cached: CachedRow): void {
+    if (this.cache.size >= MAX_CACHED_ROWS && !this.cache.has(key)) this.cache.delete(this.cache.keys().next().value as string)
+    this.cache.set(key, cached)
+  }
+
+  /** Notes this connection's own write of a row (null: it is gone; undefined: unknown, read it again). */
+  private wrote(key: string, row: SessionRow | null | undefined): void {
+    if (row === undefined) this.cache.delete(key)
+    else this.remember(key, row && { row, plainDate: PLAIN_DATE.test(row.expire_date) })
   }
 
   exists(key: string): boolean {
@@ -114,7 +196,10 @@ export class SessionDatabase {
   /** Returns false when the key is taken (Django's IntegrityError → CreateError). */
   insert(key: string, data: string, expireDate: Date): boolean {
     try {
-      this.stmt.insert.run(key, data, toDjangoDate(expireDate))
+      const expire = toDjangoDate(expireDate)
+      this.write()
+      this.stmt.insert.run(key, data, expire)
+      this.wrote(key, { session_key: key, session_data: data, expire_date: expire })
       return true
     } catch (e) {
       if ((e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) return false
@@ -124,12 +209,19 @@ export class SessionDatabase {
 
   /** Returns false when no row was updated (Django's forced update → UpdateError). */
   update(key: string, data: string, expireDate: Date): boolean {
-    return this.stmt.update.run(data, toDjangoDate(expireDate), key).changes > 0
+    const expire = toDjangoDate(expireDate)
+    this.write()
+    const updated = this.stmt.update.run(data, expire, key).changes > 0
+    this.wrote(key, updated ? { session_key: key, session_data: data, expire_date: expire } : null)
+    return updated
   }
 
   remove(key: string): boolean {
     this.saves.delete(key)
-    return this.stmt.remove.run(key).changes > 0
+    this.write()
+    const removed = this.stmt.remove.run(key).changes > 0
+    this.wrote(key, null)
+    return removed
   }
 
   /** Notes that `key` was saved at `at` (engine ms), for savedAt(). */
@@ -147,12 +239,15 @@ export class SessionDatabase {
 
   /** Deletes rows with expire_date < now; returns how many. */
   clearExpired(now: Date): number {
-    return this.stmt.clearExpired.run(toDjangoDate(now)).changes
+    this.write()
+    const removed = this.stmt.clearExpired.run(toDjangoDate(now)).changes
+    if (removed > 0) this.cache.clear()
+    return removed
   }
 
   /** A row whatever its expiry (inspector). */
   row(key: string): SessionRow | undefined {
-    return this.stmt.row.get(key)
+    return this.cachedRow(key)?.row
   }
 
   rows(): IterableIterator<SessionRow> {
@@ -164,15 +259,71 @@ export class SessionDatabase {
   }
 
   setExpireDate(key: string, date: Date): boolean {
-    return this.stmt.setExpireDate.run(toDjangoDate(date), key).changes > 0
+    this.write()
+    const changed = this.stmt.setExpireDate.run(toDjangoDate(date), key).changes > 0
+    this.wrote(key, undefined)
+    return changed
   }
 
-  /** Runs fn in one transaction (bulk seeding in benchmarks and tests). */
+  /** How many rows the cache holds (tests of its bound). */
+  cachedRows(): number {
+    return this.cache.size
+  }
+
+  /** Runs fn in one transaction (bulk seeding in benchmarks and tests); a rollback forgets every cached row. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)()
+    try {
+      return this.db.transaction(fn)()
+    } catch (e) {
+      this.cache.clear()
+      throw e
+    }
+  }
+
+  /** Resolves once every write made so far is committed; rejects if its commit failed (the writes are then undone). */
+  committed(): Promise<void> {
+    return this.batch?.done ?? Promise.resolve()
+  }
+
+  /** Before a write: opens this tick's transaction, unless one is open (this tick's, or a transaction() in progress). */
+  private write(): void {
+    if (this.batch || this.db.inTransaction) return
+    this.stmt.begin.run()
+    let resolve!: () => void
+    let reject!: (error: Error) => void
+    const done = new Promise<void>((res, rej) => {
+      resolve = res
+      reject = rej
+    })
+    // Nobody may be waiting (a write whose caller does not ask): never an unhandled rejection.
+    done.catch(() => undefined)
+    this.batch = { done, resolve, reject }
+    setImmediate(() => this.commit())
+  }
+
+  /** Commits this tick's transaction; on failure rolls it back and forgets every cached row. */
+  private commit(): void {
+    const batch = this.batch
+    if (!batch) return
+    this.batch = null
+    try {
+      this.stmt.commit.run()
+      batch.resolve()
+    } catch (e) {
+      try {
+        if (this.db.inTransaction) this.stmt.rollback.run()
+      } catch {
+        // the connection is gone: nothing left to undo
+      }
+      this.cache.clear()
+      batch.reject(e as Error)
+    }
   }
 
   close(): void {
-    if (this.db.open) this.db.close()
+    if (this.db.open) {
+      this.commit()
+      this.db.close()
+    }
   }
 }

@@ -38,6 +38,11 @@ export interface SessionRecord {
 export interface Peek {
   key: string | null
   data: SessionData
+  /**
+   * Where the store can tell: an object that stays the same while the stored session does
+   * (the db store's cached row), so what is worked out from the data can be kept per version.
+   */
+  version?: object
 }
 
 /** get_random_string(32, VALID_KEY_CHARS) */
@@ -74,6 +79,8 @@ export abstract class SessionStore {
   /** While peeking, the load's writes are queued here instead of run. */
   private deferred: (() => Promise<void>)[] | null = null
   private pendingPeek: { peek: Peek; modified: boolean; effects: (() => Promise<void>)[] } | null = null
+  /** Set by a load() that can name the version of what it read (see Peek.version). */
+  protected loadedVersion: object | undefined = undefined
 
   constructor(
     protected readonly ctx: StoreContext,
@@ -225,11 +232,13 @@ export abstract class SessionStore {
     const before = { key: this.key, accessed: this.dict.accessed, modified: this.dict.modified }
     const effects: (() => Promise<void>)[] = []
     this.deferred = effects
+    this.loadedVersion = undefined
     try {
       let data = this.key === null ? {} : this.load()
       if (data instanceof Promise) data = await data
       this.pendingPeek = { peek: { key: this.key, data }, modified: this.dict.modified, effects }
-      return { key: this.key, data: structuredClone(data) }
+      const version = this.loadedVersion
+      return version ? { key: this.key, data: structuredClone(data), version } : { key: this.key, data: structuredClone(data) }
     } finally {
       this.deferred = null
       this.key = before.key

@@ -1,7 +1,8 @@
 // Port of django/core/signing.py (Signer, TimestampSigner, dumps, loads) and
 // django/utils/crypto.py (salted_hmac, constant_time_compare), byte-compatible with Django.
 import { createHash, hash, timingSafeEqual } from 'node:crypto'
-import { deflateSync, inflateSync } from 'node:zlib'
+import { inflateSync } from 'node:zlib'
+import { deflate } from './deflate'
 import { BadSignature, SignatureExpired } from './errors'
 
 const SEP = ':'
@@ -162,60 +163,86 @@ export function pythonJsonDumps(value: unknown): string {
   return text.replace(NOT_ASCII, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
-/** signing.dumps(obj, key, salt, compress=True) with Django's JSONSerializer. */
-export function dumps(obj: unknown, opts: SignerOptions, now: Date, compress = true): string {
-  let data = Buffer.from(pythonJsonDumps(obj), 'latin1')
+/** The base64 payload of signing.dumps for a JSON text: "." + zlib when that is shorter by more than a byte. */
+function payloadOf(json: string, compress: boolean): string {
+  let data: Buffer = Buffer.from(json, 'latin1')
   let compressed = false
   // A zlib stream of n > 0 bytes takes at least 9, so below 11 bytes compressing cannot
   // pass Django's "shorter by more than one byte" test: skip it, same output.
   if (compress && data.length > 10) {
-    const z = deflateSync(data)
+    const z = deflate(data)
     if (z.length < data.length - 1) {
       data = z
       compressed = true
     }
   }
-  const b64 = (compressed ? '.' : '') + b64Encode(data)
-  return signWithTimestamp(b64, opts, now)
+  return (compressed ? '.' : '') + b64Encode(data)
+}
+
+/** signing.dumps(obj, key, salt, compress=True) with Django's JSONSerializer. */
+export function dumps(obj: unknown, opts: SignerOptions, now: Date, compress = true): string {
+  const json = pythonJsonDumps(obj)
+  const mode = compress ? COMPRESSED : PLAIN
+  let b64 = payloads.get(mode, json)
+  if (b64 === undefined) {
+    b64 = payloadOf(json, compress)
+    payloads.set(mode, json, b64)
+  }
+  const stamped = `${b64}${SEP}${b62Encode(Math.floor(now.getTime() / 1000))}`
+  const signer = signerScope(opts)
+  let sig = signatures.get(signer, stamped)
+  if (sig === undefined) {
+    sig = signature(stamped, opts)
+    signatures.set(signer, stamped, sig)
+  }
+  const signed = `${stamped}${SEP}${sig}`
+  // What loads() of this text under this key will find: the JSON just written (the next
+  // request usually reads the session back).
+  verified.set(signer, signed, json)
+  return signed
 }
 
 /**
- * Payloads already verified and decoded, by their exact signed text under one salt and
- * secret. A session is read on most requests and rewritten on few, and the inspector lists
- * the whole store on every refresh, while checking the HMAC and inflating cost more than the
- * SQLite read itself. The same text under the same key always verifies and decodes to the
- * same JSON, so a hit returns exactly what a fresh check would; checks that depend on the
- * time (max_age) are never answered from here. Bounded by size in two generations: when the
- * young one fills it becomes the old one, and a hit in the old one moves back to the young
- * (least recently used, roughly, without reordering a map on every hit).
+ * Strings worked out from strings, kept by their exact input under one scope (a salt and
+ * secret), bounded by size in two generations: when the young one fills it becomes the old
+ * one, and a hit in the old one moves back to the young (least recently used, roughly,
+ * without reordering a map on every hit). The memos below are exact: a hit returns what
+ * working it out again would.
  */
-class VerifiedPayloads {
+class TextMemo {
   private young = new Map<string, Map<string, string>>()
   private old = new Map<string, Map<string, string>>()
   private youngChars = 0
 
   constructor(private readonly generationChars: number) {}
 
-  get(signer: string, signed: string): string | undefined {
-    const json = this.young.get(signer)?.get(signed)
-    if (json !== undefined) return json
-    const aged = this.old.get(signer)?.get(signed)
-    if (aged !== undefined) this.set(signer, signed, aged)
+  get(scope: string, input: string): string | undefined {
+    const value = this.young.get(scope)?.get(input)
+    if (value !== undefined) return value
+    const aged = this.old.get(scope)?.get(input)
+    if (aged !== undefined) this.set(scope, input, aged)
     return aged
   }
 
-  set(signer: string, signed: string, json: string): void {
-    const size = signed.length + json.length
+  set(scope: string, input: string, value: string): void {
+    const size = input.length + value.length
     if (size > this.generationChars / 16) return
     if (this.youngChars + size > this.generationChars) {
       this.old = this.young
       this.young = new Map()
       this.youngChars = 0
     }
-    let bySigned = this.young.get(signer)
-    if (!bySigned) this.young.set(signer, (bySigned = new Map()))
-    bySigned.set(signed, json)
+    let byInput = this.young.get(scope)
+    if (!byInput) this.young.set(scope, (byInput = new Map()))
+    byInput.set(input, value)
     this.youngChars += size
+  }
+
+  /** Characters held (inputs and values, both generations), for tests. */
+  chars(): number {
+    let n = 0
+    for (const generation of [this.young, this.old]) for (const byInput of generation.values()) for (const [input, value] of byInput) n += input.length + value.length
+    return n
   }
 
   clear(): void {
@@ -225,12 +252,50 @@ class VerifiedPayloads {
   }
 }
 
-/** Two generations of 8 M characters: at most about 32 MB of strings. */
-const verified = new VerifiedPayloads(8 * 1024 * 1024)
+/**
+ * Payloads already verified and decoded, by their exact signed text under one salt and
+ * secret. A session is read on most requests and rewritten on few, and the inspector lists
+ * the whole store on every refresh, while checking the HMAC and inflating cost more than the
+ * SQLite read itself. The same text under the same key always verifies and decodes to the
+ * same JSON, so a hit returns exactly what a fresh check would; checks that depend on the
+ * time (max_age) are never answered from here. Two generations of 8 M characters: at most
+ * about 32 MB of strings.
+ */
+const verified = new TextMemo(8 * 1024 * 1024)
+
+/**
+ * What a save writes, worked out once per input: the base64 payload (compressed or not) by
+ * its JSON text, and the signature by the stamped text under one salt and secret. A session
+ * saved on every request (SESSION_SAVE_EVERY_REQUEST, modified=True) writes the same JSON
+ * again and again, and within one second the same stamped text: deflate and the HMAC were
+ * most of a save. Two generations of 4 M characters each: at most about 16 MB per memo.
+ */
+const payloads = new TextMemo(4 * 1024 * 1024)
+const signatures = new TextMemo(4 * 1024 * 1024)
+const COMPRESSED = 'z'
+const PLAIN = 'p'
+
+/** The memos' scope for a salt and secret; the last one is kept (a server signs with one or two). */
+let lastScope = { salt: '', key: '', scope: '\u0000' }
+function signerScope({ salt, key }: SignerOptions): string {
+  if (salt !== lastScope.salt || key !== lastScope.key) lastScope = { salt, key, scope: `${salt}\u0000${key}` }
+  return lastScope.scope
+}
 
 /** Forgets every verified payload (tests and benchmarks that measure a cold decode). */
 export function forgetVerifiedPayloads(): void {
   verified.clear()
+}
+
+/** Forgets every memoised payload and signature of dumps() (benchmarks that measure a cold save). */
+export function forgetSignedPayloads(): void {
+  payloads.clear()
+  signatures.clear()
+}
+
+/** Characters held by the memos of dumps(), for tests of their bound. */
+export function signedPayloadMemoChars(): { payloads: number; signatures: number } {
+  return { payloads: payloads.chars(), signatures: signatures.chars() }
 }
 
 /** The JSON text of a signed value, checked and decoded (no cache). */
@@ -246,7 +311,7 @@ function unsignedJson(signed: string, opts: SignerOptions, now: Date, maxAgeSeco
 /** signing.loads(s, key, salt, max_age): throws BadSignature/SignatureExpired, or Error for bad payloads. */
 export function loads(signed: string, opts: SignerOptions, now: Date, maxAgeSeconds?: number): unknown {
   if (maxAgeSeconds !== undefined) return JSON.parse(unsignedJson(signed, opts, now, maxAgeSeconds))
-  const signer = `${opts.salt}\u0000${opts.key}`
+  const signer = signerScope(opts)
   let json = verified.get(signer, signed)
   if (json === undefined) {
     json = unsignedJson(signed, opts, now)

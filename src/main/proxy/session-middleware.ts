@@ -34,7 +34,7 @@ export class RequestSession {
     const store = engine.open(cookieValue ?? null)
     const peek = await store.peek()
     const settings = engine.settings()
-    const wire = buildWireSession(peek.key, peek.data, settings, engine.clock.now())
+    const wire = buildWireSession(peek.key, peek.data, settings, engine.clock.now(), peek.version)
     const before = cookieValue === undefined && peek.key === null ? null : { key: cookieValue ?? null, data: peek.data }
     return new RequestSession(engine, store, cookieValue, wire, before)
   }

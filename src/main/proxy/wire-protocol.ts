@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { SessionData } from '../../shared/json'
 import { EXPIRY_KEY, getExpireAtBrowserClose, getExpiryAge, getExpiryDate } from '../../shared/expiry'
 import type { Settings } from '../../shared/settings'
-import { encodeWireSession, type WireSession } from '../../shared/wire'
+import { encodeWireSession as encodeShared, type WireSession } from '../../shared/wire'
 
 /**
  * True for every header of the protocol's `X-Session` namespace (X-Session, X-Session-Update,
@@ -27,10 +27,26 @@ export function stripSessionHeaders(headers: IncomingHttpHeaders): number {
   return removed
 }
 
-/** X-Session for a peeked session: Django's answers at the engine's now. */
-export function buildWireSession(key: string | null, data: SessionData, settings: Settings, now: Date): WireSession {
+/** The encoded start of X-Session (v, key, data) for one stored version of a session. */
+interface EncodedHead {
+  settings: Settings
+  key: string | null
+  base64: string
+}
+
+/** By Peek.version: valid while the settings object (replaced on every change) and the key are the same. */
+const heads = new WeakMap<object, EncodedHead>()
+/** X-Session as built with a known version, so that encoding it is one small JSON and base64. */
+const encodings = new WeakMap<WireSession, { head: EncodedHead; key: string | null; data: SessionData }>()
+
+/**
+ * X-Session for a peeked session: Django's answers at the engine's now. With the stored
+ * session's version (Peek.version), the encoding of {v, key, data} is kept and reused by
+ * encodeWireSession() while the row and the settings stay the same.
+ */
+export function buildWireSession(key: string | null, data: SessionData, settings: Settings, now: Date, version?: object): WireSession {
   const stored = data[EXPIRY_KEY]
-  return {
+  const session: WireSession = {
     v: 1,
     key,
     data,
@@ -42,6 +58,39 @@ export function buildWireSession(key: string | null, data: SessionData, settings
     saveEveryRequestSetting: settings.SESSION_SAVE_EVERY_REQUEST,
     now: now.toISOString()
   }
+  if (version) {
+    let head = heads.get(version)
+    if (!head || head.settings !== settings || head.key !== key) {
+      head = { settings, key, base64: encodeHead(session) }
+      heads.set(version, head)
+    }
+    encodings.set(session, { head, key, data })
+  }
+  return session
 }
 
-export { encodeWireSession }
+/**
+ * base64url of `{"v":1,"key":...,"data":...,` padded with spaces (JSON whitespace) to a
+ * whole number of 3-byte groups, so that the base64 of the rest can simply follow it.
+ */
+function encodeHead(session: WireSession): string {
+  let text = JSON.stringify({ v: session.v, key: session.key, data: session.data })
+  text = `${text.slice(0, -1)},`
+  const bytes = Buffer.byteLength(text, 'utf8')
+  text += ' '.repeat((3 - (bytes % 3)) % 3)
+  return Buffer.from(text, 'utf8').toString('base64url')
+}
+
+/**
+ * The X-Session header value: base64url(JSON) of the session, the same JSON.parse result as
+ * the shared encoder's (keys in the same order; a session built with a version may carry up
+ * to two spaces of padding after "data").
+ */
+export function encodeWireSession(session: WireSession): string {
+  const known = encodings.get(session)
+  // Nobody replaced the key or the data since buildWireSession.
+  if (!known || session.v !== 1 || session.key !== known.key || session.data !== known.data) return encodeShared(session)
+  const { v: _v, key: _key, data: _data, ...rest } = session
+  return known.head.base64 + Buffer.from(JSON.stringify(rest).slice(1), 'utf8').toString('base64url')
+}
+

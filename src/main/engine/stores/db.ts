@@ -36,7 +36,10 @@ export class DbSessionStore extends SessionStore {
 
   protected load(): SessionData | Promise<SessionData> {
     const row = this.getSessionFromDb()
-    return row ? this.decode(row.session_data) : {}
+    if (!row) return {}
+    // The same row object while the row is unchanged (the database's row cache).
+    this.loadedVersion = row
+    return this.decode(row.session_data)
   }
 
   async exists(key: string): Promise<boolean> {
@@ -71,16 +74,21 @@ export class DbSessionStore extends SessionStore {
       throw new UpdateError()
     }
     this.db.noteSave(key, at.getTime())
+    // The response that carries the cookie waits for the commit of this tick's writes.
+    await this.db.committed()
   }
 
   async delete(key: string | null = null): Promise<void> {
     const target = key ?? this.sessionKey
     if (target === null) return
     this.db.remove(target)
+    await this.db.committed()
   }
 
   async clearExpired(): Promise<number> {
-    return this.db.clearExpired(this.now())
+    const removed = this.db.clearExpired(this.now())
+    await this.db.committed()
+    return removed
   }
 
   // ------------------------------------------------------------------ inspection
@@ -104,7 +112,9 @@ export class DbSessionStore extends SessionStore {
   }
 
   async expireNow(key: string): Promise<boolean> {
-    return this.db.setExpireDate(key, this.now())
+    const changed = this.db.setExpireDate(key, this.now())
+    await this.db.committed()
+    return changed
   }
 }
 

@@ -1,0 +1,66 @@
+// zlib.deflateSync's output from one reused zlib stream: deflateSync builds a stream (and zlib
+// allocates and clears its ~256 KB of state) on every call, which was most of a session save.
+// Uses the stream's native handle (Node internals), checked against deflateSync before first
+// use; anything unexpected switches to deflateSync for good.
+import { constants, Deflate, deflateSync } from 'node:zlib'
+
+/** The parts of Node's zlib stream this uses (node:zlib internals, stable since Node 12). */
+interface ZlibInternals {
+  _handle?: {
+    reset(): void
+    writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void
+  }
+  _writeState?: Uint32Array
+}
+
+const OUT_BYTES = 64 * 1024
+let reused: { handle: NonNullable<ZlibInternals['_handle']>; state: Uint32Array; out: Buffer } | null | undefined
+
+/** The reused stream's output, or null when it cannot say (then deflateSync answers). */
+function deflateReused(data: Buffer): Buffer | null {
+  if (reused === undefined) reused = openReused()
+  if (!reused) return null
+  const { handle, state, out } = reused
+  try {
+    handle.reset()
+    handle.writeSync(constants.Z_FINISH, data, 0, data.length, out, 0, OUT_BYTES)
+  } catch {
+    reused = null
+    return null
+  }
+  const [availOut, availIn] = [state[0]!, state[1]!]
+  if (availIn !== 0 || availOut === 0) return null // larger than one output buffer: the usual way
+  return Buffer.from(out.subarray(0, OUT_BYTES - availOut))
+}
+
+function openReused(): typeof reused {
+  try {
+    const stream = new Deflate() as unknown as ZlibInternals
+    const { _handle: handle, _writeState: state } = stream
+    if (!handle || !(state instanceof Uint32Array) || typeof handle.reset !== 'function' || typeof handle.writeSync !== 'function') return null
+    reused = { handle, state, out: Buffer.allocUnsafe(OUT_BYTES) }
+    // The same bytes as deflateSync, for inputs of several kinds, twice over (reset works).
+    const probes = ['{"a":1}', `{"user":"sonam","cart":[1,2,3],"text":"${'ab'.repeat(300)}"}`, JSON.stringify({ n: Array.from({ length: 500 }, (_, i) => i * 7919) })]
+    for (let round = 0; round < 2; round++) {
+      for (const probe of probes) {
+        const data = Buffer.from(probe, 'latin1')
+        const got = deflateReused(data)
+        if (!got?.equals(deflateSync(data))) return null
+      }
+    }
+    return reused
+  } catch {
+    return null
+  }
+}
+
+/** zlib.deflateSync(data) with default options, byte for byte. */
+export function deflate(data: Buffer): Buffer {
+  return deflateReused(data) ?? deflateSync(data)
+}
+
+/** True when deflate() runs on the reused stream (tests and benchmarks). */
+export function deflateReusesStream(): boolean {
+  if (reused === undefined) reused = openReused()
+  return reused !== null
+}
