@@ -17,7 +17,7 @@ import { observeAfter, observeBefore, type Observation, type ObservedRequest } f
 import { RequestSession, type FinishResult } from './session-middleware'
 import type { TrafficLog } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
-import { isWebSocketUpgrade, keepBrowserOrder, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
+import { isWebSocketUpgrade, keepBrowserOrder, rawBody, replaceDeleteLengthPass, setCookieHeader, stripHopByHop } from './request-headers'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
@@ -91,6 +91,7 @@ export class SessionProxy {
       changeOrigin: false,
       ws: true
     })
+    replaceDeleteLengthPass(this.proxy)
     this.proxy.on('proxyReq', (proxyReq, req, res) => {
       const c = this.ctx.get(req)
       keepBrowserOrder(proxyReq, req.rawHeaders)
@@ -126,6 +127,11 @@ export class SessionProxy {
       void this.handle(req, res).catch((e) => this.fail(req, res, e))
     })
     guardConnections(this.server)
+    // Every header of the request, not Node's first 1,000: past them a Transfer-Encoding or
+    // Content-Length went missing while Node still read the body by it, and the body went to
+    // the app unframed (the app read it as a request of its own). maxHeaderSize (16 KiB)
+    // bounds the count.
+    this.server.maxHeadersCount = 0
     this.server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket as Socket, head))
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s)
