@@ -17,7 +17,7 @@ import { observeAfter, observeBefore, type Observation, type ObservedRequest } f
 import { RequestSession, type FinishResult } from './session-middleware'
 import type { TrafficLog } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
-import { isWebSocketUpgrade, keepBrowserOrder, rawBody, replaceDeleteLengthPass, setCookieHeader, stripHopByHop } from './request-headers'
+import { isWebSocketUpgrade, keepBrowserOrder, keepRequestTarget, rawBody, replaceDeleteLengthPass, setCookieHeader, stripHopByHop } from './request-headers'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
@@ -94,6 +94,7 @@ export class SessionProxy {
     replaceDeleteLengthPass(this.proxy)
     this.proxy.on('proxyReq', (proxyReq, req, res) => {
       const c = this.ctx.get(req)
+      keepRequestTarget(proxyReq, req.url)
       keepBrowserOrder(proxyReq, req.rawHeaders)
       proxyReq.setTimeout(this.timeoutMs, () => {
         proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
@@ -109,6 +110,7 @@ export class SessionProxy {
     // http-proxy writes the app's answer to an upgrade (the 101, or a refusal) straight onto
     // the browser's socket: take the update header out first, and note the real status.
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
+      keepRequestTarget(proxyReq, req.url)
       keepBrowserOrder(proxyReq, req.rawHeaders)
       const answered = (r: IncomingMessage) => {
         stripSessionHeaders(r.headers)

@@ -72,6 +72,16 @@ export function setCookieHeader(req: IncomingMessage, cookies: RequestCookie[]):
 }
 
 /**
+ * Sends the app the request target the browser sent. http-proxy rebuilds it with url.parse
+ * and a join that collapses every run of slashes and turns `http:/` into `http://` (and
+ * url.parse escapes some characters): `/a//b` reached the app as `/a/b`. An absolute-form
+ * target (`GET http://host/x`) keeps http-proxy's origin-form path.
+ */
+export function keepRequestTarget(proxyReq: ClientRequest, url: string | undefined): void {
+  if (url !== undefined && (url.startsWith('/') || url === '*')) proxyReq.path = url
+}
+
+/**
  * Puts the app's request headers back in the browser's order and spelling. http-proxy
  * copies `req.headers` backwards (util._extend), which sent Host last: past a Node app's
  * first 1,000 headers it was dropped and the app answered 400. What the proxy removed stays
