@@ -12,7 +12,7 @@ import { startProxyProcess } from '../support/proxy-cli'
 import { rawRequest, splitAt, type RawOutcome } from '../support/proxy-raw'
 import { casesArb, type Case } from '../support/proxy-cases'
 
-const COUNTS = { test: 2000, bench: 12_000 }
+const COUNTS = { test: 2000, bench: 20_000 }
 /** RSS may grow this much from the end of the warm-up to the end of the run. */
 const RSS_GROWTH_MIB = { test: 64, bench: 64 }
 const TIMEOUT_MS = 10_000
@@ -28,7 +28,7 @@ interface Tally {
   toBrowser: number
   samples: string[]
   /** fz id → whether the proxy must refuse the update ('either': the engine decides). */
-  verdicts: Map<string, 'valid' | 'refused' | 'either'>
+  verdicts: Map<string, { verdict: 'valid' | 'refused' | 'either'; summary: string }>
 }
 
 function describe(c: Case, o: RawOutcome): string {
@@ -109,14 +109,13 @@ async function run(scale: 'test' | 'bench', log: (l: string) => void, seed: numb
       if (c.plan) app.plan(id, c.plan as AppPlan)
       const fz = c.verdict ? `fz${t.runs}` : undefined
       let kase: Case = fz ? { ...c, target: `${c.target}${c.target.includes('?') ? '&' : '?'}fz=${fz}`, expect: { ...c.expect, path: c.expect.path === undefined ? undefined : `${c.expect.path}${c.expect.path.includes('?') ? '&' : '?'}fz=${fz}` } } : c
-      if (fz && c.verdict) t.verdicts.set(fz, c.verdict)
+      if (fz && c.verdict) t.verdicts.set(fz, { verdict: c.verdict, summary: c.summary })
       const bytes = buildRequest(kase, id, proxy.host)
-      // Past Node's 16 KiB limit on the head, whatever it holds, the answer is a 431 (near it, either).
-      const headLength = c.raw ? 0 : countedHead(bytes)
-      if (headLength > MAX_HEAD - 512) kase = { ...kase }
-      if (headLength > MAX_HEAD + 512) kase.expect = { statuses: [431] }
-      else if (headLength > MAX_HEAD - 512 && !kase.expect.statuses.includes(431)) kase.expect = { ...kase.expect, statuses: [...kase.expect.statuses, 431] }
       const pieces = kase.partial !== undefined ? [bytes.subarray(0, Math.max(1, Math.floor(kase.partial * bytes.length)))] : splitAt(bytes, kase.cuts ?? [])
+      // Past Node's 16 KiB limit on the head (of what is sent), whatever it holds, the answer is a 431 (near it, either).
+      const headLength = c.raw ? 0 : countedHead(Buffer.concat(pieces))
+      if (headLength > MAX_HEAD + 512) kase = { ...kase, expect: { statuses: [431] } }
+      else if (headLength > MAX_HEAD - 512 && !kase.expect.statuses.includes(431)) kase = { ...kase, expect: { ...kase.expect, statuses: [...kase.expect.statuses, 431] } }
       const o = await rawRequest(proxy.port, { pieces, pauseMs: kase.pauseMs, halfClose: kase.halfClose, head: kase.head, timeoutMs: TIMEOUT_MS })
       const wrong = judge(kase, id, o, t)
       if (t.runs === warmup) rssAfterWarmup = proxy.rssMiB()
@@ -141,9 +140,9 @@ async function run(scale: 'test' | 'bench', log: (l: string) => void, seed: numb
     // Every update the app sent was judged as the case expected (looked up in the traffic log by its fz id).
     const rejected = new Set((await proxy.traffic({ effect: 'rejected' })).entries.map((e) => /[?&]fz=(fz\d+)/.exec(e.url)?.[1]).filter(Boolean))
     let misjudged = 0
-    for (const [fz, verdict] of t.verdicts) {
+    for (const [fz, { verdict, summary }] of t.verdicts) {
       const wrong = verdict === 'refused' ? !rejected.has(fz) : verdict === 'valid' ? rejected.has(fz) : false
-      if (wrong && misjudged++ < 3) notes.push(`update ${fz}: expected ${verdict}, the traffic log says ${rejected.has(fz) ? 'rejected' : 'not rejected'}`)
+      if (wrong && misjudged++ < 3) notes.push(`update ${fz} (${summary.slice(0, 100)}): expected ${verdict}, the traffic log says ${rejected.has(fz) ? 'rejected' : 'not rejected'}`)
     }
     const leaks = app.leaks()
     notes.push(...t.samples, ...leaks.samples)

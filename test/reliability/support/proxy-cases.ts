@@ -120,7 +120,7 @@ const badUpdate = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'abcXYZ019_-'), minLength: 1, maxLength: 60 }).map((s) => refused('base64 of 4n+1 characters', s.length % 4 === 1 ? s : s.slice(0, s.length - ((s.length % 4) + 3) % 4) || 'a')),
   // base64url, but not UTF-8 JSON
   fc.uint8Array({ minLength: 1, maxLength: 60 }).map((bytes) => refused('not UTF-8', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(bytes)]).toString('base64url'))),
-  value(60).map((s) => refused('not JSON', b64(`{${s}`))),
+  value(60).map((s) => refused('not JSON', b64(`{'${s}`))),
   // JSON, wrong types
   fc.constantFrom('[]', '[1]', '1', '"x"', 'null', 'true', '{"accessed":"yes"}', '{"modified":1}', '{"flush":null}', '{"data":[]}', '{"data":5}', '{"data":null}', '{"data":"x"}', '{"unknown":1}', '{"v":1}', '{"data":{"x":1},"extra":true}').map((j) => refused(`wrong types ${j}`, b64(j))),
   fc.jsonValue({ maxDepth: 2 }).filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v) ? false : true).map((v) => refused(`not an object ${JSON.stringify(v).slice(0, 30)}`, b64(JSON.stringify(v)))),
