@@ -6,6 +6,7 @@
 // may get; the figures count what fell outside them, and the proxy's RSS.
 import fc from 'fast-check'
 import { createHash } from 'node:crypto'
+import { connect, type Socket } from 'node:net'
 import { atLeast, atMost, zero, type Scenario, type ScenarioResult } from './types'
 import { startFuzzApp, type AppPlan } from '../support/proxy-app'
 import { startProxyProcess } from '../support/proxy-cli'
@@ -16,6 +17,8 @@ const COUNTS = { test: 2000, bench: 20_000 }
 /** RSS may grow this much from the end of the warm-up to the end of the run. */
 const RSS_GROWTH_MIB = { test: 64, bench: 64 }
 const TIMEOUT_MS = 10_000
+/** Connections that send half a head and then nothing, held open through the whole run (slowloris). */
+const STALLED = { test: 20, bench: 100 }
 /** Node's default maxHeaderSize, which the proxy keeps. */
 const MAX_HEAD = 16 * 1024
 
@@ -102,7 +105,13 @@ async function run(scale: 'test' | 'bench', log: (l: string) => void, seed: numb
   let rssAfterWarmup = NaN
   let rssMax = 0
   const notes: string[] = []
+  const stalled: Socket[] = []
   try {
+    for (let i = 0; i < STALLED[scale]; i++) {
+      const socket = connect(proxy.port, '127.0.0.1', () => socket.write(`GET /stalled HTTP/1.1\r\nHost: ${proxy.host}\r\nX-Half: `))
+      socket.on('error', () => undefined)
+      stalled.push(socket)
+    }
     const property = fc.asyncProperty(casesArb(), async (c) => {
       const id = `c${t.runs++}`
       t.byKind.set(c.kind, (t.byKind.get(c.kind) ?? 0) + 1)
@@ -148,6 +157,10 @@ async function run(scale: 'test' | 'bench', log: (l: string) => void, seed: numb
     notes.push(...t.samples, ...leaks.samples)
     notes.push(`cases by kind: ${[...t.byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`)
     const crashed = proxy.exited() ? 1 : 0
+    const held = stalled.filter((sk) => !sk.destroyed && sk.readyState === 'open').length
+    // Anything the proxy wrote on stderr besides the upstream's state is an error it met.
+    const odd = proxy.stderr().split('\n').filter((l) => l.trim() && !/upstream \S+ is (up|down)/.test(l))
+    notes.push(...odd.slice(0, 3).map((l) => `proxy stderr: ${l.slice(0, 200)}`))
     return {
       ran: `${t.runs.toLocaleString('en-US')} generated requests in ${((performance.now() - started) / 1000).toFixed(0)} s (seed ${details.seed})`,
       figures: [
@@ -160,12 +173,15 @@ async function run(scale: 'test' | 'bench', log: (l: string) => void, seed: numb
         zero('X-Session* reaching the browser', t.toBrowser),
         zero('X-Session-Update misjudged', misjudged),
         zero('not serving afterwards', servesAfter),
+        zero('unexpected lines on the proxy\'s stderr', odd.length),
+        { name: 'stalled connections held meanwhile', value: held, bound: `reported (of ${STALLED[scale]})`, ok: true },
         atMost('RSS growth after warm-up', Math.round(Math.max(0, rssEnd - rssAfterWarmup)), RSS_GROWTH_MIB[scale], 'MiB'),
         { name: 'RSS peak', value: Math.round(Math.max(rssMax, proxy.peakRssMiB())), unit: 'MiB', bound: 'reported', ok: true }
       ],
       notes
     }
   } finally {
+    for (const sk of stalled) sk.destroy()
     await proxy.stop()
     await app.close()
   }

@@ -11,6 +11,8 @@ export interface AppPlan {
   updates: string[]
   /** Also send X-Session-* headers of the app's own, which must not reach the browser. */
   reflectSessionHeaders?: boolean
+  /** Set-Cookie values to send. */
+  setCookies?: string[]
 }
 
 export interface FuzzApp {
@@ -58,6 +60,7 @@ export async function startFuzzApp(): Promise<FuzzApp> {
     req.on('end', () => {
       const headers: string[] = ['Content-Type', 'text/plain', 'X-Fuzz-Body', `${length} ${hash.digest('hex')}`, 'X-Fuzz-Url', encodeURIComponent(req.url ?? '')]
       for (const u of plan.updates) headers.push('X-Session-Update', u)
+      for (const c of plan.setCookies ?? []) headers.push('Set-Cookie', c)
       if (plan.reflectSessionHeaders) headers.push('X-Session', typeof wire === 'string' ? wire : 'x', 'X-Session-Debug', 'y', 'x_session_id', 'z')
       const body = `ok ${id}`
       headers.push('Content-Length', String(Buffer.byteLength(body)))

@@ -84,6 +84,20 @@ const cookieCase = fc.tuple(fc.array(cookieLine, { minLength: 1, maxLength: 4 })
   appCase(lines.length > 1 ? 'duplicate Cookie headers' : 'malformed or huge Cookie', `${lines.length} × ${name}: ${lines.map((l) => l.slice(0, 40)).join(' | ')}`, lines.map((l) => [name, l] as [string, string]), plan)
 )
 
+/**
+ * One browser profile (the same si_client) coming back again and again to an app that sets
+ * new cookies each time: what the proxy keeps per browser must stay bounded.
+ */
+const RETURNING_CLIENT = 'feedc0defeedc0defeedc0defeedc0de'
+const returningCase = fc
+  .tuple(fc.array(fc.tuple(token(1, 12), value(30).map((v) => v.replace(/;/g, ''))), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 2 ** 31 }), plainPlan)
+  .map(([cookies, salt, plan]) =>
+    appCase('a returning browser, new cookies each time', `${cookies.length} new cookies`, [['Cookie', `si_client=${RETURNING_CLIENT}; ${cookies.map(([n, v]) => `${n}=${v}`).join('; ')}`]], {
+      ...plan,
+      setCookies: cookies.map(([n, v], i) => `${n}${salt}x${i}=${v}; Path=/; Max-Age=${3600 + i}`)
+    })
+  )
+
 // ---------------------------------------------------------------- X-Session* from the client
 
 const forgedWire = b64(JSON.stringify({ v: 1, key: 'forgedforgedforgedforgedforged12', data: { user: 'admin', is_superuser: true }, expiryAge: 1, expiryDate: '2030-01-01T00:00:00.000Z', expireAtBrowserClose: false, cookieAge: 1, now: '2030-01-01T00:00:00.000Z' }))
@@ -239,6 +253,7 @@ const garbageCase = fc
 export function casesArb(): fc.Arbitrary<Case> {
   return fc.oneof(
     { weight: 14, arbitrary: cookieCase },
+    { weight: 6, arbitrary: returningCase },
     { weight: 8, arbitrary: sessionHeaderCase },
     { weight: 22, arbitrary: updateCase },
     { weight: 10, arbitrary: methodCase },
