@@ -4,6 +4,18 @@
 // headers, malformed X-Session-Update answers from the app, odd methods and paths, oversized
 // heads, half-closed sockets, slow partial writes and garbage. Every case has the answers it
 // may get; the figures count what fell outside them, and the proxy's RSS.
+//
+// What is expected (the app is up throughout, and never answers 5xx itself, so any 5xx is
+// the proxy's and unexpected; a 502 belongs to upstream-faults):
+//   - a well-formed request, whatever its cookies, session key, X-Session* headers, method,
+//     path or body: the app's own status and body, the app having seen exactly the body and
+//     path sent and one X-Session (the proxy's), the browser no X-Session* header;
+//   - a bad X-Session-Update from the app: still the app's status and body, the update
+//     refused (the traffic entry says rejected); a valid one is applied;
+//   - a head over Node's 16 KiB: 431; a malformed request line or header: 400 (or, where
+//     Node's parser is lenient, the app's answer); CONNECT: 405;
+//   - a FIN after a complete request: the full answer; a FIN mid-request: 400 or a close;
+//   - garbage: 400 or a close. A hang (no answer and no close within 10 s) is never expected.
 import fc from 'fast-check'
 import { createHash } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
