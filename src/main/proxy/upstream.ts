@@ -50,7 +50,8 @@ export function describeUpstreamError(error: Error & { code?: string }): string 
     HPE_HEADER_OVERFLOW: 'response headers too large',
     HPE_INVALID_CONSTANT: 'not an HTTP response'
   }
-  const words = error.code && known[error.code]
+  // Any other parse error of llhttp's: the app answered, but not in HTTP ("Parse Error: Invalid status code").
+  const words = error.code && (known[error.code] ?? (error.code.startsWith('HPE_') ? 'the app answered with invalid HTTP' : undefined))
   return words ? `${words} (${error.code})${error.message && !error.message.includes(error.code ?? '') ? `: ${error.message}` : ''}` : error.message || String(error)
 }
 

@@ -21,11 +21,11 @@ const FAULTS: { fault: Fault; expect: 'page' | 'cut' | 'answer'; words: RegExp }
   { fault: 'close-before-head', expect: 'page', words: /hang up|closed|reset/i },
   { fault: 'reset-mid-body', expect: 'cut', words: /broke off/i },
   { fault: 'cut-chunked', expect: 'cut', words: /broke off|closed/i },
-  { fault: 'not-http', expect: 'page', words: /not an HTTP response|parse/i },
-  { fault: 'bad-status-line', expect: 'page', words: /parse|invalid|not an HTTP/i },
-  { fault: 'bad-header', expect: 'page', words: /parse|invalid|header/i },
-  { fault: 'bad-content-length', expect: 'page', words: /parse|invalid|content-length/i },
-  { fault: 'huge-head', expect: 'page', words: /too large/i }
+  { fault: 'not-http', expect: 'page', words: /not an HTTP response \(HPE_INVALID_CONSTANT\)/ },
+  { fault: 'bad-status-line', expect: 'page', words: /answered with invalid HTTP \(HPE_INVALID_STATUS\)/ },
+  { fault: 'bad-header', expect: 'page', words: /answered with invalid HTTP \(HPE_INVALID_HEADER_TOKEN\)/ },
+  { fault: 'bad-content-length', expect: 'page', words: /answered with invalid HTTP \(HPE_INVALID_CONTENT_LENGTH\)/ },
+  { fault: 'huge-head', expect: 'page', words: /response headers too large \(HPE_HEADER_OVERFLOW\)/ }
 ]
 
 interface Expectation {
