@@ -45,6 +45,7 @@ function unclear(e: Expectation, o: RawOutcome): string | null {
   if (e.expect === 'page') {
     if (o.status !== 502) return `status ${o.status} instead of a 502 page`
     if (!body.includes('could not get an answer from the app') || !/Error: <code>[^<]+<\/code>/.test(body)) return `a 502 without the reason: ${body.slice(0, 120)}`
+    if (!e.words.test(body)) return `a 502 page that does not say ${e.words}: ${/Error: <code>([^<]+)<\/code>/.exec(body)?.[1]}`
     return null
   }
   if (e.expect === 'cut') return o.status === 200 && o.cutShort ? null : `status ${o.status}${o.cutShort ? ' cut short' : ' complete'} instead of a 200 visibly cut short`
