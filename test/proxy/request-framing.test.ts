@@ -1,6 +1,7 @@
 // The body framing of requests the proxy passes on (issue 13's fuzzing): a chunked DELETE
 // or OPTIONS, and a chunked request past Node's first 1,000 headers, reach the app framed,
-// so that their bodies can never be read by the app as requests of their own.
+// so that their bodies can never be read by the app as requests of their own; and an answer
+// with more than 1,000 headers is read whole.
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { useInspector } from './support/inspector'
 import { rawExchange } from './support/raw'
@@ -97,5 +98,31 @@ describe('more than 1,000 request headers', () => {
     expect(seen[0]?.sessionHeaders[0]).not.toContain('forged')
     // Where an app that keeps only its first 1,000 headers still finds it.
     expect(seen[0]?.sessionIndex).toBeLessThan(10)
+  })
+})
+
+describe('an answer with more than 1,000 headers', () => {
+  let wide: Upstream
+  const proxied = useInspector(async () => {
+    wide = await serve((_req, res) => {
+      const headers: string[] = []
+      for (let i = 0; i < 1100; i++) headers.push(`X-Filler-${i}`, 'v')
+      headers.push('Set-Cookie', 'late=1; Path=/', 'X-Session-Update', Buffer.from(JSON.stringify({ modified: true, data: { user: 'alice' } })).toString('base64url'))
+      res.writeHead(200, headers)
+      res.end('wide')
+    })
+    return { upstream: wide.url }
+  })
+  afterAll(async () => {
+    await wide?.close()
+  })
+
+  it("the X-Session-Update and Set-Cookie past the 1,000th are read: the session is saved, the browser gets the app's cookie", async () => {
+    const r = await rawExchange(Number(new URL(proxied().inspector.proxyUrl).port), 'GET /wide HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n')
+    expect(r.status).toBe(200)
+    expect(r.body).toBe('wide')
+    expect(r.head).toMatch(/\r\nSet-Cookie: late=1; Path=\//i)
+    const key = /\r\nSet-Cookie: sessionid=([a-z0-9]+);/i.exec(r.head)?.[1] as string
+    expect((await proxied().inspector.api.getSession({ key })).data).toEqual({ user: 'alice' })
   })
 })

@@ -86,7 +86,7 @@ describe('an upstream that misbehaves', () => {
     ['a status line without a code', 'HTTP/1.1 OK\r\nContent-Length: 0\r\n\r\n', 'HPE_INVALID_STATUS'],
     ['a header without a colon', 'HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 2\r\n\r\nok', 'HPE_INVALID_HEADER_TOKEN'],
     ['a Content-Length that is no number', 'HTTP/1.1 200 OK\r\nContent-Length: 12abc\r\n\r\nok', 'HPE_INVALID_CONTENT_LENGTH']
-  ]) {
+  ] as const) {
     it(`answers with ${label}: 502 saying the app answered with invalid HTTP, naming the parser's code (issue 13)`, async () => {
       const { inspector, url } = await behind((s) => s.once('data', () => s.end(answer)))
       const { result: r, entry } = await withEntry(inspector, '/invalid', () => send(new URL('/invalid', inspector.proxyUrl)))
