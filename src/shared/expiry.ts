@@ -57,11 +57,23 @@ export function parseIsoDate(text: string): Date | null {
 }
 
 /**
+ * The most seconds `_session_expiry` may hold either way (about 31,700 years, the bound the
+ * API's set-expiry takes too): past it the expiry date is no date at all (JavaScript's end
+ * at ±8.64e15 ms, Python's OverflowError past year 9999) and every response that read the
+ * session failed.
+ */
+export const MAX_EXPIRY_SECONDS = 1e12
+
+/**
  * Why session data's `_session_expiry` cannot be stored, or null: a string that is no valid
- * date (Django's get_expiry_age() would raise ValueError on it at the next request).
+ * date (Django's get_expiry_age() would raise ValueError on it at the next request), or
+ * seconds out of range.
  */
 export function badExpiryInData(data: Record<string, unknown>, path: string): string | null {
   const value = data[EXPIRY_KEY]
+  if (typeof value === 'number' && Math.abs(value) > MAX_EXPIRY_SECONDS) {
+    return `${path}.${EXPIRY_KEY} is ${value} seconds: it may be at most ${MAX_EXPIRY_SECONDS.toExponential()} seconds (about 31,700 years) either way`
+  }
   if (typeof value !== 'string' || value === '' || parseIsoDate(value)) return null
   return `${path}.${EXPIRY_KEY} must be seconds, null or a valid date: ${ISO_DATE_FORMAT}`
 }

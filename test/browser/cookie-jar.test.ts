@@ -2,7 +2,7 @@
 // the engine's clock whatever the app's clock says, Domain and host-only matching, and
 // what the browser is told to forget.
 import { describe, expect, it } from 'vitest'
-import { CookieJar, forgetCookie } from '../../src/main/proxy/cookie-mirror'
+import { CookieJar, forgetCookie, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN } from '../../src/main/proxy/cookie-mirror'
 
 const REAL = Date.parse('2030-06-01T10:00:00Z')
 const DAY = 86_400_000
@@ -104,5 +104,38 @@ describe('Domain and host', () => {
     jar.record('n=1; Max-Age=1; SameSite=None; Secure', { ...at('app.test'), now: ENGINE })
     const [gone] = jar.filter([{ name: 'n', value: '1' }], { ...at('app.test'), now: ENGINE + 2000 }).dropped
     expect(forgetCookie(gone!)).toBe('n=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=None; Secure')
+  })
+})
+
+describe('bounded as a browser bounds its cookies (issue 13)', () => {
+  const ctx = (host: string) => ({ ...at(host), now: REAL, realNow: REAL })
+
+  it(`keeps ${MAX_COOKIES_PER_DOMAIN} cookies per host, forgetting the least recently set; other hosts keep theirs`, () => {
+    const jar = new CookieJar()
+    jar.record('other=1; Max-Age=3600', ctx('other.test'))
+    for (let i = 0; i < 500; i++) jar.record(`c${i}=v; Max-Age=3600`, ctx('app.test'))
+    const names = jar.all().filter((c) => c.host === 'app.test').map((c) => c.name)
+    expect(names).toHaveLength(MAX_COOKIES_PER_DOMAIN)
+    expect(names[0]).toBe(`c${500 - MAX_COOKIES_PER_DOMAIN}`)
+    expect(names.at(-1)).toBe('c499')
+    expect(jar.all().map((c) => c.name)).toContain('other')
+  })
+
+  it('a cookie set again counts as the most recent one, so it is kept', () => {
+    const jar = new CookieJar()
+    jar.record('sessionid=abc; Max-Age=3600', ctx('app.test'))
+    for (let i = 0; i < 400; i++) {
+      jar.record(`c${i}=v; Max-Age=3600`, ctx('app.test'))
+      if (i % 100 === 0) jar.record('sessionid=abc; Max-Age=3600', ctx('app.test'))
+    }
+    expect(jar.all().map((c) => c.name)).toContain('sessionid')
+  })
+
+  it(`keeps ${MAX_COOKIES} cookies in all, also when a saved jar held more`, () => {
+    const jar = new CookieJar()
+    for (let i = 0; i < 40; i++) for (let j = 0; j < 100; j++) jar.record(`c${j}=v; Max-Age=3600`, ctx(`h${i}.test`))
+    expect(jar.all()).toHaveLength(MAX_COOKIES)
+    const saved = [...jar.all(), ...new CookieJar(jar.all().map((c) => ({ ...c, host: `again-${c.host}` }))).all()]
+    expect(new CookieJar(saved).all()).toHaveLength(MAX_COOKIES)
   })
 })

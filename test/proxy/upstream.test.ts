@@ -1,6 +1,7 @@
 // The app behind the proxy failing: nothing listening (502 page, 'upstream-error', Status
 // down) and then started (up again, from the monitor's probe), a connection reset before
-// or during the response, and an app that never answers (upstreamTimeoutMs).
+// or during the response, an answer that is not valid HTTP, and an app that never answers
+// (upstreamTimeoutMs).
 import type { Socket } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Status } from '../../src/shared/api'
@@ -80,6 +81,20 @@ describe('an upstream that misbehaves', () => {
     // Each request gets its own answer: the proxy is not wedged by the last one.
     expect((await send(new URL('/reset-again', inspector.proxyUrl))).status).toBe(502)
   })
+
+  for (const [label, answer, code] of [
+    ['a status line without a code', 'HTTP/1.1 OK\r\nContent-Length: 0\r\n\r\n', 'HPE_INVALID_STATUS'],
+    ['a header without a colon', 'HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 2\r\n\r\nok', 'HPE_INVALID_HEADER_TOKEN'],
+    ['a Content-Length that is no number', 'HTTP/1.1 200 OK\r\nContent-Length: 12abc\r\n\r\nok', 'HPE_INVALID_CONTENT_LENGTH']
+  ] as const) {
+    it(`answers with ${label}: 502 saying the app answered with invalid HTTP, naming the parser's code (issue 13)`, async () => {
+      const { inspector, url } = await behind((s) => s.once('data', () => s.end(answer)))
+      const { result: r, entry } = await withEntry(inspector, '/invalid', () => send(new URL('/invalid', inspector.proxyUrl)))
+      expect(r.status).toBe(502)
+      expect(decodeEntities(r.body)).toContain(`the app answered with invalid HTTP (${code})`)
+      expect(entry.error).toMatch(new RegExp(`^upstream ${url}: the app answered with invalid HTTP \\(${code}\\): Parse Error: `))
+    })
+  }
 
   it('resets in the middle of the body: the browser sees the response break off, the entry says so', async () => {
     const { inspector } = await behind((s) =>

@@ -54,6 +54,18 @@ export interface RecordContext {
   realNow?: number
 }
 
+/**
+ * Cookies kept per domain (or host, for host-only cookies), as browsers do (Chromium and
+ * Firefox: 180), and in all (Firefox: 3,000): past them the least recently set go first.
+ * Unbounded, an app that sets a new cookie name per response grew a browser's mirror
+ * forever, and every response serialised all of it (memory, and milliseconds a request).
+ * A cookie the mirror forgot is passed on as it comes, like any it never saw set.
+ */
+export const MAX_COOKIES_PER_DOMAIN = 180
+export const MAX_COOKIES = 3000
+
+const domainOf = (c: StoredCookie) => c.domain ?? `host:${c.host}`
+
 const identity = (c: { name: string; path: string; domain: string | null; host: string }) => `${c.name}\u0000${c.path}\u0000${c.domain ?? `host:${c.host}`}`
 
 export class CookieJar {
@@ -61,6 +73,7 @@ export class CookieJar {
 
   constructor(initial: StoredCookie[] = []) {
     for (const c of initial) this.cookies.set(identity(c), c)
+    this.trim()
   }
 
   all(): StoredCookie[] {
@@ -77,8 +90,26 @@ export class CookieJar {
     const cookie = this.toStored(parsed, ctx)
     const id = identity(cookie)
     if (cookie.expiresAt !== null && cookie.expiresAt <= ctx.now) return this.cookies.delete(id)
+    // Map order is the order of setting: a cookie set again becomes the most recent.
+    this.cookies.delete(id)
     this.cookies.set(id, cookie)
+    this.trim()
     return true
+  }
+
+  /** Forgets the least recently set cookies past MAX_COOKIES_PER_DOMAIN and MAX_COOKIES. */
+  private trim(): void {
+    const perDomain = new Map<string, number>()
+    for (const c of this.cookies.values()) perDomain.set(domainOf(c), (perDomain.get(domainOf(c)) ?? 0) + 1)
+    let over = this.cookies.size - MAX_COOKIES
+    for (const [id, c] of this.cookies) {
+      const d = domainOf(c)
+      const count = perDomain.get(d) ?? 0
+      if (count <= MAX_COOKIES_PER_DOMAIN && over <= 0) continue
+      this.cookies.delete(id)
+      perDomain.set(d, count - 1)
+      over--
+    }
   }
 
   private toStored(c: SetCookie, ctx: RecordContext): StoredCookie {

@@ -1,12 +1,14 @@
 // The proxy's core for plain HTTP: one node:http request to the app per browser request,
-// with what http-proxy's web passes did (DELETE/OPTIONS length, X-Forwarded-*, the path
-// joined onto the upstream's, errors) and the headers written once, in the browser's order
-// and spelling. WebSocket upgrades still go through http-proxy (proxy-server.ts).
+// with what http-proxy's web passes did as this proxy had them (deleteLength, X-Forwarded-*,
+// the request target as the browser sent it, errors) and the headers written once, in the
+// browser's order and spelling. WebSocket upgrades still go through http-proxy (proxy-server.ts).
 import http, { type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import https from 'node:https'
 import { isIP } from 'node:net'
 import type { Readable } from 'node:stream'
 import { parse as parseUrl } from 'node:url'
+import { behindUpstreamPath, deleteLength } from './request-headers'
+import { isSessionHeader } from './wire-protocol'
 
 export interface PipeTarget {
   protocol: string
@@ -27,12 +29,15 @@ export function pipeTarget(url: URL, agent: http.Agent): PipeTarget {
   return { protocol: url.protocol, hostname: parsed.hostname ?? url.hostname, port, path: parsed.path ?? '', host: url.host, agent }
 }
 
-/** A request path that url.parse and http-proxy's urlJoin leave exactly as it is. */
-const PLAIN_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/
-
-/** http-proxy's common.urlJoin(target.path, url.parse(req.url).path), with a fast path for plain paths. */
+/**
+ * The request target the browser sent (keepRequestTarget), behind the upstream URL's own path
+ * when it has one (`--upstream http://h/base/`: `/x` reaches the app as `/base/x`, the browser's
+ * part untouched); an absolute-form target (`GET http://host/x`) keeps http-proxy's origin-form
+ * path, urlJoin(target.path, url.parse(url).path).
+ */
 export function outgoingPath(targetPath: string, url: string): string {
-  if ((targetPath === '/' || targetPath === '') && PLAIN_PATH.test(url) && !url.includes('//') && !url.includes(':/')) return url
+  if (url === '*') return url
+  if (url.startsWith('/')) return behindUpstreamPath(targetPath, url)
   return urlJoin(targetPath, parseUrl(url).path ?? '')
 }
 
@@ -77,13 +82,17 @@ export function outgoingHeaders(headers: IncomingMessage['headers'], rawHeaders:
       if (!seen.has(name)) push(name, headers[name])
     }
   }
-  for (let i = 0; i < rawHeaders.length; i += 2) seen.add((rawHeaders[i] as string).toLowerCase())
+  // A browser's X-Session* was stripped: an X-Session here is the proxy's, and goes after Host.
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const lower = (rawHeaders[i] as string).toLowerCase()
+    if (!isSessionHeader(lower)) seen.add(lower)
+  }
   let hostSeen = false
   const written = new Set<string>()
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string
     const lower = name.toLowerCase()
-    if (written.has(lower)) continue
+    if (written.has(lower) || isSessionHeader(lower)) continue
     written.add(lower)
     push(name, headers[lower])
     if (lower === 'host' && headers.host !== undefined) {
@@ -123,10 +132,7 @@ export interface PipeHandlers {
 
 /** Sends the browser's request (or `body`, when Node did not parse it) to the app. */
 export function pipeRequest(req: IncomingMessage, target: PipeTarget, handlers: PipeHandlers, body?: Readable): ClientRequest {
-  if ((req.method === 'DELETE' || req.method === 'OPTIONS') && !req.headers['content-length']) {
-    req.headers['content-length'] = '0'
-    delete req.headers['transfer-encoding']
-  }
+  deleteLength(req)
   forwardedHeaders(req)
   const options = {
     protocol: target.protocol,

@@ -18,7 +18,7 @@ import { observeAfter, observeBefore, type Observation, type ObservedRequest } f
 import { RequestSession, type FinishResult } from './session-middleware'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
-import { isWebSocketUpgrade, keepBrowserOrder, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
+import { isWebSocketUpgrade, keepBrowserOrder, keepRequestTarget, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
@@ -98,6 +98,7 @@ export class SessionProxy {
     // http-proxy writes the app's answer to an upgrade (the 101, or a refusal) straight onto
     // the browser's socket: take the update header out first, and note the real status.
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
+      keepRequestTarget(proxyReq, req.url, this.pipeTarget.path)
       keepBrowserOrder(proxyReq, req.rawHeaders)
       const answered = (r: IncomingMessage) => {
         stripSessionHeaders(r.headers)
@@ -113,6 +114,11 @@ export class SessionProxy {
       void this.handle(req, res).catch((e) => this.fail(req, res, e))
     })
     guardConnections(this.server)
+    // Every header of the request, not Node's first 1,000: past them a Transfer-Encoding or
+    // Content-Length went missing while Node still read the body by it, and the body went to
+    // the app unframed (the app read it as a request of its own). maxHeaderSize (16 KiB)
+    // bounds the count.
+    this.server.maxHeadersCount = 0
     this.server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket as Socket, head))
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s)

@@ -23,7 +23,7 @@ export function parseUpstream(text: string): URL {
 
 type AddRequest = (req: ClientRequest, options: unknown) => void
 
-/** A keep-alive agent whose requests may read response heads up to 4 MiB. */
+/** A keep-alive agent whose requests may read response heads up to 4 MiB, with any number of headers. */
 export function upstreamAgent(url: URL): http.Agent {
   const Base = url.protocol === 'https:' ? https.Agent : http.Agent
   const agent = new Base({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 })
@@ -33,6 +33,9 @@ export function upstreamAgent(url: URL): http.Agent {
   // with req.maxHeaderSize: the one place a proxy library's request can still be told.
   ;(agent as unknown as { addRequest: AddRequest }).addRequest = function (req, options) {
     ;(req as unknown as { maxHeaderSize: number }).maxHeaderSize = MAX_RESPONSE_HEAD
+    // Every header of the answer, not Node's first 1,000 (an X-Session-Update or Set-Cookie
+    // past them was dropped unseen); the 4 MiB bounds the count.
+    req.maxHeadersCount = 0
     return add.call(this, req, options)
   }
   return agent
@@ -50,7 +53,8 @@ export function describeUpstreamError(error: Error & { code?: string }): string 
     HPE_HEADER_OVERFLOW: 'response headers too large',
     HPE_INVALID_CONSTANT: 'not an HTTP response'
   }
-  const words = error.code && known[error.code]
+  // Any other parse error of llhttp's: the app answered, but not in HTTP ("Parse Error: Invalid status code").
+  const words = error.code && (known[error.code] ?? (error.code.startsWith('HPE_') ? 'the app answered with invalid HTTP' : undefined))
   return words ? `${words} (${error.code})${error.message && !error.message.includes(error.code ?? '') ? `: ${error.message}` : ''}` : error.message || String(error)
 }
 
