@@ -1,12 +1,14 @@
 // The proxy benchmark (npm run bench:proxy): requests per second and p50/p99 latency of one
 // minimal upstream reached (a) directly, (b) through bare http-proxy, (c) through Session
 // Inspector (the built CLI) with a live db session that the app reads, all in one run, with
-// ratios against (b). Prints, never asserts. When (c) misses a target (>= 85% of (b)'s
-// throughput, <= 2 ms added p99), it profiles the inspector (node --cpu-prof) and says where
-// the time goes.
+// ratios against (b). Prints, never asserts. The targets (issue 10): the app reading the
+// session >= 0.85x (b)'s req/s, through the Node adapter and with a save on every request
+// >= 0.75x; added p99 over (b) <= 0.5 ms at 1 connection and at a steady 1,000 req/s. When one
+// is missed, it profiles the inspector (node --cpu-prof) and says where the time goes.
 //   node --import tsx bench/proxy.ts [--connections 32] [--duration 8] [--rounds 3]
 //        [--warmup 2] [--tool autocannon|wrk] [--profile | --no-profile]
 //        [--rate 1000]  the paced phase's req/s (0: none), below every target's capacity
+//        (a phase at one connection always runs: the latency a single user sees)
 //        [--cli PATH]   another build's bin/session-inspector.js, to compare a change
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
@@ -21,8 +23,9 @@ import { hasWrk, runLoad, type LoadResult, type LoadTool } from './support/load'
 const ROOT = resolve(__dirname, '..')
 const ROLES = join(ROOT, 'bench/support/proxy-roles.ts')
 let cli = join(ROOT, 'bin/session-inspector.js')
-const TARGET_RATIO = 0.85
-const TARGET_ADDED_P99_MS = 2
+/** Throughput targets per Session Inspector target, as a share of (b)'s req/s. */
+const TARGET_RATIOS: Record<string, number> = { '(c)': 0.85, "(c')": 0.75, "(c'')": 0.75 }
+const TARGET_ADDED_P99_MS = 0.5
 
 interface Child {
   url: string
@@ -133,19 +136,26 @@ function summary(t: Target): { rps: number; p50: number; p99: number; failures: 
 const pad = (text: string, width: number) => text.padEnd(width)
 const num = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-').padStart(8)
 
-function printTable(targets: Target[]): { ratio: number; addedP99: number } {
+interface Summary extends ReturnType<typeof summary> {
+  id: string
+  ratio: number
+  addedP99: number
+}
+
+function printTable(targets: Target[]): Summary[] {
   const bare = summary(targets[1] as Target)
   console.log(`\n${pad('target', 52)}${'req/s'.padStart(9)}${'vs (b)'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'p99 vs (b)'.padStart(12)}${'CPU µs/req'.padStart(12)}`)
+  const out: Summary[] = []
   for (const t of targets) {
     const s = summary(t)
     const added = s.p99 - bare.p99
+    out.push({ ...s, id: t.id, ratio: s.rps / bare.rps, addedP99: added })
     console.log(
       `${pad(`${t.id} ${t.label}`, 52)}${s.rps.toFixed(0).padStart(9)}${(s.rps / bare.rps).toFixed(2).padStart(8)} ${num(s.p50)} ${num(s.p99)}${`${added >= 0 ? '+' : ''}${added.toFixed(2)} ms`.padStart(12)}${s.cpu.toFixed(0).padStart(12)}${s.failures ? `  (${s.failures} failed)` : ''}`
     )
   }
   console.log('CPU µs/req: CPU time (user + system) of the process under test per request: the upstream for (a), the proxy for the others')
-  const si = summary(targets[2] as Target)
-  return { ratio: si.rps / bare.rps, addedP99: si.p99 - bare.p99 }
+  return out
 }
 
 async function profileInspector(upstream: string, tool: LoadTool, connections: number, seconds: number): Promise<void> {
@@ -242,28 +252,42 @@ async function main(): Promise<void> {
         process.stdout.write(`  round ${round + 1} ${t.id}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${cpuUsPerRequest.toFixed(0)} µs CPU/req\n`)
       }
     }
-    const { ratio, addedP99 } = printTable(targets)
-    // At full load every proxy is saturated and p99 is mostly queueing; at a fixed rate below
-    // every target's capacity it is what one request costs.
-    let pacedAddedP99 = NaN
-    if (rate > 0) {
-      const paced: Target[] = targets.map((t) => ({ ...t, rounds: [] }))
+    const saturated = printTable(targets)
+    /** Runs every target again at a lower load, for latency: one connection, or a fixed rate. */
+    const phase = async (title: string, load: { connections: number; rate?: number }): Promise<Summary[]> => {
+      const again: Target[] = targets.map((t) => ({ ...t, rounds: [] }))
       for (let round = 0; round < rounds; round++) {
-        for (const t of paced) {
+        for (const t of again) {
           const cpuBefore = cpuMs(t.pid)
-          const r = await runLoad(tool, { url: t.url, connections, durationSeconds: duration, headers, rate })
+          const r = await runLoad(tool, { url: t.url, durationSeconds: duration, headers, ...load })
           t.rounds.push({ ...r, cpuUsPerRequest: ((cpuMs(t.pid) - cpuBefore) * 1000) / r.requests })
         }
       }
-      console.log(`\nat a fixed ${rate} req/s, evenly spaced, over up to ${connections} connections (latency counted from the scheduled moment):`)
-      pacedAddedP99 = printTable(paced).addedP99
+      console.log(`\n${title}:`)
+      return printTable(again)
     }
-    const throughputOk = ratio >= TARGET_RATIO
-    const latencyOk = addedP99 <= TARGET_ADDED_P99_MS
-    const paced = Number.isFinite(pacedAddedP99) ? `; at ${rate} req/s: ${pacedAddedP99.toFixed(2)} ms ${pacedAddedP99 <= TARGET_ADDED_P99_MS ? 'met' : 'MISSED'}` : ''
-    console.log(`\ntargets for (c): throughput >= ${TARGET_RATIO * 100}% of (b): ${(ratio * 100).toFixed(0)}% ${throughputOk ? 'met' : 'MISSED'}; added p99 <= ${TARGET_ADDED_P99_MS} ms at ${connections} connections: ${addedP99.toFixed(2)} ms at full load ${latencyOk ? 'met' : 'MISSED'}${paced}`)
+    // At full load every proxy is saturated and p99 is mostly queueing; one request at a time,
+    // and a fixed rate below every target's capacity, show what one request costs.
+    const single = await phase('one connection, one request at a time', { connections: 1 })
+    const paced = rate > 0 ? await phase(`at a fixed ${rate} req/s, evenly spaced, over up to ${connections} connections (latency counted from the scheduled moment)`, { connections, rate }) : []
 
-    const wantProfile = values.profile || (!values['no-profile'] && !(throughputOk && latencyOk))
+    console.log('\ntargets (issue 10):')
+    let allMet = true
+    const verdict = (ok: boolean) => {
+      allMet &&= ok
+      return ok ? 'met' : 'MISSED'
+    }
+    for (const s of saturated.filter((x) => x.id in TARGET_RATIOS)) {
+      const want = TARGET_RATIOS[s.id] as number
+      const one = single.find((x) => x.id === s.id) as Summary
+      const atRate = paced.find((x) => x.id === s.id)
+      const rateText = atRate ? `, at ${rate} req/s ${atRate.addedP99 >= 0 ? '+' : ''}${atRate.addedP99.toFixed(2)} ms ${verdict(atRate.addedP99 <= TARGET_ADDED_P99_MS)}` : ''
+      console.log(
+        `  ${s.id.padEnd(6)} req/s ${s.ratio.toFixed(2)}x of (b) (>= ${want}x) ${verdict(s.ratio >= want)}; added p99 (<= ${TARGET_ADDED_P99_MS} ms): at 1 connection ${one.addedP99 >= 0 ? '+' : ''}${one.addedP99.toFixed(2)} ms ${verdict(one.addedP99 <= TARGET_ADDED_P99_MS)}${rateText}; CPU ${s.cpu.toFixed(0)} µs/req ((b): ${(saturated[1] as Summary).cpu.toFixed(0)})`
+      )
+    }
+
+    const wantProfile = values.profile || (!values['no-profile'] && !allMet)
     if (wantProfile) {
       await si.stop()
       await profileInspector(upstream.url, tool, connections, duration)
