@@ -1,14 +1,5 @@
-// The control API scenario at 'test' scale (issue 13): every figure within its bound.
-import { describe, expect, it } from 'vitest'
-import { formatResult } from './report'
+// The control API scenario (hostile requests, every way around the token) at 'test' scale (issue 13).
+import { defineScenarioTests } from './scenario-tests'
 import { scenarios } from './scenarios/control-api'
 
-describe.each(scenarios)('$title', (scenario) => {
-  it('holds every figure at test scale', { timeout: 120_000 }, async () => {
-    const started = performance.now()
-    const result = await scenario.run({ scale: 'test' })
-    const report = formatResult(scenario, result, (performance.now() - started) / 1000)
-    console.log(report)
-    expect(result.figures.filter((f) => !f.ok).map((f) => `${f.name} = ${f.value} (${f.bound})`), report).toEqual([])
-  })
-})
+defineScenarioTests(scenarios, 120_000)

@@ -2,19 +2,11 @@
 // within its bound; and a control run showing the check does see loss, on a store that keeps
 // nothing across a restart (the cache engine on locmem).
 import { describe, expect, it } from 'vitest'
+import { defineScenarioTests } from './scenario-tests'
 import { startDurabilityApp } from './support/durability-app'
-import { formatResult } from './report'
 import { runStore, scenarios } from './scenarios/durability'
 
-describe.each(scenarios)('$title', (scenario) => {
-  it('holds every figure at test scale', { timeout: 180_000 }, async () => {
-    const started = performance.now()
-    const result = await scenario.run({ scale: 'test' })
-    const report = formatResult(scenario, result, (performance.now() - started) / 1000)
-    console.log(report)
-    expect(result.figures.filter((f) => !f.ok).map((f) => `${f.name} = ${f.value} (${f.bound})`), report).toEqual([])
-  })
-})
+defineScenarioTests(scenarios, 180_000)
 
 describe('the durability check', () => {
   it('counts the sessions a store that keeps nothing loses at kill -9 (cache on locmem)', { timeout: 60_000 }, async () => {
