@@ -5,6 +5,7 @@ import { app, clipboard, dialog, ipcMain, Menu, protocol, session, shell, type B
 import { loadOrCreateToken, startControlServer, type ControlServer } from '../control'
 import { Inspector } from '../inspector'
 import type { ClockState } from '../../shared/api'
+import { describeCloseAll } from '../../shared/browser-close'
 import { APP_SCHEME_PRIVILEGES, serveAppFile } from './app-protocol'
 import { forwardEvents, registerIpc } from './ipc'
 import { buildMenuTemplate, type MenuActions } from './menu'
@@ -154,7 +155,13 @@ function setMenu(): void {
     advanceClock: (seconds) => run('Advancing the clock', () => api.advanceClock({ seconds })),
     setFrozen: (value) => run('Freezing the clock', () => api.freezeClock({ frozen: value })),
     resetClock: () => run('Resetting the clock', () => api.resetClock({})),
-    closeBrowser: () => run('Closing the browser', () => api.closeBrowser({})),
+    closeBrowser: () =>
+      run('Closing the browser', async () => {
+        const result = await api.closeBrowser({})
+        // What was discarded, as the header's button says it in a toast.
+        const box = { type: 'info' as const, title: 'Close Browser (Simulate)', message: describeCloseAll(result) }
+        await (win ? dialog.showMessageBox(win, box) : dialog.showMessageBox(box))
+      }),
     openExternal: (url) => run('Opening the link', () => shell.openExternal(url)),
     showDataFolder: () =>
       run('Opening the data folder', async () => {

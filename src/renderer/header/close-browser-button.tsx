@@ -3,7 +3,7 @@ import { useClient } from '../app/client-context'
 import { AsyncButton } from '../components/async-button'
 import { IconPower } from '../components/icons'
 import { useToast } from '../components/toast'
-import { describeCloseAll } from '../lib/browser-close'
+import { describeCloseAll } from '../../shared/browser-close'
 
 export function CloseBrowserButton() {
   const client = useClient()

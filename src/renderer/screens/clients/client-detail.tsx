@@ -12,7 +12,7 @@ import { errorMessage, useToast } from '../../components/toast'
 import { plural } from '../../lib/format'
 import { trafficHash } from '../../lib/traffic'
 import { summariseUserAgent, userAgentFamily, shortClientId } from '../../../shared/client-name'
-import { describeCloseOne } from '../../lib/browser-close'
+import { describeCloseOne } from '../../../shared/browser-close'
 import { ClientCookies, cookieStateAt } from './client-cookies'
 
 

@@ -1,7 +1,9 @@
 // A simulated browser close in one sentence: which cookies went, for which clients, and,
-// when none did, why (persistent cookies survive a close).
-import type { BrowserCloseClient, BrowserCloseResult } from '../../shared/api'
-import { plural } from './format'
+// when none did, why (persistent cookies survive a close). Shared by the UI's toasts and the
+// desktop menu's message.
+import type { BrowserCloseClient, BrowserCloseResult } from './api'
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${n === 1 ? word : `${word}s`}`
 
 const names = (list: string[]) => [...new Set(list)].join(', ')
 
@@ -10,7 +12,7 @@ function survivors(clients: BrowserCloseClient[]): string {
   return kept.length ? `; ${plural(kept.length, 'persistent cookie')} survive${kept.length === 1 ? 's' : ''} (${names(kept)})` : ''
 }
 
-/** For the header's Close browser (every client). */
+/** For Close browser of every client (the header's button, the menu). */
 export function describeCloseAll(result: BrowserCloseResult): string {
   if (result.clients.length === 0) return 'Browser closed: no browser has come through the proxy yet, so no cookies were discarded'
   if (result.closed === 0) return `Browser closed: no session-only cookies to discard${survivors(result.clients)}`
