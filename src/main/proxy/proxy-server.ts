@@ -4,7 +4,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
-import httpProxy from 'http-proxy'
+import type httpProxy from 'http-proxy'
 import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
 import { getCookie, parseCookieHeader } from '../../shared/cookies'
 import { explainDecision, explainSessionCookieDrop, type ResponseDecision, type SessionCookieDrop } from '../../shared/decision'
@@ -18,7 +18,8 @@ import { observeAfter, observeBefore, type Observation, type ObservedRequest } f
 import { RequestSession, type FinishResult } from './session-middleware'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
-import { isWebSocketUpgrade, keepBrowserOrder, keepRequestTarget, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
+import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
+import { createUpgradeProxy } from './upgrade-proxy'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
@@ -87,48 +88,21 @@ export class SessionProxy {
     const agent = upstreamAgent(this.target)
     this.pipeTarget = pipeTarget(this.target, agent)
     // WebSocket upgrades only: plain requests go through pipe.ts.
-    this.proxy = httpProxy.createProxyServer({
-      target: this.target.href,
-      agent,
-      selfHandleResponse: true,
-      xfwd: true,
-      changeOrigin: false,
-      ws: true
-    })
-    // http-proxy writes the app's answer to an upgrade (the 101, or a refusal) straight onto
-    // the browser's socket: take the update header out first, and note the real status.
-    this.proxy.on('proxyReqWs', (proxyReq, req) => {
-      keepRequestTarget(proxyReq, req.url, this.pipeTarget.path)
-      keepBrowserOrder(proxyReq, req.rawHeaders)
-      const answered = (r: IncomingMessage) => {
-        stripSessionHeaders(r.headers)
-        const c = this.ctx.get(req)
-        if (c) c.answered = true
-        if (c?.entry) c.entry.status = r.statusCode ?? null
-      }
-      proxyReq.prependListener('response', answered)
-      proxyReq.prependListener('upgrade', answered)
+    this.proxy = createUpgradeProxy(this.target, agent, this.pipeTarget.path, (req, status) => {
+      const c = this.ctx.get(req)
+      if (!c) return
+      c.answered = true
+      if (c.entry) c.entry.status = status
     })
     this.server = http.createServer((req, res) => {
       watchHalfClose(req, res)
       void this.handle(req, res).catch((e) => this.fail(req, res, e))
     })
     guardConnections(this.server)
-    // Every header of the request, not Node's first 1,000: past them a Transfer-Encoding or
-    // Content-Length went missing while Node still read the body by it, and the body went to
-    // the app unframed (the app read it as a request of its own). maxHeaderSize (16 KiB)
-    // bounds the count.
-    this.server.maxHeadersCount = 0
     this.server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket as Socket, head))
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s)
       s.once('close', () => this.sockets.delete(s))
-    })
-    // Malformed or oversized requests never reach the pipeline: answer and close.
-    this.server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
-      if (!socket.writable) return socket.destroy()
-      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     })
   }
 
