@@ -56,23 +56,10 @@ export const MAX_STORED_TEXT = 16 * 1024
  * already (raw headers, X-Session and X-Session-Update as sent, Set-Cookie, the reason).
  * The log stores them packed as they are and builds the TrafficEntry when it is read.
  */
-export interface TrafficRecord {
-  id: number
-  /** Engine time and real time when the request arrived (epoch ms). */
+export interface TrafficRecord extends Omit<TrafficSummary, 'time' | 'realTime'> {
+  /** Engine time and real time when the request arrived (epoch ms; the summary's are ISO). */
   timeMs: number
   realTimeMs: number
-  method: string
-  url: string
-  status: number | null
-  durationMs: number
-  clientId: string | null
-  sessionBefore: SessionSnapshot | null
-  sessionAfter: SessionSnapshot | null
-  setCookie: string | null
-  effect: SessionEffect
-  reasonCode: ReasonCode | null
-  reason: string
-  error?: string
   /** As they came: name, value, name, value, ... */
   requestHeaders: string[]
   responseHeaders: string[]
