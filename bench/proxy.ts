@@ -9,7 +9,13 @@
 //        [--warmup 2] [--tool autocannon|wrk] [--profile | --no-profile]
 //        [--rate 1000]  the paced phase's req/s (0: none), below every target's capacity
 //        (a phase at one connection always runs: the latency a single user sees)
-//        [--cli PATH]   another build's bin/session-inspector.js, to compare a change
+//        [--cli PATH]   another build's bin/session-inspector.js, to measure instead of this one
+//        [--instructions [--ir-warmup 8000] [--ir-batch 1000]]  instead of timing: instructions per
+//                       request under valgrind's callgrind (steady on a shared machine), for
+//                       bare http-proxy, this build and the --baseline build; --rounds batches
+//        [--baseline PATH]  also measure another build's bin/session-inspector.js (say, the
+//                       last commit's, in a worktree), round by round beside this one, and
+//                       print this build against it: before and after in the same run
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
@@ -18,6 +24,7 @@ import { parseArgs } from 'node:util'
 import { version as autocannonVersion } from 'autocannon/package.json'
 import { summarizeProfile } from './support/cpu-profile'
 import { cpuMs } from './support/cpu-usage'
+import { callgrindPrefix, hasCallgrind, instructionsPerRequest, sendRequests } from './support/instructions'
 import { hasWrk, runLoad, type LoadResult, type LoadTool } from './support/load'
 
 const ROOT = resolve(__dirname, '..')
@@ -36,14 +43,22 @@ interface Child {
 }
 
 /** Spawns a process and waits for its URL on stdout. */
-function startChild(label: string, args: string[], readUrl: (stdout: string) => { url: string; controlUrl?: string } | null): Promise<Child> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SESSION_INSPECTOR_TOKEN: '' } })
+function startChild(
+  label: string,
+  args: string[],
+  readUrl: (stdout: string) => { url: string; controlUrl?: string } | null,
+  /** A command to run node under (valgrind), and how long starting may then take. */
+  under: { prefix: string[]; startSeconds: number } | null = null
+): Promise<Child> {
+  const [command, ...argv] = under ? [...under.prefix, process.execPath, ...args] : [process.execPath, ...args]
+  const child = spawn(command as string, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SESSION_INSPECTOR_TOKEN: '' } })
+  const startSeconds = under?.startSeconds ?? 30
   let stdout = ''
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d))
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
   return new Promise((resolveChild, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label} did not start within 30 s:\n${stdout}${stderr}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`${label} did not start within ${startSeconds} s:\n${stdout}${stderr}`)), startSeconds * 1000)
     child.once('exit', (code) => reject(new Error(`${label} exited with code ${code}:\n${stderr}`)))
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       stdout += d
@@ -69,15 +84,66 @@ const jsonUrl = (stdout: string) => {
   return line ? (JSON.parse(line) as { url: string }) : null
 }
 
-function startInspector(upstream: string, dataDir: string, profileDir?: string): Promise<Child> {
+function startInspector(upstream: string, dataDir: string, profileDir?: string, build = cli, under: { prefix: string[]; startSeconds: number } | null = null): Promise<Child> {
   const node = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
-  const args = [...node, cli, '--upstream', upstream, '--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', '--data-dir', dataDir, '--token', 'bench-token']
+  const args = [...node, build, '--upstream', upstream, '--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', '--data-dir', dataDir, '--token', 'bench-token']
   return startChild('Session Inspector', args, (stdout) => {
     if (!stdout.includes('Press Ctrl+C')) return null
     const url = /proxy:\s+(http:\/\/\S+)/.exec(stdout)?.[1]
     const controlUrl = /web UI:\s+(http:\/\/[^/\s]+)/.exec(stdout)?.[1]
     return url && controlUrl ? { url, controlUrl } : null
-  })
+  }, under)
+}
+
+/**
+ * --instructions: instructions per request under callgrind (steady where timings are not), for
+ * bare http-proxy, this build and the --baseline build, each path measured in interleaved
+ * batches after a warm-up, reported as the median batch.
+ */
+async function countInstructions(upstream: Child, baselineCli: string | null, dataDir: string, opts: { warmup: number; batch: number; rounds: number }): Promise<void> {
+  console.log(`\ninstructions per request (valgrind --tool=callgrind, every thread of the process under test; ${opts.warmup} requests of warm-up, then ${opts.rounds} batches of ${opts.batch} per path, median)`)
+  const under = (name: string) => ({ prefix: callgrindPrefix(join(dataDir, `${name}.callgrind`)), startSeconds: 300 })
+  type Measured = { id: string; label: string; perRequest: number[] }
+  const results: Measured[] = []
+  const measure = async (child: Child, cookie: string, paths: { id: string; label: string; path: string }[]) => {
+    const pid = child.process.pid as number
+    const headers: Record<string, string> = cookie ? { Cookie: cookie } : {}
+    const rows = paths.map((p) => ({ ...p, perRequest: [] as number[] }))
+    const share = Math.ceil(opts.warmup / paths.length)
+    for (const p of paths) await sendRequests(`${child.url}${p.path}`, share, headers)
+    for (let r = 0; r < opts.rounds; r++) {
+      for (const row of rows) {
+        const n = await instructionsPerRequest(pid, `${child.url}${row.path}`, opts.batch, headers)
+        row.perRequest.push(n)
+        process.stdout.write(`  round ${r + 1} ${row.id}: ${(n / 1000).toFixed(0)}k instructions/request\n`)
+      }
+    }
+    results.push(...rows)
+    await child.stop()
+  }
+  const bare = await startChild('bare http-proxy', ['--import', 'tsx', ROLES, 'bare-proxy', upstream.url], jsonUrl, under('bare'))
+  await measure(bare, '', [{ id: '(b)', label: 'bare http-proxy, keep-alive agent', path: '/hello' }])
+  const paths = [
+    { id: '(c)', label: 'Session Inspector, app reads', path: '/hello' },
+    { id: "(c')", label: '... through the Node adapter', path: '/adapter/hello' },
+    { id: "(c'')", label: '... the app saves it', path: '/save' }
+  ]
+  const si = await startInspector(upstream.url, join(dataDir, 'ir-this'), undefined, cli, under('this'))
+  await measure(si, await liveSession(si), paths)
+  if (baselineCli) {
+    const base = await startInspector(upstream.url, join(dataDir, 'ir-base'), undefined, baselineCli, under('baseline'))
+    await measure(base, await liveSession(base), paths.map((p) => ({ ...p, id: `${p.id} before`, label: '... the same, baseline build' })))
+  }
+  const bareMedian = median((results[0] as Measured).perRequest)
+  console.log(`\n${pad('target', 44)}${'instructions/req'.padStart(18)}${'range'.padStart(20)}${'vs (b)'.padStart(8)}${'vs before'.padStart(11)}`)
+  for (const r of results) {
+    const m = median(r.perRequest)
+    const before = results.find((x) => x.id === `${r.id} before`)
+    const change = before ? `${m >= median(before.perRequest) ? '+' : ''}${(((m - median(before.perRequest)) / median(before.perRequest)) * 100).toFixed(1)}%` : ''
+    const range = `${(Math.min(...r.perRequest) / 1000).toFixed(0)}k-${(Math.max(...r.perRequest) / 1000).toFixed(0)}k`
+    console.log(`${pad(`${r.id} ${r.label}`, 44)}${`${(m / 1000).toFixed(0)}k`.padStart(18)}${range.padStart(20)}${(m / bareMedian).toFixed(2).padStart(8)}${change.padStart(11)}`)
+  }
+  console.log('vs (b): how many times bare http-proxy\'s instructions a request costs; vs before: this build against the baseline')
 }
 
 /** Logs in through the inspector (the app stores a session) and returns the Cookie header a browser would send. */
@@ -114,6 +180,8 @@ interface Target {
   url: string
   /** The process whose CPU time per request is reported: the proxy under test (the upstream for (a)). */
   pid: number | undefined
+  /** A target of the --baseline build. */
+  baseline?: boolean
   rounds: (LoadResult & { cpuUsPerRequest: number })[]
 }
 
@@ -200,9 +268,13 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '2' },
       tool: { type: 'string', default: 'autocannon' },
       cli: { type: 'string' },
+      baseline: { type: 'string' },
       rate: { type: 'string', default: '1000' },
       profile: { type: 'boolean' },
-      'no-profile': { type: 'boolean' }
+      'no-profile': { type: 'boolean' },
+      instructions: { type: 'boolean' },
+      'ir-warmup': { type: 'string', default: '8000' },
+      'ir-batch': { type: 'string', default: '1000' }
     }
   })
   const connections = Number(values.connections)
@@ -220,7 +292,10 @@ async function main(): Promise<void> {
   console.log('Session Inspector proxy benchmark')
   console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}, Node ${process.version}, load average ${loadavg()[0]?.toFixed(2)}`)
   console.log(`load: ${tool === 'wrk' ? 'wrk (1 thread)' : `autocannon ${autocannonVersion}`}, ${connections} connections, GET with a session cookie, ${rounds} rounds x ${duration} s per target (median), ${warmup} s warm-up`)
+  const baselineCli = values.baseline ? resolve(values.baseline) : null
+  if (baselineCli && !existsSync(join(dirname(baselineCli), '../out/main/cli.js'))) throw new Error(`--baseline: ${join(dirname(baselineCli), '../out/main/cli.js')} is missing: build it first`)
   if (values.cli) console.log(`Session Inspector: ${cli}`)
+  if (baselineCli) console.log(`baseline: ${baselineCli}, measured round by round beside this build (targets marked "before")`)
   console.log('processes: the load generator (this one), the upstream, and the proxy under test each have their own; they share the cores')
 
   const dataDir = mkdtempSync(join(tmpdir(), 'si-bench-'))
@@ -228,11 +303,19 @@ async function main(): Promise<void> {
   try {
     const upstream = await startChild('upstream', ['--import', 'tsx', ROLES, 'upstream'], jsonUrl)
     children.push(upstream)
+    if (values.instructions) {
+      if (!(await hasCallgrind())) throw new Error('--instructions: valgrind is not installed (apt-get install valgrind)')
+      await countInstructions(upstream, baselineCli, dataDir, { warmup: Number(values['ir-warmup']), batch: Number(values['ir-batch']), rounds })
+      return
+    }
     const bare = await startChild('bare http-proxy', ['--import', 'tsx', ROLES, 'bare-proxy', upstream.url], jsonUrl)
     children.push(bare)
     const si = await startInspector(upstream.url, dataDir)
     children.push(si)
     const cookie = await liveSession(si)
+    const base = baselineCli ? await startInspector(upstream.url, join(dataDir, 'baseline'), undefined, baselineCli) : null
+    if (base) children.push(base)
+    const baseCookie = base ? await liveSession(base) : ''
 
     const targets: Target[] = [
       { id: '(a)', label: 'direct to the upstream', url: `${upstream.url}/hello`, pid: upstream.process.pid, rounds: [] },
@@ -241,12 +324,19 @@ async function main(): Promise<void> {
       { id: "(c')", label: '... the app reads it with the Node adapter', url: `${si.url}/adapter/hello`, pid: si.process.pid, rounds: [] },
       { id: "(c'')", label: '... the app saves it (modified=True)', url: `${si.url}/save`, pid: si.process.pid, rounds: [] }
     ]
-    const headers = { Cookie: cookie }
-    for (const t of targets) await runLoad(tool, { url: t.url, connections, durationSeconds: warmup, headers })
+    if (base) {
+      // Each baseline target right after this build's, so that both see the same moment of a shared machine.
+      for (const t of targets.slice(2).reverse()) {
+        const before: Target = { id: `${t.id} before`, label: '... the same, baseline build', url: t.url.replace(si.url, base.url), pid: base.process.pid, baseline: true, rounds: [] }
+        targets.splice(targets.indexOf(t) + 1, 0, before)
+      }
+    }
+    const headersOf = (t: Target) => ({ Cookie: t.baseline ? baseCookie : cookie })
+    for (const t of targets) await runLoad(tool, { url: t.url, connections, durationSeconds: warmup, headers: headersOf(t) })
     for (let round = 0; round < rounds; round++) {
       for (const t of targets) {
         const cpuBefore = cpuMs(t.pid)
-        const r = await runLoad(tool, { url: t.url, connections, durationSeconds: duration, headers })
+        const r = await runLoad(tool, { url: t.url, connections, durationSeconds: duration, headers: headersOf(t) })
         const cpuUsPerRequest = ((cpuMs(t.pid) - cpuBefore) * 1000) / r.requests
         t.rounds.push({ ...r, cpuUsPerRequest })
         process.stdout.write(`  round ${round + 1} ${t.id}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${cpuUsPerRequest.toFixed(0)} µs CPU/req\n`)
@@ -259,7 +349,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < rounds; round++) {
         for (const t of again) {
           const cpuBefore = cpuMs(t.pid)
-          const r = await runLoad(tool, { url: t.url, durationSeconds: duration, headers, ...load })
+          const r = await runLoad(tool, { url: t.url, durationSeconds: duration, headers: headersOf(t), ...load })
           t.rounds.push({ ...r, cpuUsPerRequest: ((cpuMs(t.pid) - cpuBefore) * 1000) / r.requests })
         }
       }
@@ -285,6 +375,20 @@ async function main(): Promise<void> {
       console.log(
         `  ${s.id.padEnd(6)} req/s ${s.ratio.toFixed(2)}x of (b) (>= ${want}x) ${verdict(s.ratio >= want)}; added p99 (<= ${TARGET_ADDED_P99_MS} ms): at 1 connection ${one.addedP99 >= 0 ? '+' : ''}${one.addedP99.toFixed(2)} ms ${verdict(one.addedP99 <= TARGET_ADDED_P99_MS)}${rateText}; CPU ${s.cpu.toFixed(0)} µs/req ((b): ${(saturated[1] as Summary).cpu.toFixed(0)})`
       )
+    }
+
+    if (base) {
+      console.log('\nthis build against the baseline (same run, rounds interleaved; CPU µs/req is the steadiest figure):')
+      for (const [title, table] of [['saturated', saturated], ['1 connection', single], [`${rate} req/s`, paced]] as const) {
+        for (const after of table.filter((x) => x.id in TARGET_RATIOS)) {
+          const before = table.find((x) => x.id === `${after.id} before`)
+          if (!before) continue
+          const change = (a: number, b: number) => `${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(1)}%`
+          console.log(
+            `  ${title.padEnd(13)} ${after.id.padEnd(6)} CPU ${before.cpu.toFixed(0)} -> ${after.cpu.toFixed(0)} µs/req (${change(after.cpu, before.cpu)}), req/s ${before.rps.toFixed(0)} -> ${after.rps.toFixed(0)} (${change(after.rps, before.rps)}), p99 ${before.p99.toFixed(2)} -> ${after.p99.toFixed(2)} ms`
+          )
+        }
+      }
     }
 
     const wantProfile = values.profile || (!values['no-profile'] && !allMet)
