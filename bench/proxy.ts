@@ -10,7 +10,7 @@
 //        [--rate 1000]  the paced phase's req/s (0: none), below every target's capacity
 //        (a phase at one connection always runs: the latency a single user sees)
 //        [--cli PATH]   another build's bin/session-inspector.js, to measure instead of this one
-//        [--instructions [--ir-warmup 8000] [--ir-batch 1000]]  instead of timing: instructions per
+//        [--instructions [--ir-warmup 15000] [--ir-batch 1000]]  instead of timing: instructions per
 //                       request under valgrind's callgrind (steady on a shared machine), for
 //                       bare http-proxy, this build and the --baseline build; --rounds batches
 //        [--baseline PATH]  also measure another build's bin/session-inspector.js (say, the
@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util'
 import { version as autocannonVersion } from 'autocannon/package.json'
 import { summarizeProfile } from './support/cpu-profile'
 import { cpuMs } from './support/cpu-usage'
-import { callgrindPrefix, hasCallgrind, instructionsPerRequest, sendRequests } from './support/instructions'
+import { callgrindPrefix, hasCallgrind, instructionsPerRequest } from './support/instructions'
 import { hasWrk, runLoad, type LoadResult, type LoadTool } from './support/load'
 
 const ROOT = resolve(__dirname, '..')
@@ -101,7 +101,7 @@ function startInspector(upstream: string, dataDir: string, profileDir?: string, 
  * batches after a warm-up, reported as the median batch.
  */
 async function countInstructions(upstream: Child, baselineCli: string | null, dataDir: string, opts: { warmup: number; batch: number; rounds: number }): Promise<void> {
-  console.log(`\ninstructions per request (valgrind --tool=callgrind, every thread of the process under test; ${opts.warmup} requests of warm-up, then ${opts.rounds} batches of ${opts.batch} per path, median)`)
+  console.log(`\ninstructions per request (valgrind --tool=callgrind, every thread of the process under test; warm-up batches of ${opts.batch} until two agree within 5% (at most ${opts.warmup} requests), then ${opts.rounds} batches per path, median)`)
   const under = (name: string) => ({ prefix: callgrindPrefix(join(dataDir, `${name}.callgrind`)), startSeconds: 300 })
   type Measured = { id: string; label: string; perRequest: number[] }
   const results: Measured[] = []
@@ -109,8 +109,16 @@ async function countInstructions(upstream: Child, baselineCli: string | null, da
     const pid = child.process.pid as number
     const headers: Record<string, string> = cookie ? { Cookie: cookie } : {}
     const rows = paths.map((p) => ({ ...p, perRequest: [] as number[] }))
-    const share = Math.ceil(opts.warmup / paths.length)
-    for (const p of paths) await sendRequests(`${child.url}${p.path}`, share, headers)
+    // Warm-up: V8 compiles the hot code late under valgrind. Batches until two in a row agree
+    // within 5%, at most --ir-warmup requests per path.
+    for (const p of paths) {
+      let last = Infinity
+      for (let sent = 0; sent < opts.warmup; sent += opts.batch) {
+        const n = await instructionsPerRequest(pid, `${child.url}${p.path}`, opts.batch, headers)
+        if (Math.abs(n - last) / n < 0.05) break
+        last = n
+      }
+    }
     for (let r = 0; r < opts.rounds; r++) {
       for (const row of rows) {
         const n = await instructionsPerRequest(pid, `${child.url}${row.path}`, opts.batch, headers)
@@ -273,7 +281,7 @@ async function main(): Promise<void> {
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean' },
       instructions: { type: 'boolean' },
-      'ir-warmup': { type: 'string', default: '8000' },
+      'ir-warmup': { type: 'string', default: '15000' },
       'ir-batch': { type: 'string', default: '1000' }
     }
   })

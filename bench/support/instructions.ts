@@ -29,7 +29,7 @@ export function callgrindPrefix(outFile: string): string[] {
 export async function instructionsSoFar(pid: number): Promise<number> {
   const { stdout } = await run('callgrind_control', ['-e', String(pid)], { maxBuffer: 1 << 20 })
   let total = 0
-  for (const m of stdout.matchAll(/^\s*Th\s+\d+\s+([\d,]+)/gm)) total += Number((m[1] as string).replace(/,/g, ''))
+  for (const m of stdout.matchAll(/^\s*Th\s*\d+\s+([\d,]+)/gm)) total += Number((m[1] as string).replace(/,/g, ''))
   if (total === 0) {
     // A single-threaded run prints the total without a thread column.
     const one = /Totals:[\s\S]*?\n\s*([\d,]+)\s*$/m.exec(stdout)

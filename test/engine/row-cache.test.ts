@@ -1,6 +1,7 @@
 // The db store's row cache (database.ts): a read of an unchanged session skips the SELECT, but
-// a write by another connection to the same SQLite file (PRAGMA data_version moves) is seen on
-// the very next read, and the store's own writes, rollbacks included, keep the cache right.
+// a write by another connection to the same SQLite file (PRAGMA data_version moves) is seen by
+// every read in a later event-loop turn (data_version is asked once per turn), and the store's
+// own writes, rollbacks included, keep the cache right.
 // Also the tick's batch of writes: one commit, awaited by save(), done by close() at the latest.
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -29,17 +30,22 @@ async function start() {
   return { engine, key, other }
 }
 
+/** What another process's commit always is to this one: something that happened in an earlier turn. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 const inAnHour = () => toDjangoDate(new Date(Date.now() + 3600_000))
 
 describe('the db store row cache', () => {
-  it('sees another connection update the row on the next read (load, record and list)', async () => {
+  it('sees another connection update the row on the next read in a later turn (load, record and list)', async () => {
     const { engine, key, other } = await start()
     const encoded = engine.open().encode({ user: 'tenzin', n: 2 })
     expect(other.prepare('UPDATE django_session SET session_data = ? WHERE session_key = ?').run(encoded, key).changes).toBe(1)
+    await nextTurn()
     expect(await engine.open(key).get('user')).toBe('tenzin')
     expect((await engine.find(key))?.data).toEqual({ user: 'tenzin', n: 2 })
     // And again after a second external write, with reads in between.
     other.prepare('UPDATE django_session SET session_data = ? WHERE session_key = ?').run(engine.open().encode({ user: 'pema' }), key)
+    await nextTurn()
     expect((await engine.find(key))?.data).toEqual({ user: 'pema' })
     expect(await engine.open(key).items()).toEqual([['user', 'pema']])
   })
@@ -47,15 +53,28 @@ describe('the db store row cache', () => {
   it('sees another connection delete the row, expire it, or insert one that was missing', async () => {
     const { engine, key, other } = await start()
     other.prepare("UPDATE django_session SET expire_date = '2000-01-01 00:00:00' WHERE session_key = ?").run(key)
+    await nextTurn()
     const expired = engine.open(key)
     expect(await expired.items()).toEqual([])
     expect(expired.sessionKey).toBeNull()
     other.prepare('DELETE FROM django_session WHERE session_key = ?').run(key)
+    await nextTurn()
     expect(await engine.find(key)).toBeNull()
     const missing = 'abcdefghijklmnopqrstuvwxyz012345'
     expect(await engine.open(missing).items()).toEqual([]) // a missing row is cached too
     other.prepare('INSERT INTO django_session VALUES (?, ?, ?)').run(missing, engine.open().encode({ user: 'dawa' }), inAnHour())
+    await nextTurn()
     expect(await engine.open(missing).get('user')).toBe('dawa')
+  })
+
+  it('asks data_version once per turn: a commit made in the middle of a turn is seen from the next one', async () => {
+    const { engine, key, other } = await start()
+    await nextTurn()
+    expect(await engine.open(key).get('user')).toBe('sonam') // this turn has asked
+    other.prepare('UPDATE django_session SET session_data = ? WHERE session_key = ?').run(engine.open().encode({ user: 'tenzin' }), key)
+    expect(await engine.open(key).get('user')).toBe('sonam') // the same turn: the cached row
+    await nextTurn()
+    expect(await engine.open(key).get('user')).toBe('tenzin')
   })
 
   it("keeps to the store's own writes: save, delete, expire now, clear_expired, and a rolled-back transaction", async () => {

@@ -1,6 +1,7 @@
 // X-Session's encoding kept per stored version of a session (wire-protocol.ts): it decodes to
 // exactly what the shared encoder writes, and a change of the row (the store's own save or
-// another connection's write) or of the settings is in the very next request's header.
+// another connection's write, from the next event-loop turn) or of the settings is in the next
+// request's header.
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SessionData } from '../../src/shared/json'
@@ -68,6 +69,7 @@ describe('X-Session encoded per row version', () => {
     } finally {
       other.close()
     }
+    await new Promise<void>((resolve) => setImmediate(resolve)) // another process's commit is always an earlier turn
     expect((await header(engine, key)).data).toEqual({ user: 'pema' })
 
     set(engine, { SESSION_COOKIE_AGE: 600, SESSION_SAVE_EVERY_REQUEST: true })

@@ -104,9 +104,16 @@ export class SessionDatabase {
    * connection's own writes keep the cache up to date instead. A read of an unchanged row
    * skips the SELECT, and hands out the same session_data string (whose verified payload
    * the signing memo then finds without hashing a new string).
+   * data_version is asked once per event-loop turn (the requests that arrived together share
+   * it; asking costs two fcntl locks): a commit by another process is seen by every read in
+   * the turns after it, which is every read that could have been caused by it.
    */
   private readonly cache = new Map<string, CachedRow>()
   private dataVersion: unknown = null
+  private versionChecked = false
+  private readonly nextTurn = () => {
+    this.versionChecked = false
+  }
   /**
    * This tick's writes run inside one transaction (BEGIN IMMEDIATE at the first write),
    * committed by a setImmediate once the tick's I/O callbacks have run: many requests
@@ -164,10 +171,14 @@ export class SessionDatabase {
 
   /** The row by key, from the cache while no other connection has written since it was read. */
   private cachedRow(key: string): CachedRow {
-    const version = this.stmt.dataVersion.get()
-    if (version !== this.dataVersion) {
-      this.cache.clear()
-      this.dataVersion = version
+    if (!this.versionChecked) {
+      const version = this.stmt.dataVersion.get()
+      if (version !== this.dataVersion) {
+        this.cache.clear()
+        this.dataVersion = version
+      }
+      this.versionChecked = true
+      setImmediate(this.nextTurn)
     }
     let cached = this.cache.get(key)
     if (cached === undefined) {

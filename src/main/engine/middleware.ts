@@ -57,13 +57,12 @@ export type Plan =
  */
 export function decideResponse(input: DecideInput): Plan {
   const { cookieSent, state, settings, status, now } = input
-  const none = { needsExpiry: false as const, save: false, maxAge: null, expires: null, lifetime: null, customExpiry: null }
-  if (cookieSent && state.empty) return { ...none, reason: 'deleted-empty', vary: true, cookie: 'delete' }
+  if (cookieSent && state.empty) return plan('deleted-empty', false, true, 'delete', null, null, null, null)
   const vary = state.accessed
   const wantsSave = state.modified || settings.SESSION_SAVE_EVERY_REQUEST
   if (!wantsSave || state.empty) {
     const reason: ReasonCode = state.modified && state.empty ? 'empty' : state.accessed ? 'read' : 'untouched'
-    return { ...none, reason, vary, cookie: null }
+    return plan(reason, false, vary, null, null, null, null, null)
   }
   const expiry = input.expiry
   if (!expiry) return { needsExpiry: true }
@@ -77,9 +76,22 @@ export function decideResponse(input: DecideInput): Plan {
     expires = new Date(now.getTime() + maxAge * 1000)
     lifetime = expiry.customExpiry === null ? 'SESSION_COOKIE_AGE' : 'set_expiry'
   }
-  const base = { needsExpiry: false as const, vary, maxAge, expires, lifetime, customExpiry: expiry.customExpiry }
-  if (status >= 500) return { ...base, reason: 'server-error', save: false, cookie: null }
-  return { ...base, reason: state.modified ? 'modified' : 'saved-every-request', save: true, cookie: 'set' }
+  if (status >= 500) return plan('server-error', false, vary, null, maxAge, expires, lifetime, expiry.customExpiry)
+  return plan(state.modified ? 'modified' : 'saved-every-request', true, vary, 'set', maxAge, expires, lifetime, expiry.customExpiry)
+}
+
+/** A decided plan, built in one shape (this runs on every proxied request). */
+function plan(
+  reason: ReasonCode,
+  save: boolean,
+  vary: boolean,
+  cookie: 'set' | 'delete' | null,
+  maxAge: number | null,
+  expires: Date | null,
+  lifetime: LifetimeSource | null,
+  customExpiry: number | string | null
+): Plan {
+  return { needsExpiry: false, reason, save, vary, cookie, maxAge, expires, lifetime, customExpiry }
 }
 
 // http.cookies: _LegalChars, and what _quote leaves unescaped inside quotes (_UnescapedChars).

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import type httpProxy from 'http-proxy'
 import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
-import { getCookie, parseCookieHeader } from '../../shared/cookies'
+import { getCookie, parseCookieHeader, type RequestCookie } from '../../shared/cookies'
 import { explainDecision, explainSessionCookieDrop, type ResponseDecision, type SessionCookieDrop } from '../../shared/decision'
 import { encodeWireUpdate, parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
@@ -57,6 +57,8 @@ interface Ctx {
   client: Client
   clientIsNew: boolean
   dropped: StoredCookie[]
+  /** The cookies forwarded to the app (what the mirror left of the browser's). */
+  cookies: RequestCookie[]
   session: RequestSession | null
   /** observe-django: the app's session as its own middleware will load it. */
   observed?: ObservedRequest
@@ -137,7 +139,7 @@ export class SessionProxy {
     // Before X-Session is added: a browser's Connection header must not be able to name it.
     stripHopByHop(req)
     if (this.mode === 'middleware') {
-      const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
+      const sessionCookie = getCookie(c.cookies, this.opts.engine.settings().SESSION_COOKIE_NAME)
       c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
       c.xSession = encodeWireSession(c.session.wire)
       req.headers['x-session'] = c.xSession
@@ -198,6 +200,7 @@ export class SessionProxy {
       client,
       clientIsNew: isNew,
       dropped,
+      cookies: forward,
       session: null,
       requestHeaders
     }
@@ -419,7 +422,7 @@ export class SessionProxy {
     try {
       const c = this.begin(req)
       if (this.mode === 'middleware') {
-        const sessionCookie = getCookie(parseCookieHeader(req.headers.cookie), this.opts.engine.settings().SESSION_COOKIE_NAME)
+        const sessionCookie = getCookie(c.cookies, this.opts.engine.settings().SESSION_COOKIE_NAME)
         c.session = await RequestSession.begin(this.opts.engine, sessionCookie)
         c.xSession = encodeWireSession(c.session.wire)
         req.headers['x-session'] = c.xSession

@@ -292,7 +292,7 @@ function inProcessWriter(path: string, maxBytes: number, onReply: (reply: Writer
 export class TrafficLog {
   /** This thread's connection: schema, the last id, and every read. */
   private readonly db: Database.Database
-  private queue: (TrafficRecord | TrafficEntry)[] = []
+  private queue: TrafficRow[] = []
   private timer: NodeJS.Timeout | null = null
   private lastId: number
   private seq = 0
@@ -386,10 +386,19 @@ export class TrafficLog {
     return ++this.lastId
   }
 
-  /** Queues an entry (its id from nextId()); the writer has it within 50 ms. Packed when sent. */
+  /**
+   * Queues an entry (its id from nextId()); the writer has it within 50 ms. Packed now, one
+   * request at a time: packing a whole batch at once would hold up the request that fell due then.
+   */
   add(entry: TrafficRecord | TrafficEntry): void {
     if (this.closed) return
-    this.queue.push(entry)
+    try {
+      this.queue.push(toRow(entry))
+    } catch (e) {
+      // Not one request's entry may stop the proxy: say so, as for a failed write.
+      this.noteWriteError(`cannot store traffic entry ${entry.id}: ${e instanceof Error ? e.message : String(e)}`)
+      return
+    }
     if (this.queue.length >= BATCH_ROWS) void this.flush().catch(() => undefined)
     else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), BATCH_MS)
   }
@@ -401,7 +410,7 @@ export class TrafficLog {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const rows = this.queue.map(toRow)
+    const rows = this.queue
     this.queue = []
     if (rows.length === 0 && this.waiting.size === 0) return
     await this.request((seq) => ({ type: 'write', seq, rows, trimThrough: this.lastId - this.retention }))

@@ -90,7 +90,34 @@ export function encodeWireSession(session: WireSession): string {
   const known = encodings.get(session)
   // Nobody replaced the key or the data since buildWireSession.
   if (!known || session.v !== 1 || session.key !== known.key || session.data !== known.data) return encodeShared(session)
-  const { v: _v, key: _key, data: _data, ...rest } = session
-  return known.head.base64 + Buffer.from(JSON.stringify(rest).slice(1), 'utf8').toString('base64url')
+  return known.head.base64 + Buffer.from(tailJson(session), 'utf8').toString('base64url')
+}
+
+/** Every field tailJson() writes: a field added to WireSession does not compile until it is written too. */
+export const TAIL_FIELDS: Record<Exclude<keyof WireSession, 'v' | 'key' | 'data'>, true> = {
+  expiryAge: true,
+  expiryDate: true,
+  expireAtBrowserClose: true,
+  cookieAge: true,
+  expireAtBrowserCloseSetting: true,
+  saveEveryRequestSetting: true,
+  now: true
+}
+
+const jsonNumber = (n: number) => (Number.isFinite(n) ? String(n) : 'null')
+const optionalFlag = (name: string, b: boolean | undefined) => (b === undefined ? '' : `,"${name}":${String(b)}`)
+
+/**
+ * The rest of the JSON after {v, key, data, (JSON.stringify of the other fields without its
+ * opening brace), written out for the fields of WireSession: this runs on every request.
+ */
+function tailJson(s: WireSession): string {
+  return (
+    `"expiryAge":${jsonNumber(s.expiryAge)},"expiryDate":${JSON.stringify(s.expiryDate)},` +
+    `"expireAtBrowserClose":${String(s.expireAtBrowserClose)},"cookieAge":${jsonNumber(s.cookieAge)}` +
+    optionalFlag('expireAtBrowserCloseSetting', s.expireAtBrowserCloseSetting) +
+    optionalFlag('saveEveryRequestSetting', s.saveEveryRequestSetting) +
+    `,"now":${JSON.stringify(s.now)}}`
+  )
 }
 
