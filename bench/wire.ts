@@ -8,7 +8,7 @@ import { getExpireAtBrowserClose, getExpiryAge, getExpiryDate, EXPIRY_KEY, parse
 import { isPlainObject, type SessionData } from '../src/shared/json'
 import { DEFAULT_SETTINGS, type Settings } from '../src/shared/settings'
 import { decodeBase64UrlJson, parseWireSession } from '../src/shared/wire'
-import { buildWireSession, encodeWireSession } from '../src/main/proxy/wire-protocol'
+import { buildWireSession, encodeHead, encodeWireSession } from '../src/main/proxy/wire-protocol'
 import { formatTable, measurePaired, type MeasureOptions } from './support/measure'
 import { sessionData } from './support/sessions'
 
@@ -36,14 +36,12 @@ const SIZES: [string, SessionData][] = [
   ['a large session (~4 KB)', { ...sessionData(2), history: Array.from({ length: 60 }, (_, i) => `/catalogue/${i}/?page=${i % 7}`) }]
 ]
 
-/** The encoded {v, key, data, of a stored version, as the proxy keeps it for v1 (wire-protocol.ts). */
+/** The encoded {v, key, data, of a stored version, kept as the proxy keeps it for v1. */
 const slimHeads = new WeakMap<SessionData, string>()
 function slimHead(key: string | null, data: SessionData): string {
   let head = slimHeads.get(data)
   if (head === undefined) {
-    let text = `${JSON.stringify({ v: 1, key, data }).slice(0, -1)},`
-    text += ' '.repeat((3 - (Buffer.byteLength(text) % 3)) % 3)
-    head = Buffer.from(text, 'utf8').toString('base64url')
+    head = encodeHead({ v: 1, key, data })
     slimHeads.set(data, head)
   }
   return head

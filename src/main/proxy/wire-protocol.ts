@@ -73,7 +73,7 @@ export function buildWireSession(key: string | null, data: SessionData, settings
  * base64url of `{"v":1,"key":...,"data":...,` padded with spaces (JSON whitespace) to a
  * whole number of 3-byte groups, so that the base64 of the rest can simply follow it.
  */
-function encodeHead(session: WireSession): string {
+export function encodeHead(session: Pick<WireSession, 'v' | 'key' | 'data'>): string {
   let text = JSON.stringify({ v: session.v, key: session.key, data: session.data })
   text = `${text.slice(0, -1)},`
   const bytes = Buffer.byteLength(text, 'utf8')
