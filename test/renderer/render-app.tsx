@@ -12,6 +12,7 @@ export async function renderApp(options: { fake?: FakeApi; route?: string } & Fa
   const view = render(<App client={fake} />)
   // The shell shows the screen once status, clock and settings are loaded.
   await screen.findByRole('navigation', { name: 'Screens' })
-  await screen.findByText(fake.status.proxyUrl)
+  // The header's link to the proxy (an empty Sessions screen names the address too, as text).
+  await screen.findByRole('link', { name: fake.status.proxyUrl })
   return { fake, ...view }
 }
