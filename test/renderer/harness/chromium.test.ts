@@ -78,8 +78,10 @@ describe('the built UI in Chromium', { timeout: 60_000 }, () => {
     expect(await grid.getByRole('row').count()).toBeLessThan(80)
     await grid.focus()
     await page.keyboard.press('End')
-    const last = await page.evaluate(() => document.querySelector('[aria-selected="true"]')?.getAttribute('aria-rowindex'))
-    expect(last).toBe(String(ROWS + 2))
+    // The virtualised list draws the last row once it has scrolled there: a frame or more later.
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('[aria-selected="true"]')?.getAttribute('aria-rowindex')))
+      .toBe(String(ROWS + 2))
     await expect.poll(() => grid.locator('[aria-selected="true"]').isVisible()).toBe(true)
     expect(problems).toEqual([])
     await close()
