@@ -185,6 +185,10 @@ function openRaw(fixture: Fixture, rawKeys: string[]): RawBaseline {
   const remove = db.prepare('DELETE FROM django_session WHERE session_key = ?')
   db.transaction(() => fixture.keys.forEach((k, i) => insert.run(k, fixture.encoded[i]!, expire)))()
   const { keys, newEncoded } = fixture
+  // What a save writes (Django's save() sets expire_date to now + the age on every save):
+  // a new date each time, so the UPDATE moves the row in the expire_date index as the store's does.
+  const age = DEFAULT_SETTINGS.SESSION_COOKIE_AGE * 1000
+  const expireNow = () => toDjangoDate(new Date(Date.now() + age))
   let used = 0
   const sides: Record<RawOpName, Side> = {
     'point-select': {
@@ -196,7 +200,7 @@ function openRaw(fixture: Fixture, rawKeys: string[]): RawBaseline {
       op: (i) => {
         const key = rawKeys[used++]
         if (key === undefined) throw new Error(`raw insert: more than ${RAW_KEY_POOL} inserts in one round; lower --round-ms`)
-        insert.run(key, newEncoded[i % NEW_DATA]!, expire)
+        insert.run(key, newEncoded[i % NEW_DATA]!, expireNow())
       },
       afterRound: () => {
         db.transaction(() => rawKeys.slice(0, used).forEach((k) => remove.run(k)))()
@@ -207,7 +211,7 @@ function openRaw(fixture: Fixture, rawKeys: string[]): RawBaseline {
       op: (i) => {
         const key = pick(keys)
         if (select.get(key) === undefined) throw new Error('raw select+update found no row')
-        update.run(newEncoded[i % NEW_DATA]!, expire, key)
+        update.run(newEncoded[i % NEW_DATA]!, expireNow(), key)
       }
     }
   }
@@ -401,6 +405,7 @@ the raw rows pool every raw round of that size:
   load (cold)   = the same with that memory emptied before each load: the HMAC check, inflate and JSON.parse every time
   save (new)    = open() + update(data) + save(): a new key, Django's exists() check, one INSERT   vs  insert: one autocommit INSERT of a row of the same size
   save (update) = open(random existing key) + set() + save(): load, then UPDATE   vs  select+update: the raw SELECT then UPDATE by primary key
+                  (both raw writes set a new expire_date, now + SESSION_COOKIE_AGE, as every save does)
 Rows inserted by a round are deleted after it (untimed), so every round sees the same table size.
 cached_db loads hit a warm cache; signed_cookies "sessions" are that many distinct cookie values.`
 

@@ -110,6 +110,23 @@ describe('the db store row cache', () => {
     const now = new Date()
     for (let i = 0; i < 20_500; i++) db.load(`missing-key-${i}`, now)
     expect(db.cachedRows()).toBe(20_000)
+    // Past the bound every read forgets one, and the bound holds.
+    for (let i = 20_500; i < 60_500; i++) db.load(`missing-key-${i}`, now)
+    expect(db.cachedRows()).toBe(20_000)
+  })
+
+  it('forgets the oldest rows first at its bound', async () => {
+    const { engine, other } = await start()
+    const db = engine.db()
+    const now = new Date()
+    for (let i = 0; i < 25_000; i++) db.load(`missing-key-${i}`, now)
+    expect(db.cachedRows()).toBe(20_000)
+    // Changed under the cache by hand, in this turn: the cache does not ask SQLite (data_version
+    // is asked once per turn), so a held row answers as it was, and a forgotten one from the file.
+    other.prepare('INSERT INTO django_session VALUES (?, ?, ?)').run('missing-key-0', 'x', inAnHour())
+    other.prepare('INSERT INTO django_session VALUES (?, ?, ?)').run('missing-key-24999', 'y', inAnHour())
+    expect(db.load('missing-key-24999', now)).toBeUndefined() // held: the newest
+    expect(db.load('missing-key-0', now)?.session_data).toBe('x') // forgotten: the oldest, read again
   })
 })
 

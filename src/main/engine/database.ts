@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseIsoDate } from '../../shared/expiry'
+import { OldestKey } from './oldest-key'
 import { createPrivateFile } from './private-files'
 
 export interface SessionRow {
@@ -97,6 +98,7 @@ export class SessionDatabase {
    * (or the session's expiry) is what it was then, and not after an "expire now".
    */
   private readonly saves = new Map<string, number>()
+  private readonly oldestSave = new OldestKey(() => this.saves.keys())
   /**
    * Rows by key as this connection last read or wrote them, valid while PRAGMA data_version
    * stays what it was when they were read: it changes when another connection (Django, the
@@ -109,6 +111,7 @@ export class SessionDatabase {
    * the turns after it, which is every read that could have been caused by it.
    */
   private readonly cache = new Map<string, CachedRow>()
+  private readonly oldestRow = new OldestKey(() => this.cache.keys())
   private dataVersion: unknown = null
   private versionChecked = false
   private readonly nextTurn = () => {
@@ -190,7 +193,7 @@ export class SessionDatabase {
   }
 
   private remember(key: string, cached: CachedRow): void {
-    if (this.cache.size >= MAX_CACHED_ROWS && !this.cache.has(key)) this.cache.delete(this.cache.keys().next().value as string)
+    if (this.cache.size >= MAX_CACHED_ROWS && !this.cache.has(key)) this.cache.delete(this.oldestRow.take() as string)
     this.cache.set(key, cached)
   }
 
@@ -239,7 +242,7 @@ export class SessionDatabase {
   noteSave(key: string, at: number): void {
     this.saves.delete(key)
     this.saves.set(key, at)
-    if (this.saves.size > MAX_SAVE_TIMES) this.saves.delete(this.saves.keys().next().value as string)
+    if (this.saves.size > MAX_SAVE_TIMES) this.saves.delete(this.oldestSave.take() as string)
   }
 
   /** When this process last saved `key`, or null when it did not (another process, or before a restart). */

@@ -9,6 +9,7 @@ import { isPlainObject } from '../../../shared/json'
 import type { EngineName, Settings } from '../../../shared/settings'
 import type { Clock } from '../clock'
 import { BadSignature } from '../errors'
+import { OldestKey } from '../oldest-key'
 import type { SessionRecord } from '../session-store'
 import { dumps, loads } from '../signing'
 
@@ -109,10 +110,11 @@ export const wrongKey = (r: SessionRecord): boolean => Boolean(r.decodeError?.in
 /** Save times this process made (engine ms), the oldest forgotten first. */
 export class SaveTimes {
   private readonly times = new Map<string, number>()
+  private readonly oldest = new OldestKey(() => this.times.keys())
   note(key: string, at: number): void {
     this.times.delete(key)
     this.times.set(key, at)
-    if (this.times.size > 100_000) this.times.delete(this.times.keys().next().value as string)
+    if (this.times.size > 100_000) this.times.delete(this.oldest.take() as string)
   }
   get(key: string): Date | null {
     const at = this.times.get(key)

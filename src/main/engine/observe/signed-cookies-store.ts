@@ -8,6 +8,7 @@
 import type { SessionData } from '../../../shared/json'
 import type { EngineName } from '../../../shared/settings'
 import type { SessionRecord } from '../session-store'
+import { OldestKey } from '../oldest-key'
 import { b62Decode, signWithTimestamp, unsignWithTimestamp } from '../signing'
 import { decodeSigned, encodeSigned, FREEZE_LIMIT, secretKeys, type AppStore, type AppStoreContext, type CookieRewrite, type StoreLimits } from './app-store'
 
@@ -20,6 +21,7 @@ export class SignedCookiesAppStore implements AppStore {
   private applied = 0
   /** Cookie values seen in traffic, as the browsers keep them (engine time), newest last. */
   private readonly values = new Set<string>()
+  private readonly oldestValue = new OldestKey(() => this.values.values())
   /** What replaces a browser's cookie on its next request: a new value, or null to drop it. */
   private readonly overrides = new Map<string, string | null>()
 
@@ -40,7 +42,7 @@ export class SignedCookiesAppStore implements AppStore {
     if (!value.includes(':') || this.overrides.has(value)) return
     this.values.delete(value)
     this.values.add(value)
-    if (this.values.size > SEEN_LIMIT) this.values.delete(this.values.values().next().value as string)
+    if (this.values.size > SEEN_LIMIT) this.values.delete(this.oldestValue.take() as string)
   }
 
   /** The signature's timestamp (seconds), or null when the value is not a signed one. */
