@@ -9,6 +9,7 @@ import type { ClientInfo } from '../../shared/api'
 import { clientDisplayName } from '../../shared/client-name'
 import { CLIENT_COOKIE_NAME } from '../../shared/settings'
 import { CookieJar, type StoredCookie } from './cookie-mirror'
+import { OldestKey } from '../engine/oldest-key'
 import { createPrivateFile } from '../engine/private-files'
 
 export { CLIENT_COOKIE_NAME }
@@ -38,7 +39,9 @@ interface SavedClient extends Omit<Client, 'jar'> {
 }
 
 export class ClientRegistry {
+  /** By id, least recently seen first (identify() moves a client to the end). */
   private readonly clients = new Map<string, Client>()
+  private readonly leastRecent = new OldestKey(() => this.clients.keys())
   private readonly db: Database.Database
   private dirty = new Set<string>()
   private removed = new Set<string>()
@@ -53,21 +56,24 @@ export class ClientRegistry {
     this.db = new Database(path)
     this.db.pragma('journal_mode = WAL')
     this.db.exec(SCHEMA)
+    const saved: SavedClient[] = []
     for (const row of this.db.prepare('SELECT state FROM clients').all() as { state: string }[]) {
       try {
-        const saved = JSON.parse(row.state) as SavedClient
-        const { cookies, ...rest } = saved
-        this.clients.set(saved.id, { ...rest, jar: new CookieJar(cookies) })
+        saved.push(JSON.parse(row.state) as SavedClient)
       } catch {
         // a damaged row: that client starts over
       }
     }
+    saved.sort((a, b) => a.lastSeen - b.lastSeen)
+    for (const { cookies, ...rest } of saved) this.clients.set(rest.id, { ...rest, jar: new CookieJar(cookies) })
   }
 
   /** The client of a request by its si_client cookie; a new one when absent or unknown. */
   identify(cookieValue: string | undefined, userAgent: string, now: number): { client: Client; isNew: boolean } {
     const known = cookieValue && CLIENT_ID.test(cookieValue) ? this.clients.get(cookieValue) : undefined
     if (known) {
+      this.clients.delete(known.id)
+      this.clients.set(known.id, known)
       known.lastSeen = now
       known.requestCount++
       if (userAgent) known.userAgent = userAgent
@@ -77,6 +83,8 @@ export class ClientRegistry {
     const id = cookieValue && CLIENT_ID.test(cookieValue) ? cookieValue : randomBytes(16).toString('hex')
     const client: Client = { id, name: '', userAgent, firstSeen: now, lastSeen: now, sessionKey: null, requestCount: 1, jar: new CookieJar() }
     this.clients.set(id, client)
+    // Forgotten before and back with its cookie: its row is written again, not deleted.
+    this.removed.delete(id)
     this.prune()
     this.touch(id)
     return { client, isNew: true }
@@ -123,11 +131,13 @@ export class ClientRegistry {
     return `${CLIENT_COOKIE_NAME}=${id}; Max-Age=63072000; Path=/; HttpOnly; SameSite=Lax`
   }
 
+  /** Forgets the least recently seen clients past MAX_CLIENTS (each request without si_client makes one). */
   private prune(): void {
-    if (this.clients.size <= MAX_CLIENTS) return
-    for (const c of this.all().slice(MAX_CLIENTS)) {
-      this.clients.delete(c.id)
-      this.removed.add(c.id)
+    while (this.clients.size > MAX_CLIENTS) {
+      const id = this.leastRecent.take() as string
+      this.clients.delete(id)
+      this.dirty.delete(id)
+      this.removed.add(id)
     }
   }
 
