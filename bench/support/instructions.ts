@@ -44,7 +44,12 @@ export async function sendRequests(url: string, amount: number, headers: Record<
   const instance = autocannon({ url, amount, connections, headers }) as unknown as Promise<autocannon.Result>
   const result = await instance
   const bad = result.non2xx + result.errors + result.timeouts
-  if (bad > 0) throw new Error(`${url}: ${bad} of ${amount} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`)
+  if (bad > 0) {
+    const statuses = Object.entries((result as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {})
+      .map(([code, s]) => `${code}: ${s.count}`)
+      .join(', ')
+    throw new Error(`${url}: ${bad} of ${amount} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}; statuses ${statuses || 'none'})`)
+  }
 }
 
 /** Instructions per request of `amount` requests to `url`, in the process `pid`. */

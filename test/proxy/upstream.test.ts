@@ -82,6 +82,37 @@ describe('an upstream that misbehaves', () => {
     expect((await send(new URL('/reset-again', inspector.proxyUrl))).status).toBe(502)
   })
 
+  it('sends a GET again on a new connection when the app closed the pooled one as it went out (a keep-alive timeout), never a POST', async () => {
+    // Each connection answers its first request and resets at the second: what a request meets
+    // on a pooled connection that the app closed just before (gunicorn's keep-alive is 2 s).
+    const seen: string[] = []
+    let connections = 0
+    const { inspector, url } = await behind((s) => {
+      let n = 0
+      let requests = 0
+      s.on('data', (d: Buffer) => {
+        n ||= ++connections
+        requests++
+        seen.push(`${n}.${requests} ${d.toString('latin1').split(' ', 2).join(' ')}`)
+        if (requests === 1) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok')
+        else s.resetAndDestroy()
+      })
+    })
+    expect((await send(new URL('/first', inspector.proxyUrl))).status).toBe(200)
+    const { result: r, entry } = await withEntry(inspector, '/again', () => send(new URL('/again', inspector.proxyUrl)))
+    expect(r).toMatchObject({ status: 200, body: 'ok' })
+    expect(entry.status).toBe(200)
+    expect(entry.error).toBeUndefined()
+    expect(seen).toEqual(['1.1 GET /first', '1.2 GET /again', '2.1 GET /again'])
+    // A POST is not sent twice (the app may have acted on it): the reset is the browser's 502.
+    const { result: post, entry: postEntry } = await withEntry(inspector, '/order', () =>
+      send(new URL('/order', inspector.proxyUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'qty=1' })
+    )
+    expect(post.status).toBe(502)
+    expect(postEntry.error).toBe(`upstream ${url}: connection reset by the app (ECONNRESET)`)
+    expect(seen.filter((line) => line.endsWith('/order'))).toEqual(['2.2 POST /order'])
+  })
+
   for (const [label, answer, code] of [
     ['a status line without a code', 'HTTP/1.1 OK\r\nContent-Length: 0\r\n\r\n', 'HPE_INVALID_STATUS'],
     ['a header without a colon', 'HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 2\r\n\r\nok', 'HPE_INVALID_HEADER_TOKEN'],

@@ -130,7 +130,18 @@ export interface PipeHandlers {
   error(err: Error & { code?: string }): void
 }
 
-/** Sends the browser's request (or `body`, when Node did not parse it) to the app. */
+/** Methods a proxy may send again on its own (RFC 9110 §9.2.2): idempotent ones. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
+/** What a pooled connection that the app had closed gives a request written to it. */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE'])
+
+/**
+ * Sends the browser's request (or `body`, when Node did not parse it) to the app. A request
+ * on a pooled connection that the app closed as the request went out (its keep-alive timeout
+ * ran out: gunicorn's is 2 s) fails before any answer with ECONNRESET; an idempotent one
+ * without a body is then sent once more on a new connection, as a browser would, instead of
+ * becoming a 502 for an app that is up.
+ */
 export function pipeRequest(req: IncomingMessage, target: PipeTarget, handlers: PipeHandlers, body?: Readable): ClientRequest {
   deleteLength(req)
   forwardedHeaders(req)
@@ -143,17 +154,35 @@ export function pipeRequest(req: IncomingMessage, target: PipeTarget, handlers: 
     headers: outgoingHeaders(req.headers, req.rawHeaders, target.host) as unknown as OutgoingHttpHeaders,
     agent: target.agent
   }
-  const proxyReq = target.protocol === 'https:' ? https.request({ ...options, rejectUnauthorized: true, servername: serverName(req.headers.host, target.hostname) }) : http.request(options)
-  handlers.request(proxyReq)
-  req.on('aborted', () => proxyReq.destroy())
+  const length = req.headers['content-length']
+  let retries = body === undefined && IDEMPOTENT.has(req.method ?? '') && req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0') ? 1 : 0
+  const send = (): ClientRequest => {
+    const proxyReq = target.protocol === 'https:' ? https.request({ ...options, rejectUnauthorized: true, servername: serverName(req.headers.host, target.hostname) }) : http.request(options)
+    handlers.request(proxyReq)
+    let answered = false
+    proxyReq.on('error', (err: Error & { code?: string }) => {
+      if (!answered && retries > 0 && proxyReq.reusedSocket && STALE_CONNECTION.has(err.code ?? '') && !req.socket.destroyed) {
+        retries--
+        current = send()
+        current.end()
+        return
+      }
+      onError(err)
+    })
+    proxyReq.on('response', (proxyRes: IncomingMessage) => {
+      answered = true
+      handlers.response(proxyRes)
+    })
+    return proxyReq
+  }
+  let current = send()
   const onError = (err: Error & { code?: string }) => {
     // The browser went away: its request to the app goes too, without an error page.
-    if (req.socket.destroyed && err.code === 'ECONNRESET') return void proxyReq.destroy()
+    if (req.socket.destroyed && err.code === 'ECONNRESET') return void current.destroy()
     handlers.error(err)
   }
+  req.on('aborted', () => current.destroy())
   req.on('error', onError)
-  proxyReq.on('error', onError)
-  proxyReq.on('response', handlers.response)
-  ;(body ?? req).pipe(proxyReq)
-  return proxyReq
+  ;(body ?? req).pipe(current)
+  return current
 }
