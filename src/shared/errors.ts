@@ -12,7 +12,9 @@ export const ERROR_STATUS = {
   unsupported: 409,
   payload_too_large: 413,
   internal: 500,
-  upstream: 502
+  upstream: 502,
+  /** A session store that cannot be reached (Redis down, SESSION_FILE_PATH gone): try again once it is back. */
+  store_unavailable: 503
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS

@@ -217,13 +217,14 @@ export function describeSessions(get: GetFixture): void {
       expect(keys.filter((k) => k.endsWith(key))).toEqual([])
     })
 
-    it('a store that cannot be reached is an ApiError (internal) naming it, through every transport', async () => {
+    it('a store that cannot be reached is an ApiError (store_unavailable, 503) naming it, through every transport', async () => {
       const { api } = get()
       // Port 1 refuses at once: ioredis gives up after its one retry.
       await api.updateSettings({ settings: { SESSION_ENGINE: 'cache', CACHES: { default: 'redis://127.0.0.1:1/0' } } })
-      const e = await apiError(api.getSession({ key: MISSING }), 'internal')
+      const e = await apiError(api.getSession({ key: MISSING }), 'store_unavailable')
       expect(e.message).toMatch(/redis:\/\/127\.0\.0\.1:1\/0 is unavailable/)
-      expect((await apiError(api.listSessions({}), 'internal')).message).toMatch(/unavailable/)
+      expect(e.status).toBe(503)
+      expect((await apiError(api.listSessions({}), 'store_unavailable')).message).toMatch(/unavailable/)
     })
   })
 
