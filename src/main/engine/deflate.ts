@@ -1,16 +1,22 @@
-// zlib.deflateSync's output from one reused zlib stream: deflateSync builds a stream (and zlib
-// allocates and clears its ~256 KB of state) on every call, which was most of a session save.
-// Uses the stream's native handle (Node internals), checked against deflateSync before first
-// use; anything unexpected switches to deflateSync for good.
-import { constants, Deflate, deflateSync } from 'node:zlib'
+// zlib.deflateSync's and zlib.inflateSync's output from one reused zlib stream each:
+// deflateSync builds a stream (and zlib allocates and clears its ~256 KB of state) on every
+// call, which was most of a session save, and inflateSync half of a cold load's inflate.
+// Uses the streams' native handles (Node internals), checked against the Sync functions
+// before first use; anything unexpected switches to them for good, and an input the reused
+// inflater cannot finish cleanly (corrupt, cut short, bytes after its end, large) is
+// inflated by inflateSync, which then says what it says for it.
+import { constants, Deflate, deflateSync, Inflate, inflateSync } from 'node:zlib'
 
 /** The parts of Node's zlib stream this uses (node:zlib internals, stable since Node 12). */
 interface ZlibInternals {
   _handle?: {
     reset(): void
     writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void
+    /** Called by the handle, synchronously, when zlib reports an error. */
+    onerror?: (message: string, errno: number) => void
   }
   _writeState?: Uint32Array
+  close?(): void
 }
 
 const OUT_BYTES = 64 * 1024
@@ -63,4 +69,65 @@ export function deflate(data: Buffer): Buffer {
 export function deflateReusesStream(): boolean {
   if (reused === undefined) reused = openReused()
   return reused !== null
+}
+
+let inflater: { stream: ZlibInternals; handle: NonNullable<ZlibInternals['_handle']>; state: Uint32Array; out: Buffer; failed: boolean } | null | undefined
+
+/** The reused inflater's output, or null when it cannot say (then inflateSync answers). */
+function inflateReused(data: Buffer): Buffer | null {
+  if (inflater === undefined) inflater = openInflater()
+  if (!inflater) return null
+  const r = inflater
+  r.failed = false
+  try {
+    r.handle.reset()
+    r.handle.writeSync(constants.Z_FINISH, data, 0, data.length, r.out, 0, OUT_BYTES)
+  } catch {
+    inflater = null
+    return null
+  }
+  if (r.failed) {
+    // zlib said no (a bad or cut stream): a new inflater next time, and inflateSync's error now.
+    inflater = undefined
+    r.stream.close?.()
+    return null
+  }
+  const [availOut, availIn] = [r.state[0]!, r.state[1]!]
+  if (availIn !== 0 || availOut === 0) return null // bytes past the stream's end, or more than one buffer
+  return Buffer.from(r.out.subarray(0, OUT_BYTES - availOut))
+}
+
+function openInflater(): typeof inflater {
+  try {
+    const stream = new Inflate() as unknown as ZlibInternals
+    const { _handle: handle, _writeState: state } = stream
+    if (!handle || !(state instanceof Uint32Array) || typeof handle.reset !== 'function' || typeof handle.writeSync !== 'function') return null
+    const opened = { stream, handle, state, out: Buffer.allocUnsafe(OUT_BYTES), failed: false }
+    handle.onerror = () => {
+      opened.failed = true
+    }
+    inflater = opened
+    // The same bytes as inflateSync, for inputs of several kinds, twice over (reset works).
+    const probes = ['{"a":1}', `{"user":"sonam","cart":[1,2,3],"text":"${'ab'.repeat(300)}"}`, JSON.stringify({ n: Array.from({ length: 500 }, (_, i) => i * 7919) })]
+    for (let round = 0; round < 2; round++) {
+      for (const probe of probes) {
+        const data = deflateSync(Buffer.from(probe, 'latin1'))
+        if (!inflateReused(data)?.equals(inflateSync(data))) return null
+      }
+    }
+    return opened
+  } catch {
+    return null
+  }
+}
+
+/** zlib.inflateSync(data) with default options: the same bytes, or the same error. */
+export function inflate(data: Buffer): Buffer {
+  return inflateReused(data) ?? inflateSync(data)
+}
+
+/** True when inflate() runs on the reused stream (tests and benchmarks). */
+export function inflateReusesStream(): boolean {
+  if (inflater === undefined) inflater = openInflater()
+  return inflater !== null
 }

@@ -1,8 +1,7 @@
 // Port of django/core/signing.py (Signer, TimestampSigner, dumps, loads) and
 // django/utils/crypto.py (salted_hmac, constant_time_compare), byte-compatible with Django.
 import { createHash, hash, timingSafeEqual } from 'node:crypto'
-import { inflateSync } from 'node:zlib'
-import { deflate } from './deflate'
+import { deflate, inflate } from './deflate'
 import { BadSignature, SignatureExpired } from './errors'
 
 const SEP = ':'
@@ -304,7 +303,7 @@ function unsignedJson(signed: string, opts: SignerOptions, now: Date, maxAgeSeco
   const decompress = b64.startsWith('.')
   if (decompress) b64 = b64.slice(1)
   let data = b64Decode(b64)
-  if (decompress) data = inflateSync(data)
+  if (decompress) data = inflate(data)
   return data.toString('utf8')
 }
 
