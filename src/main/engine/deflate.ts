@@ -39,22 +39,27 @@ function deflateReused(data: Buffer): Buffer | null {
   return Buffer.from(out.subarray(0, OUT_BYTES - availOut))
 }
 
+/** Inputs of several kinds on which a reused stream must give what the Sync function gives. */
+const PROBES = ['{"a":1}', `{"user":"sonam","cart":[1,2,3],"text":"${'ab'.repeat(300)}"}`, JSON.stringify({ n: Array.from({ length: 500 }, (_, i) => i * 7919) })].map((p) => Buffer.from(p, 'latin1'))
+
+/** True when `viaReused` gives what `viaSync` gives for every input, twice over (reset works). */
+function agrees(viaReused: (data: Buffer) => Buffer | null, viaSync: (data: Buffer) => Buffer, inputs: Buffer[]): boolean {
+  for (let round = 0; round < 2; round++) for (const data of inputs) if (!viaReused(data)?.equals(viaSync(data))) return false
+  return true
+}
+
+/** A zlib stream's native handle and write state, when this Node has them as expected. */
+function nativeOf(stream: ZlibInternals): { handle: NonNullable<ZlibInternals['_handle']>; state: Uint32Array } | null {
+  const { _handle: handle, _writeState: state } = stream
+  return handle && state instanceof Uint32Array && typeof handle.reset === 'function' && typeof handle.writeSync === 'function' ? { handle, state } : null
+}
+
 function openReused(): typeof reused {
   try {
-    const stream = new Deflate() as unknown as ZlibInternals
-    const { _handle: handle, _writeState: state } = stream
-    if (!handle || !(state instanceof Uint32Array) || typeof handle.reset !== 'function' || typeof handle.writeSync !== 'function') return null
-    reused = { handle, state, out: Buffer.allocUnsafe(OUT_BYTES) }
-    // The same bytes as deflateSync, for inputs of several kinds, twice over (reset works).
-    const probes = ['{"a":1}', `{"user":"sonam","cart":[1,2,3],"text":"${'ab'.repeat(300)}"}`, JSON.stringify({ n: Array.from({ length: 500 }, (_, i) => i * 7919) })]
-    for (let round = 0; round < 2; round++) {
-      for (const probe of probes) {
-        const data = Buffer.from(probe, 'latin1')
-        const got = deflateReused(data)
-        if (!got?.equals(deflateSync(data))) return null
-      }
-    }
-    return reused
+    const native = nativeOf(new Deflate() as unknown as ZlibInternals)
+    if (!native) return null
+    reused = { ...native, out: Buffer.allocUnsafe(OUT_BYTES) }
+    return agrees(deflateReused, deflateSync, PROBES) ? reused : null
   } catch {
     return null
   }
@@ -100,22 +105,14 @@ function inflateReused(data: Buffer): Buffer | null {
 function openInflater(): typeof inflater {
   try {
     const stream = new Inflate() as unknown as ZlibInternals
-    const { _handle: handle, _writeState: state } = stream
-    if (!handle || !(state instanceof Uint32Array) || typeof handle.reset !== 'function' || typeof handle.writeSync !== 'function') return null
-    const opened = { stream, handle, state, out: Buffer.allocUnsafe(OUT_BYTES), failed: false }
-    handle.onerror = () => {
+    const native = nativeOf(stream)
+    if (!native) return null
+    const opened = { stream, ...native, out: Buffer.allocUnsafe(OUT_BYTES), failed: false }
+    native.handle.onerror = () => {
       opened.failed = true
     }
     inflater = opened
-    // The same bytes as inflateSync, for inputs of several kinds, twice over (reset works).
-    const probes = ['{"a":1}', `{"user":"sonam","cart":[1,2,3],"text":"${'ab'.repeat(300)}"}`, JSON.stringify({ n: Array.from({ length: 500 }, (_, i) => i * 7919) })]
-    for (let round = 0; round < 2; round++) {
-      for (const probe of probes) {
-        const data = deflateSync(Buffer.from(probe, 'latin1'))
-        if (!inflateReused(data)?.equals(inflateSync(data))) return null
-      }
-    }
-    return opened
+    return agrees(inflateReused, inflateSync, PROBES.map((p) => deflateSync(p))) ? opened : null
   } catch {
     return null
   }
