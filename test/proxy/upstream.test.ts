@@ -1,13 +1,14 @@
 // The app behind the proxy failing: nothing listening (502 page, 'upstream-error', Status
 // down) and then started (up again, from the monitor's probe), a connection reset before
-// or during the response, an answer that is not valid HTTP, and an app that never answers
-// (upstreamTimeoutMs).
+// or during the response, an answer that is not valid HTTP, a pooled connection the app
+// closed (a GET is sent again), and an app that never answers (upstreamTimeoutMs).
+import { request } from 'node:http'
 import type { Socket } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Status } from '../../src/shared/api'
 import { Browser, decodeEntities, send } from './support/browser'
 import { nextEvent, startInspector, useInspector, withEntry, type Started } from './support/inspector'
-import { freePort, serve, serveTcp, type Upstream } from './support/servers'
+import { deferred, freePort, serve, serveTcp, type Upstream } from './support/servers'
 
 describe('an upstream that is down, then comes up', () => {
   let port = 0
@@ -111,6 +112,38 @@ describe('an upstream that misbehaves', () => {
     expect(post.status).toBe(502)
     expect(postEntry.error).toBe(`upstream ${url}: connection reset by the app (ECONNRESET)`)
     expect(seen.filter((line) => line.endsWith('/order'))).toEqual(['2.2 POST /order'])
+  })
+
+  it('a browser that leaves while the request is sent again: the second request to the app is cancelled, and logged once', async () => {
+    // The first connection answers once and resets at the next request; the second holds it.
+    let connections = 0
+    const held = { arrived: deferred(), closed: deferred() }
+    const { inspector } = await behind((s) => {
+      let n = 0
+      let requests = 0
+      s.on('data', () => {
+        n ||= ++connections
+        requests++
+        if (n === 1 && requests === 1) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok')
+        else if (n === 1) s.resetAndDestroy()
+        else {
+          held.arrived.resolve()
+          s.once('close', () => held.closed.resolve())
+        }
+      })
+    })
+    expect((await send(new URL('/first', inspector.proxyUrl))).status).toBe(200)
+    const logged = nextEvent(inspector, 'traffic', (e) => e.url === '/held')
+    const req = request(new URL('/held', inspector.proxyUrl), { agent: false })
+    req.on('error', () => undefined)
+    req.end()
+    await held.arrived.promise
+    req.destroy()
+    await held.closed.promise // cancelled, not held until the 60 s timeout
+    expect(await logged).toMatchObject({ status: null, error: 'the browser closed the connection before the app answered' })
+    await new Promise((r) => setTimeout(r, 100))
+    const { entries } = await inspector.api.listTraffic({ search: '/held' })
+    expect(entries.filter((e) => e.url === '/held')).toHaveLength(1)
   })
 
   for (const [label, answer, code] of [

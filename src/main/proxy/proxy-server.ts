@@ -1,7 +1,7 @@
 // The reverse proxy: a small, explicit pipeline around http-proxy for every request —
 // client → cookie mirror → session (X-Session) → app → X-Session-Update → response step
 // → Set-Cookie → browser — with one error handler and a traffic entry per request.
-import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import type httpProxy from 'http-proxy'
@@ -151,6 +151,8 @@ export class SessionProxy {
 
   /** The request to the app, and its answer handed to respond(). */
   private forward(req: IncomingMessage, res: ServerResponse, c: Ctx, body?: Readable): void {
+    // The request to the app now (a second one when the first met a closed pooled connection).
+    let toApp: ClientRequest | null = null
     pipeRequest(
       req,
       this.pipeTarget,
@@ -159,10 +161,13 @@ export class SessionProxy {
           proxyReq.setTimeout(this.timeoutMs, () => {
             proxyReq.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }))
           })
+          const first = toApp === null
+          toApp = proxyReq
+          if (!first) return
           // A browser that goes away must not leave the app's request, or its response, running.
           res.once('close', () => {
             if (res.writableFinished) return
-            proxyReq.destroy()
+            toApp?.destroy()
             if (!c.answered) this.gone(req, res, c)
           })
         },
