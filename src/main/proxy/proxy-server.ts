@@ -5,9 +5,9 @@ import http, { type ClientRequest, type IncomingMessage, type ServerResponse } f
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import type httpProxy from 'http-proxy'
-import type { ClientInfo, SessionEffect, TrafficEntry, TrafficSummary, UpstreamState } from '../../shared/api'
+import type { ClientInfo, SessionEffect, TrafficSummary, UpstreamState } from '../../shared/api'
 import { getCookie, parseCookieHeader, type RequestCookie } from '../../shared/cookies'
-import { explainDecision, explainSessionCookieDrop, type ResponseDecision, type SessionCookieDrop } from '../../shared/decision'
+import { explainDecision, explainSessionCookieDrop, type SessionCookieDrop } from '../../shared/decision'
 import { encodeWireUpdate, parseWireUpdate, type WireUpdate } from '../../shared/wire'
 import { SessionInterrupted, patchVary, type Engine } from '../engine'
 import { guardConnections, watchHalfClose } from './client-connection'
@@ -15,7 +15,7 @@ import { ClientRegistry, CLIENT_COOKIE_NAME, type Client } from './clients'
 import { forgetCookie, type StoredCookie } from './cookie-mirror'
 import { pipeRequest, pipeTarget, type PipeTarget } from './pipe'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
-import { RequestSession, type FinishResult } from './session-middleware'
+import { interrupted, RequestSession, type FinishResult } from './session-middleware'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
@@ -495,10 +495,4 @@ export class SessionProxy {
     })
     this.proxy.close()
   }
-}
-
-/** The traffic entry's reason for a SessionInterrupted 400 (the middleware's 'interrupted'). */
-function interrupted(keyBefore: string | null): Pick<TrafficEntry, 'reasonCode' | 'reason' | 'decision'> {
-  const decision: ResponseDecision = { reason: 'interrupted', saved: false, vary: false, cookie: null, maxAge: null, expires: null, lifetime: null, customExpiry: null, status: 400, keyBefore, keyAfter: null, setCookie: null }
-  return { reasonCode: 'interrupted', reason: explainDecision(decision), decision }
 }

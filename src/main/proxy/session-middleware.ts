@@ -1,8 +1,8 @@
 // Django's SessionMiddleware around one proxied request: build the session from the cookie,
 // hand it to the app (X-Session), apply what the app answered (X-Session-Update) in
 // PROTOCOL.md's order, then run the engine's response step.
-import type { SessionSnapshot, SessionEffect } from '../../shared/api'
-import type { ResponseDecision } from '../../shared/decision'
+import type { SessionSnapshot, SessionEffect, TrafficEntry } from '../../shared/api'
+import { explainDecision, type ResponseDecision } from '../../shared/decision'
 import type { WireSession, WireUpdate } from '../../shared/wire'
 import { processResponse, type Engine, type SessionStore } from '../engine'
 import { buildWireSession } from './wire-protocol'
@@ -75,4 +75,10 @@ function effectOf(update: WireUpdate | null, d: ResponseDecision, _keyLoaded: st
   if (d.saved) return 'modified'
   if (update && touches(update)) return 'read'
   return 'untouched'
+}
+
+/** The traffic entry's reason for a SessionInterrupted 400 (the middleware's 'interrupted'). */
+export function interrupted(keyBefore: string | null): Pick<TrafficEntry, 'reasonCode' | 'reason' | 'decision'> {
+  const decision: ResponseDecision = { reason: 'interrupted', saved: false, vary: false, cookie: null, maxAge: null, expires: null, lifetime: null, customExpiry: null, status: 400, keyBefore, keyAfter: null, setCookie: null }
+  return { reasonCode: 'interrupted', reason: explainDecision(decision), decision }
 }
