@@ -1,12 +1,11 @@
 // The proxy's core for plain HTTP: one node:http request to the app per browser request,
 // with what http-proxy's web passes did as this proxy had them (deleteLength, X-Forwarded-*,
 // the request target as the browser sent it, errors) and the headers written once, in the
-// browser's order and spelling. WebSocket upgrades still go through http-proxy (proxy-server.ts).
+// browser's order and spelling. WebSocket upgrades share its pieces (upgrade-proxy.ts).
 import http, { type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import https from 'node:https'
 import { isIP } from 'node:net'
 import type { Readable } from 'node:stream'
-import { parse as parseUrl } from 'node:url'
 import { behindUpstreamPath, deleteLength } from './request-headers'
 import { isSessionHeader } from './wire-protocol'
 
@@ -21,12 +20,12 @@ export interface PipeTarget {
   agent: http.Agent
 }
 
-/** The upstream as http-proxy parsed its `target` (url.parse): the same host, port and path. */
+/** The upstream's host, port and path (an IPv6 host without its brackets, as sockets want it). */
 export function pipeTarget(url: URL, agent: http.Agent): PipeTarget {
-  const parsed = parseUrl(url.href)
   const tls = url.protocol === 'https:'
-  const port = Number(parsed.port) || (tls ? 443 : 80)
-  return { protocol: url.protocol, hostname: parsed.hostname ?? url.hostname, port, path: parsed.path ?? '', host: url.host, agent }
+  const port = Number(url.port) || (tls ? 443 : 80)
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  return { protocol: url.protocol, hostname, port, path: url.pathname + url.search, host: url.host, agent }
 }
 
 /**
@@ -38,7 +37,17 @@ export function pipeTarget(url: URL, agent: http.Agent): PipeTarget {
 export function outgoingPath(targetPath: string, url: string): string {
   if (url === '*') return url
   if (url.startsWith('/')) return behindUpstreamPath(targetPath, url)
-  return urlJoin(targetPath, parseUrl(url).path ?? '')
+  return urlJoin(targetPath, originForm(url))
+}
+
+/** The origin-form (path and query) of an absolute-form target; the target itself if it is not a URL. */
+function originForm(url: string): string {
+  try {
+    const u = new URL(url)
+    return u.pathname + u.search
+  } catch {
+    return url
+  }
 }
 
 function urlJoin(...args: string[]): string {
@@ -48,8 +57,8 @@ function urlJoin(...args: string[]): string {
   return [joined, ...lastSegs].join('?')
 }
 
-/** http-proxy's XHeaders pass (xfwd): X-Forwarded-For appended to, -Port, -Proto, -Host. */
-function forwardedHeaders(req: IncomingMessage): void {
+/** X-Forwarded-For appended to, -Port, -Proto, -Host (what http-proxy's xfwd did). */
+export function forwardedHeaders(req: IncomingMessage): void {
   const encrypted = Boolean((req.socket as { encrypted?: boolean }).encrypted)
   const port = req.headers.host?.match(/:(\d+)/)?.[1] ?? (encrypted ? '443' : '80')
   const values = { for: req.socket.remoteAddress, port, proto: encrypted ? 'https' : 'http' }

@@ -1,10 +1,9 @@
-// The reverse proxy: a small, explicit pipeline around http-proxy for every request —
+// The reverse proxy: a small, explicit pipeline on node:http for every request —
 // client → cookie mirror → session (X-Session) → app → X-Session-Update → response step
 // → Set-Cookie → browser — with one error handler and a traffic entry per request.
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
-import type httpProxy from 'http-proxy'
 import type { ClientInfo, SessionEffect, TrafficSummary, UpstreamState } from '../../shared/api'
 import { getCookie, parseCookieHeader, type RequestCookie } from '../../shared/cookies'
 import { explainDecision, explainSessionCookieDrop, type SessionCookieDrop } from '../../shared/decision'
@@ -19,7 +18,7 @@ import { interrupted, RequestSession, type FinishResult } from './session-middle
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
-import { createUpgradeProxy } from './upgrade-proxy'
+import { proxyUpgrade } from './upgrade-proxy'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
 
 export interface ProxyEvents {
@@ -73,7 +72,6 @@ interface Ctx {
 
 export class SessionProxy {
   private readonly server: http.Server
-  private readonly proxy: httpProxy
   private readonly target: URL
   private readonly pipeTarget: PipeTarget
   private readonly monitor: UpstreamMonitor
@@ -89,13 +87,6 @@ export class SessionProxy {
     this.monitor = new UpstreamMonitor(this.target, (state, error) => opts.events.upstream(state, error))
     const agent = upstreamAgent(this.target)
     this.pipeTarget = pipeTarget(this.target, agent)
-    // WebSocket upgrades only: plain requests go through pipe.ts.
-    this.proxy = createUpgradeProxy(this.target, agent, this.pipeTarget.path, (req, status) => {
-      const c = this.ctx.get(req)
-      if (!c) return
-      c.answered = true
-      if (c.entry) c.entry.status = status
-    })
     this.server = http.createServer((req, res) => {
       watchHalfClose(req, res)
       void this.handle(req, res).catch((e) => this.fail(req, res, e))
@@ -435,18 +426,12 @@ export class SessionProxy {
       const entry = this.entry(c, req, 101, { responseHeaders: [], update: null, result: null, setCookie: null })
       entry.reason = 'WebSocket: the session was handed to the app on the upgrade request'
       c.entry = entry
-      this.proxy.ws(req, socket, head, {}, (err) => {
-        const words = describeUpstreamError(err as Error & { code?: string })
-        entry.status = null
-        entry.effect = 'upstream-error'
-        entry.error = `upstream: ${words}`
-        this.monitor.down(words)
-        // Nothing of the app's answer reached the browser yet: say why, as for plain requests.
-        if (!c.answered && socket.writable) {
-          const label = this.opts.upstreamLabel ?? this.target.origin
-          entry.status = 502
-          socket.end(`HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nSession Inspector could not get an answer from the app at ${label}: ${words}\n`)
-        } else socket.destroy()
+      proxyUpgrade(req, socket, head, this.pipeTarget, {
+        answered: (status) => {
+          c.answered = true
+          entry.status = status
+        },
+        error: (err) => this.upgradeFailed(c, entry, socket, err)
       })
       socket.once('close', () => {
         entry.durationMs = Math.round((performance.now() - c.started) * 100) / 100
@@ -456,6 +441,21 @@ export class SessionProxy {
     } catch {
       socket.destroy()
     }
+  }
+
+  /** An upgrade whose request to the app failed: a 502 while nothing of the app's answer went out. */
+  private upgradeFailed(c: Ctx, entry: TrafficRecord, socket: Socket, err: Error & { code?: string }): void {
+    const words = describeUpstreamError(err)
+    entry.status = null
+    entry.effect = 'upstream-error'
+    entry.error = `upstream: ${words}`
+    this.monitor.down(words)
+    // Nothing of the app's answer reached the browser yet: say why, as for plain requests.
+    if (!c.answered && socket.writable) {
+      const label = this.opts.upstreamLabel ?? this.target.origin
+      entry.status = 502
+      socket.end(`HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nSession Inspector could not get an answer from the app at ${label}: ${words}\n`)
+    } else socket.destroy()
   }
 
   /**
@@ -493,6 +493,5 @@ export class SessionProxy {
       this.server.close(() => resolve())
       for (const s of this.sockets) s.destroy()
     })
-    this.proxy.close()
   }
 }

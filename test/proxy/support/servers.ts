@@ -15,6 +15,9 @@ export interface Upstream {
 /** An http server on 127.0.0.1 that counts connections. */
 export function serve(handler: RequestListener, options: { port?: number; maxHeaderSize?: number } = {}): Promise<Upstream> {
   const server = createServer({ maxHeaderSize: options.maxHeaderSize ?? 4 * 1024 * 1024 }, handler)
+  // Every header, as Node before 24 kept its first 1,000 where Node 24 answers 431 past them:
+  // the tests with 1,000+ headers look at what the proxy sends, not at Node's limit.
+  server.maxHeadersCount = 0
   let count = 0
   server.on('connection', () => count++)
   return new Promise((resolve, reject) => {
