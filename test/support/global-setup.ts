@@ -1,15 +1,19 @@
 // Starts one real redis-server on a free loopback port for the whole run, and stops it
-// afterwards. Tests read its URL with inject('redisUrl').
+// afterwards; builds the Django 5.2 environment once (django-venv.ts). Tests read them with
+// inject('redisUrl') and inject('django5Python').
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { ensureDjango5Python } from './django-venv'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string
+    /** The python of the Django 5.2 virtual environment. */
+    django5Python: string
   }
 }
 
@@ -42,6 +46,7 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 10_000
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  project.provide('django5Python', await ensureDjango5Python())
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'si-redis-'))
   let child: ChildProcess
