@@ -1,0 +1,71 @@
+// examples/django-tutorial as its README runs it, on Django 5.2 (inject('django5Python')):
+// the tutorial's programs as Playwright Test tests (the built session-inspector/playwright),
+// as pytest tests (the plugin pip-installed offline into a folder of its own, as the README
+// shows, found by its entry point), and as Django test-runner tests (SessionInspectorMixin); and the package's
+// types as a consumer's tsc sees them. Needs the build (`npm test` builds first).
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { CLI, EXAMPLE, freeConsecutivePorts, ROOT, runToEnd } from './support'
+
+const python = inject('django5Python')
+const dir = mkdtempSync(join(tmpdir(), 'si-examples-'))
+const site = join(dir, 'site')
+// Python writes no __pycache__ into the examples; the CLI is this checkout's build.
+const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', SESSION_INSPECTOR_CLI: CLI, PYTHON: python }
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('examples/django-tutorial', () => {
+  beforeAll(async () => {
+    // A copy, so that the build's own folders (build/, *.egg-info) never land in the checkout.
+    const source = join(dir, 'source')
+    cpSync(join(ROOT, 'src/adapters/pytest'), source, { recursive: true, filter: (p) => !/(__pycache__|\.egg-info|[/\\]build)$/.test(p) })
+    // Debian's pip builds it (the venv has no wheel package offline); the folder is plain
+    // Python, and the venv's pytest finds the plugin there by its entry point.
+    const pip = await runToEnd('/usr/bin/python3', ['-m', 'pip', 'install', '--quiet', '--no-deps', '--no-build-isolation', '--no-index', '--no-cache-dir', '--target', site, source], {
+      env: { ...env, PIP_DISABLE_PIP_VERSION_CHECK: '1' }
+    })
+    expect(pip.code, pip.output).toBe(0)
+  }, 120_000)
+
+  it('installs the pytest plugin with its entry point', () => {
+    expect(readdirSync(join(site, 'session_inspector_testing')).filter((f) => f.endsWith('.py')).sort()).toEqual([
+      '__init__.py', 'browsers.py', 'client.py', 'django.py', 'duration.py', 'har.py', 'inspector.py', 'process.py', 'pytest_plugin.py'
+    ])
+    expect(readdirSync(site)).toContain('pytest_session_inspector-0.1.0.dist-info')
+  })
+
+  it('Playwright Test: the page session, set_expiry(600), the test cookie and browser close pass', async () => {
+    const port = await freeConsecutivePorts(3)
+    const run = await runToEnd(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', EXAMPLE, '--reporter', 'line', '--output', join(dir, 'pw-output')], {
+      env: { ...env, CI: '1', TUTORIAL_PORT: String(port), TUTORIAL_DB_DIR: dir }
+    })
+    console.log(`examples, Playwright Test: ${run.seconds.toFixed(1)} s`)
+    expect(run.code, run.output).toBe(0)
+    expect(run.output).toMatch(/^\s*8 passed/m)
+  }, 240_000)
+
+  it('pytest with Playwright for Python: the same programs pass', async () => {
+    const run = await runToEnd(python, ['-m', 'pytest', '-p', 'no:cacheprovider', '-q'], { cwd: EXAMPLE, env: { ...env, PYTHONPATH: site } })
+    console.log(`examples, pytest: ${run.seconds.toFixed(1)} s`)
+    expect(run.code, run.output).toBe(0)
+    expect(run.output).toMatch(/^7 passed/m)
+  }, 240_000)
+
+  it("Django's test runner with SessionInspectorMixin: the same programs pass", async () => {
+    const run = await runToEnd(python, ['manage.py', 'test', 'student', '--noinput'], {
+      cwd: EXAMPLE,
+      env: { ...env, PYTHONPATH: site, TUTORIAL_DB: join(dir, 'runner.sqlite3'), TUTORIAL_TEST_DB: join(dir, 'runner-test.sqlite3') }
+    })
+    console.log(`examples, manage.py test: ${run.seconds.toFixed(1)} s`)
+    expect(run.code, run.output).toBe(0)
+    expect(run.output).toMatch(/^Ran 4 tests in [\d.]+s\n\nOK$/m)
+  }, 240_000)
+
+  it("the package's types: a consumer's playwright.config.ts and tests compile", async () => {
+    const run = await runToEnd(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(EXAMPLE, 'tsconfig.json')])
+    expect(run.code, run.output).toBe(0)
+  }, 120_000)
+})
