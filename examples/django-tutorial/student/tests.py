@@ -2,6 +2,7 @@
 Playwright for Python: SessionInspectorMixin puts Session Inspector in front of the
 LiveServerTestCase's server and live_server_url through it, observing the test database."""
 import os
+import unittest
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
@@ -13,21 +14,22 @@ from session_inspector_testing.django import SessionInspectorMixin
 os.environ.setdefault('DJANGO_ALLOW_ASYNC_UNSAFE', 'true')
 
 
-class BrowserTestCase(SessionInspectorMixin, StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.playwright = sync_playwright().start()
-        cls.addClassCleanup(cls.playwright.stop)
-        cls.browser = cls.playwright.chromium.launch(executable_path=os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'),
-                                                     args=['--no-sandbox'] if os.getuid() == 0 else [])
-        cls.addClassCleanup(cls.browser.close)
+def setUpModule():
+    # One Chromium for the module's classes; each test gets its own context (its own cookies).
+    global browser
+    playwright = sync_playwright().start()
+    unittest.addModuleCleanup(playwright.stop)
+    browser = playwright.chromium.launch(executable_path=os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'),
+                                         args=['--no-sandbox'] if os.getuid() == 0 else [])
+    unittest.addModuleCleanup(browser.close)
 
+
+class BrowserTestCase(SessionInspectorMixin, StaticLiveServerTestCase):
     def setUp(self):
         super().setUp()
-        self.context = self.browser.new_context(base_url=self.live_server_url)
+        self.context = browser.new_context(base_url=self.live_server_url)
         self.addCleanup(self.context.close)
-        self.inspector.browser = self.context
+        self.inspector.browser = self.context  # its cookies follow the inspector's clock and close
         self.page = self.context.new_page()
 
 
@@ -43,14 +45,6 @@ class PageSessionTests(BrowserTestCase):
         self.inspector.clock.advance('21s')
         self.page.goto('/page/get/')
         self.assertEqual(self.page.text_content('body').strip(), 'Your session has Expired...')
-
-
-class ProgramTests(BrowserTestCase):
-    def test_set_expiry_600(self):
-        self.page.goto('/p3/set/')
-        self.assertEqual(self.inspector.session()['customExpiry'], 600)
-        self.inspector.clock.advance('10m 1s')
-        self.assertEqual(self.page.goto('/p3/get/').status, 500)  # KeyError: 'name'
 
     def test_the_test_cookie(self):
         self.page.goto('/p4/set/')
@@ -69,3 +63,12 @@ class BrowserCloseTests(BrowserTestCase):
         self.assertIn('sessionid', self.inspector.close_browser()['discarded'])
         self.page.goto('/page/get/')
         self.assertEqual(self.page.text_content('body').strip(), 'Your session has Expired...')
+
+    def test_set_expiry_600_outlives_a_browser_close_then_ends(self):
+        self.page.goto('/p3/set/')
+        self.assertEqual(self.inspector.session()['customExpiry'], 600)
+        self.assertIn('sessionid', self.inspector.close_browser()['kept'])
+        self.page.goto('/p3/get/')
+        self.assertEqual(self.page.text_content('#name'), 'Sonam')
+        self.inspector.clock.advance('10m 1s')
+        self.assertEqual(self.page.goto('/p3/get/').status, 500)  # KeyError: 'name'

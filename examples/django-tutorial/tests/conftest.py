@@ -24,12 +24,12 @@ def free_port():
 
 
 class DjangoServer:
-    """manage.py runserver with one settings module, on a migrated database of its own."""
+    """manage.py runserver with one settings module, on a copy of a migrated database."""
 
-    def __init__(self, settings_module, folder):
+    def __init__(self, settings_module, folder, migrated):
         self.env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings_module,
                         TUTORIAL_DB=str(Path(folder) / (settings_module + '.sqlite3')))
-        subprocess.run([sys.executable, 'manage.py', 'migrate', '--noinput', '-v0'], cwd=EXAMPLE, env=self.env, check=True)
+        shutil.copyfile(migrated, self.env['TUTORIAL_DB'])
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         self.process = subprocess.Popen([sys.executable, 'manage.py', 'runserver', '127.0.0.1:%d' % self.port, '--noreload'],
@@ -57,11 +57,15 @@ class DjangoServer:
 @pytest.fixture(scope='session')
 def django_server():
     folder = tempfile.mkdtemp(prefix='django-tutorial-')
+    # The settings modules share their apps: one migration serves them all.
+    migrated = os.path.join(folder, 'migrated.sqlite3')
+    subprocess.run([sys.executable, 'manage.py', 'migrate', '--noinput', '-v0'], cwd=EXAMPLE,
+                   env=dict(os.environ, TUTORIAL_DB=migrated), check=True)
     servers = {}
 
     def server(settings_module):
         if settings_module not in servers:
-            servers[settings_module] = DjangoServer(settings_module, folder)
+            servers[settings_module] = DjangoServer(settings_module, folder, migrated)
         return servers[settings_module]
 
     yield server
