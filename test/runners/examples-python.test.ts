@@ -2,7 +2,7 @@
 // (inject('django5Python')): the tutorial's programs as pytest tests (the plugin pip-installed offline into a folder of its own, as the README
 // shows, found by its entry point), and as Django test-runner tests (SessionInspectorMixin), with Playwright for
 // Python on Debian's Chromium. Needs the build (`npm test` builds first).
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -42,6 +42,23 @@ describe('examples/django-tutorial under pytest and manage.py test', () => {
     console.log(`examples, pytest: ${run.seconds.toFixed(1)} s`)
     expect(run.code, run.output).toBe(0)
     expect(run.output).toMatch(/^7 passed/m)
+  }, 240_000)
+
+  it("pytest-django's live_server (Debian's python3-pytest-django): the page session passes", async () => {
+    // Only pytest_django from Debian's packages: all of dist-packages would put Django 3.2 first.
+    const debian = '/usr/lib/python3/dist-packages'
+    const found = readdirSync(debian).filter((f) => /^pytest_django(-[\d.]+\.(egg|dist)-info)?$/.test(f))
+    expect(found.length, 'pytest-django is needed for this test: apt-get install python3-pytest-django').toBe(2)
+    const only = join(dir, 'pytest-django')
+    mkdirSync(only)
+    for (const f of found) symlinkSync(join(debian, f), join(only, f))
+    const run = await runToEnd(python, ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', 'tests_live_server'], {
+      cwd: EXAMPLE,
+      env: { ...env, PYTHONPATH: `${site}:${only}`, DJANGO_SETTINGS_MODULE: 'tutorial.settings_pagesession', TUTORIAL_DB: join(dir, 'live.sqlite3'), TUTORIAL_TEST_DB: join(dir, 'live-test.sqlite3') }
+    })
+    console.log(`examples, pytest-django: ${run.seconds.toFixed(1)} s`)
+    expect(run.code, run.output).toBe(0)
+    expect(run.output).toMatch(/^2 passed/m)
   }, 240_000)
 
   it("Django's test runner with SessionInspectorMixin: the same programs pass", async () => {
