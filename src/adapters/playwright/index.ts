@@ -218,8 +218,9 @@ export const test = base.extend<
       const state: TestState = { settingsChanged: false }
       await use(state)
       if (testInfo.status !== testInfo.expectedStatus) {
-        const { har } = await api.exportHar({})
-        await testInfo.attach('session-inspector.har', { body: JSON.stringify(har, null, 2), contentType: 'application/json' })
+        // The test has failed already: an inspector that cannot answer must not hide why.
+        const har = await api.exportHar({}).then((r) => r.har, () => null)
+        if (har) await testInfo.attach('session-inspector.har', { body: JSON.stringify(har, null, 2), contentType: 'application/json' })
       }
       await api.resetClock({})
       if (state.settingsChanged) {
