@@ -2,8 +2,9 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// One build for three targets. The main build has three entries: the Electron app,
-// the headless CLI (plain Node) and the Node adapter that user apps import.
+// One build for three targets. The main build has four entries: the Electron app,
+// the headless CLI (plain Node), the Node adapter that user apps import, and the Playwright
+// Test fixture (session-inspector/playwright; @playwright/test is the user's, never bundled).
 export default defineConfig({
   main: {
     build: {
@@ -12,8 +13,10 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/electron/main.ts'),
           cli: resolve(__dirname, 'src/main/cli.ts'),
-          adapters: resolve(__dirname, 'src/adapters/index.ts')
-        }
+          adapters: resolve(__dirname, 'src/adapters/index.ts'),
+          playwright: resolve(__dirname, 'src/adapters/playwright/index.ts')
+        },
+        external: ['@playwright/test']
       }
     }
   },

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { ENGINES } from '../shared/settings'
+import { CI_FLAGS, CI_HELP, EXIT, parseCiFlags, removeReadyFile, watchStdin, writeReadyFile, type CiOptions } from './cli-ci'
 import { OBSERVE_FLAGS, OBSERVE_HELP, parseObserveFlags, resolveObserve, type ObserveRequest } from './cli-observe'
 import { loadOrCreateToken, startControlServer } from './control'
 import { Inspector, VERSION } from './inspector'
@@ -25,14 +26,14 @@ Usage: session-inspector [options]
   --engine NAME         SESSION_ENGINE for this run (${ENGINES.join(', ')})
   --set NAME=VALUE      any setting for this run (repeatable; not saved), e.g. --set SESSION_COOKIE_AGE=20;
                         VALUE is read as JSON when it parses (20, true, null, "x"), else as text
-${OBSERVE_HELP}  --open                open the web UI in the default browser
+${OBSERVE_HELP}${CI_HELP}  --open                open the web UI in the default browser
   --help, --version
 `
 
 /** A usage error: one line, exit code 2. */
 class UsageError extends Error {}
 
-export interface CliOptions {
+export interface CliOptions extends CiOptions {
   upstream: string
   listen: { host: string; port: number }
   control: { host: string; port: number }
@@ -85,6 +86,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
         engine: { type: 'string' },
         set: { type: 'string', multiple: true },
         ...OBSERVE_FLAGS,
+        ...CI_FLAGS,
         open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
@@ -111,8 +113,10 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
     settings[name] = value
   }
   let observe: ObserveRequest | null
+  let ci: CiOptions
   try {
     observe = parseObserveFlags(v, settings)
+    ci = parseCiFlags(v)
   } catch (e) {
     throw new UsageError((e as Error).message)
   }
@@ -126,7 +130,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
     settings,
     observeDjango: observe !== null,
     ...(observe ? { observe } : {}),
-    open: Boolean(v.open)
+    open: Boolean(v.open),
+    ...ci
   }
 }
 
@@ -151,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     options = parseCli(argv)
   } catch (e) {
     console.error(`session-inspector: ${(e as Error).message}`)
-    return 2
+    return EXIT.usage
   }
   if (options === 'help') {
     process.stdout.write(HELP)
@@ -175,6 +180,7 @@ export async function main(argv: string[]): Promise<number> {
   const onTerm = () => onSignal('SIGTERM')
   process.once('SIGINT', onInt)
   process.once('SIGTERM', onTerm)
+  if (o.readyJson) removeReadyFile(o.readyJson)
   try {
     const token = loadOrCreateToken(o.dataDir, { explicit: o.token })
     const observed = o.observe ? await resolveObserve(o.observe, o.settings) : null
@@ -201,6 +207,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`  web UI:  ${uiUrl}`)
     console.log(`  data:    ${o.dataDir}`)
     for (const line of await settingsLines(inspector, o)) console.log(line)
+    if (o.readyJson) {
+      const { proxyUrl, controlUrl, upstream: target, mode } = inspector.status()
+      writeReadyFile(o.readyJson, { version: VERSION, pid: process.pid, proxyUrl, controlUrl, uiUrl, token, dataDir: o.dataDir, upstream: target, mode })
+    }
     console.log('Press Ctrl+C to stop.')
     if (o.open) openInBrowser(uiUrl)
   } catch (e) {
@@ -209,7 +219,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`session-inspector: ${(e as Error).message}`)
     await control?.close().catch(() => undefined)
     await inspector?.close().catch(() => undefined)
-    return 1
+    return EXIT.startFailed
   }
   const running = { inspector, control }
   return new Promise<number>((resolve) => {
@@ -220,9 +230,13 @@ export async function main(argv: string[]): Promise<number> {
       process.off('SIGINT', onInt)
       process.off('SIGTERM', onTerm)
       console.error(`session-inspector: ${signal}: closing`)
-      void Promise.allSettled([running.control?.close(), running.inspector?.close()]).then(() => resolve(0))
+      void Promise.allSettled([running.control?.close(), running.inspector?.close()]).then(() => {
+        if (o.readyJson) removeReadyFile(o.readyJson)
+        resolve(EXIT.stopped)
+      })
     }
     if (early) signalled(early)
+    if (o.stopOnStdinClose) watchStdin(() => signalled?.('standard input closed'))
   })
 }
 
