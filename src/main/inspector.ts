@@ -17,6 +17,7 @@ import { openAppStore, type ObserveTarget } from './engine/observe/targets'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
 import { ClientRegistry } from './proxy/clients'
 import { SessionProxy } from './proxy/proxy-server'
+import { StorageHealth } from './proxy/storage-health'
 import { TrafficLog } from './proxy/traffic-log'
 
 export type { InspectorOptions } from './inspector-options'
@@ -35,6 +36,7 @@ export class Inspector implements EventSource {
   private proxy!: SessionProxy
   private traffic!: TrafficLog
   private clients!: ClientRegistry
+  private storage: StorageHealth | null = null
   private demo: { url: string; close(): Promise<void> } | null = null
   private observer: ObservedStore | null = null
   private proxyAddress = ''
@@ -106,8 +108,12 @@ export class Inspector implements EventSource {
       await this.observer.start()
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
-    this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000, { maxBytes: o.trafficMaxBytes })
-    this.clients = new ClientRegistry(this.dataDir.file('inspector.sqlite3'))
+    // A write to the data folder that fails (disk full) is said once, here and in the header.
+    this.storage = new StorageHealth(log, () => {
+      if (this.proxyAddress) this.emit('status', this.status())
+    })
+    this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000, { maxBytes: o.trafficMaxBytes, health: this.storage })
+    this.clients = new ClientRegistry(this.dataDir.file('inspector.sqlite3'), this.storage)
     this.service = new InspectorService({
       engine: this.engine,
       clients: this.clients,
@@ -133,6 +139,7 @@ export class Inspector implements EventSource {
       upstreamTimeoutMs: o.upstreamTimeoutMs,
       traffic: this.traffic,
       clients: this.clients,
+      storage: this.storage,
       mode: o.observeDjango ? 'observe-django' : 'middleware',
       events: {
         // Nobody listening: the proxy builds no views and nothing is read back for them.
@@ -188,6 +195,8 @@ export class Inspector implements EventSource {
     if (this.observer) s.observe = this.observer.status()
     if (this.demo) s.demoUrl = this.demo.url
     if (this.upstream.error) s.upstreamError = this.upstream.error
+    const problems = this.storage?.list() ?? []
+    if (problems.length) s.storageProblems = problems
     return s
   }
 

@@ -128,7 +128,12 @@ export interface SessionSnapshot {
   data: SessionData
 }
 
-/** One request through the proxy, as listed. */
+/** A session named in a listed request: its key only (the detail, getTraffic, has its data). */
+export interface SessionSummary {
+  key: string | null
+}
+
+/** One request through the proxy, as listed: no session data, whatever its size. */
 export interface TrafficSummary {
   id: number
   /** Engine time when the request arrived (ISO). */
@@ -141,8 +146,8 @@ export interface TrafficSummary {
   status: number | null
   durationMs: number
   clientId: string | null
-  sessionBefore: SessionSnapshot | null
-  sessionAfter: SessionSnapshot | null
+  sessionBefore: SessionSummary | null
+  sessionAfter: SessionSummary | null
   /** The session cookie's Set-Cookie (or deletion) sent on this response, if any. */
   setCookie: string | null
   effect: SessionEffect
@@ -155,6 +160,8 @@ export interface TrafficSummary {
 
 /** One request with everything the detail view shows. */
 export interface TrafficEntry extends TrafficSummary {
+  sessionBefore: SessionSnapshot | null
+  sessionAfter: SessionSnapshot | null
   requestHeaders: [string, string][]
   responseHeaders: [string, string][]
   /** What the proxy sent the app in X-Session, decoded. */
@@ -189,6 +196,17 @@ export interface Status {
   databasePath: string
   /** observe-django: the app's own store, and whether its sessions can be read. */
   observe?: ObserveStatus
+  /** What of the data folder cannot be written now (e.g. disk full): the header says it. */
+  storageProblems?: StorageProblem[]
+}
+
+/** One part of the data folder that cannot be written, since when. */
+export interface StorageProblem {
+  area: 'traffic' | 'clients' | 'sessions'
+  /** e.g. "disk full: traffic not recorded" */
+  problem: string
+  /** ISO */
+  since: string
 }
 
 /** Observe mode's view of the app's session store (issue 11). */

@@ -11,10 +11,14 @@ import { CLIENT_COOKIE_NAME } from '../../shared/settings'
 import { CookieJar, type StoredCookie } from './cookie-mirror'
 import { OldestKey } from '../engine/oldest-key'
 import { createPrivateFile } from '../engine/private-files'
+import { StorageHealth } from './storage-health'
+import { migrateInspectorDatabase } from './traffic-schema'
 
 export { CLIENT_COOKIE_NAME }
 const CLIENT_ID = /^[a-f0-9]{32}$/
 const MAX_CLIENTS = 500
+/** After a failed save (disk full, a lock held too long), the next try. */
+const RETRY_MS = 2000
 
 export interface Client {
   id: string
@@ -26,13 +30,6 @@ export interface Client {
   requestCount: number
   jar: CookieJar
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS clients (
-  id TEXT PRIMARY KEY,
-  state TEXT NOT NULL
-);
-`
 
 interface SavedClient extends Omit<Client, 'jar'> {
   cookies: StoredCookie[]
@@ -47,15 +44,17 @@ export class ClientRegistry {
   private removed = new Set<string>()
   private timer: NodeJS.Timeout | null = null
   private closed = false
+  private readonly health: StorageHealth
 
-  constructor(path: string) {
+  /** `health`: where a failed save is said (once) and cleared when one succeeds again. */
+  constructor(path: string, health = new StorageHealth()) {
+    this.health = health
     if (path !== ':memory:') {
       mkdirSync(dirname(path), { recursive: true })
       createPrivateFile(path)
     }
     this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.exec(SCHEMA)
+    migrateInspectorDatabase(this.db)
     const saved: SavedClient[] = []
     for (const row of this.db.prepare('SELECT state FROM clients').all() as { state: string }[]) {
       try {
@@ -141,10 +140,26 @@ export class ClientRegistry {
     }
   }
 
+  /**
+   * Writes the changed clients. A failure (disk full, the file locked past its busy timeout)
+   * never reaches the request that caused it: it is said once and tried again later, the
+   * clients staying in memory meanwhile.
+   */
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     if (this.closed || (this.dirty.size === 0 && this.removed.size === 0)) return
+    try {
+      this.write()
+      this.health.ok('clients')
+    } catch (e) {
+      this.health.fail('clients', e)
+      this.timer = setTimeout(() => this.flush(), RETRY_MS)
+      this.timer.unref()
+    }
+  }
+
+  private write(): void {
     const upsert = this.db.prepare('INSERT INTO clients (id, state) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state')
     const remove = this.db.prepare('DELETE FROM clients WHERE id = ?')
     this.db.transaction(() => {
@@ -163,6 +178,7 @@ export class ClientRegistry {
   close(): void {
     if (this.closed) return
     this.flush()
+    if (this.timer) clearTimeout(this.timer)
     this.closed = true
     this.db.close()
   }

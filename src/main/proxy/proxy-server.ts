@@ -15,6 +15,7 @@ import { forgetCookie, type StoredCookie } from './cookie-mirror'
 import { pipeRequest, pipeTarget, type PipeTarget } from './pipe'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { interrupted, RequestSession, type FinishResult } from './session-middleware'
+import { describeStorageError, type StorageHealth } from './storage-health'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
@@ -42,6 +43,8 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number
   /** How the 502 page names the app (default: the URL). */
   upstreamLabel?: string
+  /** Where a session save that fails for want of space is said (once), and cleared. */
+  storage?: StorageHealth
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade'])
@@ -219,6 +222,7 @@ export class SessionProxy {
     if (c.session) {
       try {
         result = await c.session.finish(update, status)
+        this.opts.storage?.ok('sessions')
       } catch (e) {
         // The app's answer is dropped either way: drain it so its connection is reused.
         proxyRes.resume()
@@ -228,6 +232,7 @@ export class SessionProxy {
           return
         }
         const message = e instanceof Error ? e.message : String(e)
+        if (describeStorageError(e) === 'disk full') this.opts.storage?.fail('sessions', e)
         return this.page(req, res, 500, 'Session store error', [`The session could not be saved: <code>${html.escape(message)}</code>`], 'untouched', `session store: ${message}`)
       }
     }
