@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { TrafficEntry } from '../../src/shared/api'
+import type { SessionData } from '../../src/shared/json'
 import { ClientRegistry } from '../../src/main/proxy/clients'
 import { StorageHealth } from '../../src/main/proxy/storage-health'
 import { TrafficLog } from '../../src/main/proxy/traffic-log'
@@ -26,7 +27,7 @@ const tempDir = () => {
 }
 const fileSize = (dir: string) => ['', '-wal'].reduce((n, s) => n + (statSync(join(dir, `inspector.sqlite3${s}`), { throwIfNoEntry: false })?.size ?? 0), 0)
 
-function entry(id: number, url: string, data: Record<string, unknown> | null = null, effect: TrafficEntry['effect'] = 'read'): TrafficEntry {
+function entry(id: number, url: string, data: SessionData | null = null, effect: TrafficEntry['effect'] = 'read'): TrafficEntry {
   return {
     id,
     time: '2030-01-01T00:00:00.000Z',
