@@ -14,7 +14,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { Engine } from '../src/main/engine/engine'
 import { ClientRegistry } from '../src/main/proxy/clients'
+import { DataDir } from '../src/main/service/data-dir'
+import { DEFAULT_SETTINGS } from '../src/shared/settings'
 import { StorageHealth } from '../src/main/proxy/storage-health'
 import { TrafficLog } from '../src/main/proxy/traffic-log'
 import type { TrafficEntry } from '../src/shared/api'
@@ -61,53 +64,52 @@ async function median(runs: number, fn: () => Promise<unknown> | unknown): Promi
 async function huge(): Promise<void> {
   assertBuilt()
   const blob = 'x'.repeat(SESSION_MB * 1024 * 1024)
-  // The app makes a small session; its data is then set to SESSION_MB through the API (an
-  // update over the wire is limited to 1 MiB), and every later request carries it in X-Session.
-  const app: Server = createServer({ maxHeaderSize: 64 * 1024 * 1024 }, (req, res) => {
-    if (req.url === '/save') res.setHeader('X-Session-Update', Buffer.from(JSON.stringify({ data: { small: true } })).toString('base64url'))
-    res.end('ok')
-  })
+  // The session is written into the store beforehand (an update over the wire is limited
+  // to 1 MiB, and so is the API's body): every request then carries it in X-Session.
+  const app: Server = createServer({ maxHeaderSize: 64 * 1024 * 1024 }, (_req, res) => res.end('ok'))
   await new Promise<void>((r) => app.listen(0, '127.0.0.1', r))
   const dir = mkdtempSync(join(tmpdir(), 'si-bench-traffic-'))
+  const key = randomKeys(1)[0] as string
+  const engine = new Engine({ settings: { ...DEFAULT_SETTINGS, SECRET_KEY: new DataDir(dir).secretKey() }, databasePath: join(dir, 'sessions.sqlite3') })
+  const store = engine.open()
+  engine.db().insert(key, store.encode({ blob }), new Date(Date.now() + 86_400_000))
+  await engine.close()
   const inspector = await startInspector(dir, ['--upstream', `http://127.0.0.1:${(app.address() as AddressInfo).port}`])
-  const api = (path: string, init: RequestInit = {}) => fetch(`${inspector.controlUrl}${path}`, { ...init, headers: { authorization: `Bearer ${inspector.token}`, 'content-type': 'application/json' } })
+  const api = (path: string) => fetch(`${inspector.controlUrl}${path}`, { headers: { authorization: `Bearer ${inspector.token}` } })
   try {
-    let cookie = ''
     for (let n = 0; n < REQUESTS; n++) {
-      const res = await fetch(new URL(n === 0 ? '/save' : `/read/${n}`, inspector.proxyUrl), { headers: cookie ? { cookie } : {} })
-      for (const c of res.headers.getSetCookie()) cookie = c.split(';')[0] as string
+      const res = await fetch(new URL(`/read/${n}`, inspector.proxyUrl), { headers: { cookie: `sessionid=${key}` } })
       await res.arrayBuffer()
-      if (n === 0) {
-        const key = cookie.split('=')[1] as string
-        const put = await api(`/api/sessions/${key}/data`, { method: 'PUT', body: JSON.stringify({ data: { blob } }) })
-        if (!put.ok) throw new Error(`PUT session data: ${put.status} ${await put.text()}`)
-      }
     }
-    let list = await (await api('/api/traffic?limit=1')).json() as { total: number }
-    while (list.total < REQUESTS) list = await (await api('/api/traffic?limit=1')).json() as { total: number }
+    let list = (await (await api('/api/traffic?limit=1')).json()) as { total: number }
+    while (list.total < REQUESTS) list = (await (await api('/api/traffic?limit=1')).json()) as { total: number }
     const [listMs, listBytes] = await time(async () => (await (await api('/api/traffic')).arrayBuffer()).byteLength)
-    const { entries } = await (await api('/api/traffic?limit=2')).json() as { entries: { id: number }[] }
+    const { entries } = (await (await api('/api/traffic?limit=2')).json()) as { entries: { id: number }[] }
     const [detailMs, detailBytes] = await time(async () => (await (await api(`/api/traffic/${entries[1]?.id}`)).arrayBuffer()).byteLength)
     const browser = await launchChromium()
     let readyMs = NaN
+    let fetched = ''
     try {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
       await context.addInitScript({ content: `sessionStorage.setItem('session-inspector.token', ${JSON.stringify(inspector.token)})` })
       const first = await measureFirstRender(context, `${inspector.controlUrl}/#/traffic`, '[role="grid"][aria-label="Requests"] [role="row"][aria-rowindex="2"]')
       readyMs = first.paintedMs
+      fetched = first.api.map((a) => `${a.path} ${many(a.bytes)} B in ${fmt(a.endMs - a.sentMs)}`).join(', ')
       await context.close()
     } finally {
       await browser.close()
     }
     say(`huge session: ${SESSION_MB} MB, ${REQUESTS} requests (the app reads it, in X-Session, and answers at once)`)
-    say(`  traffic log on disk       ${mb(sizeOf(dir))}`)
+    const live = sizeOf(dir)
+    await inspector.stop()
+    say(`  traffic log on disk       ${mb(sizeOf(dir))} (${mb(live)} with its WAL while running)`)
     say(`  GET /api/traffic          ${fmt(listMs)}, ${many(listBytes)} bytes`)
     say(`  GET /api/traffic/:id      ${fmt(detailMs)}, ${mb(detailBytes)} (the session's data before and after, and X-Session's)`)
-    say(`  Traffic screen ready      ${fmt(readyMs)} (navigation start → first row painted, Chromium)`)
+    say(`  Traffic screen ready      ${fmt(readyMs)} (navigation start → first row painted, Chromium; fetched ${fetched})`)
   } finally {
     await inspector.stop()
     app.close()
-    rmSync(dir, { recursive: true, force: true })
+    if (process.env.KEEP) say(dir); else rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -194,7 +194,7 @@ describe('the traffic log is bounded by size too', () => {
       expect(entries.map((e) => e.id)).toEqual([40, 39, 38, 37, 36, 35, 34, 33, 32])
       await log.close()
       const db = new Database(file, { readonly: true })
-      const stored = (db.prepare('SELECT (SELECT SUM(length(entry)) FROM traffic) + (SELECT SUM(length(data)) FROM session_data) AS n').get() as { n: number }).n
+      const stored = (db.prepare('SELECT (SELECT SUM(length(entry)) FROM traffic) + (SELECT SUM(length(data)) FROM session_data_text) AS n').get() as { n: number }).n
       db.close()
       expect(stored).toBeLessThanOrEqual(100_000)
       // After a restart the budget goes on from what is stored.

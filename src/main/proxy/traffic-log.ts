@@ -254,7 +254,7 @@ export class TrafficLog {
     const data = (ref: number): SessionData => {
       let d = loaded.get(ref)
       if (d === undefined) {
-        const text = this.db.prepare('SELECT data FROM session_data WHERE hash = ?').pluck().get(refs[ref]) as string | undefined
+        const text = this.db.prepare('SELECT data FROM session_data_text WHERE hash = ?').pluck().get(refs[ref]) as string | undefined
         d = text === undefined ? {} : (JSON.parse(text) as SessionData)
         loaded.set(ref, d)
       }

@@ -26,13 +26,18 @@ CREATE INDEX traffic_by_key_after ON traffic (key_after);
 CREATE INDEX traffic_by_effect ON traffic (effect);
 -- Each version of a session's data once, by the SHA-256 of its JSON text. last_id: the newest
 -- entry naming it, so that trimming entries through id N drops the data with last_id <= N.
+-- The text is in a table of its own: SQLite rewrites a whole row on UPDATE, and last_id
+-- changes on every request that names the data.
 CREATE TABLE session_data (
   hash TEXT PRIMARY KEY,
-  data TEXT NOT NULL,
   bytes INTEGER NOT NULL,
   last_id INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX session_data_by_last_id ON session_data (last_id);
+CREATE TABLE session_data_text (
+  hash TEXT PRIMARY KEY,
+  data TEXT NOT NULL
+);
 -- Substring search over traffic.search (method, URL, status, reason, keys): trigrams, by rowid.
 CREATE VIRTUAL TABLE traffic_search USING fts5(search, content='', contentless_delete=1, tokenize='trigram');
 CREATE TABLE IF NOT EXISTS clients (

@@ -37,8 +37,8 @@ export interface InProcessOptions extends WriterOptions {
   db?: Database.Database
 }
 
-/** Rows deleted, or older rows upgraded, per transaction: a few milliseconds of write lock each. */
-export const TRIM_BATCH = 2000
+/** Rows deleted, or older rows upgraded, per transaction: tens of milliseconds of write lock at most (FTS5 deletes cost ~30 µs a row). */
+export const TRIM_BATCH = 500
 const UPGRADE_BATCH = 500
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url')
@@ -50,13 +50,15 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
   const insert = db.prepare('INSERT INTO traffic (id, effect, key_before, key_after, search, entry, data_refs, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
   const insertSearch = db.prepare('INSERT INTO traffic_search (rowid, search) VALUES (?, ?)')
   const dataExists = db.prepare('UPDATE session_data SET last_id = max(last_id, ?) WHERE hash = ?')
-  const insertData = db.prepare('INSERT INTO session_data (hash, data, bytes, last_id) VALUES (?, ?, ?, ?)')
+  const insertData = db.prepare('INSERT INTO session_data (hash, bytes, last_id) VALUES (?, ?, ?)')
+  const insertText = db.prepare('INSERT OR REPLACE INTO session_data_text (hash, data) VALUES (?, ?)')
   const oldestId = db.prepare('SELECT MIN(id) AS id FROM traffic').pluck()
   const oldest = db.prepare('SELECT id, bytes FROM traffic WHERE id < ? ORDER BY id LIMIT ?')
   const dataFreedAt = db.prepare('SELECT COALESCE(SUM(bytes), 0) FROM session_data WHERE last_id = ?').pluck()
   const bytesThrough = db.prepare('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM traffic WHERE id <= ?) + (SELECT COALESCE(SUM(bytes), 0) FROM session_data WHERE last_id <= ?)').pluck()
   const trimRows = db.prepare('DELETE FROM traffic WHERE id <= ?')
   const trimSearch = db.prepare('DELETE FROM traffic_search WHERE rowid <= ?')
+  const trimText = db.prepare('DELETE FROM session_data_text WHERE hash IN (SELECT hash FROM session_data WHERE last_id <= ?)')
   const trimData = db.prepare('DELETE FROM session_data WHERE last_id <= ?')
   let total = db.prepare('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM traffic) + (SELECT COALESCE(SUM(bytes), 0) FROM session_data)').pluck().get() as number
   let newest = (db.prepare('SELECT MAX(id) FROM traffic').pluck().get() as number | null) ?? 0
@@ -74,7 +76,8 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
       if (ref >= 0) return ref
       if (dataExists.run(row.id, hash).changes === 0) {
         const bytes = Buffer.byteLength(text)
-        insertData.run(hash, text, bytes, row.id)
+        insertData.run(hash, bytes, row.id)
+        insertText.run(hash, text)
         total += bytes
       }
       ref = refs.push(hash) - 1
@@ -98,6 +101,7 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
     total -= bytesThrough.get(through, through) as number
     trimRows.run(through)
     trimSearch.run(through)
+    trimText.run(through)
     trimData.run(through)
   })
 
@@ -185,7 +189,7 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
         schedule()
       } else if (request.type === 'clear') {
         const changes = db.prepare('DELETE FROM traffic').run().changes + (upgrading ? db.prepare('DELETE FROM traffic_v1').run().changes : 0)
-        db.exec("DELETE FROM session_data; INSERT INTO traffic_search (traffic_search) VALUES ('delete-all')")
+        db.exec("DELETE FROM session_data; DELETE FROM session_data_text; INSERT INTO traffic_search (traffic_search) VALUES ('delete-all')")
         total = 0
         port.postMessage({ type: 'done', seq: request.seq, changes })
       } else {
