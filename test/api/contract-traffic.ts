@@ -45,7 +45,11 @@ export function describeTraffic(get: GetFixture): void {
         ['/p1/get/', 200, 'read'],
         ['/p1/set/', 200, 'created']
       ])
-      const [nowhere, del, read, set] = entries
+      // The list names the sessions; their data comes with each request's detail.
+      expect(entries[0]).not.toHaveProperty('requestHeaders')
+      expect(entries[2]?.sessionBefore).toEqual({ key })
+      const { api } = get()
+      const [nowhere, del, read, set] = await Promise.all(entries.map((e) => api.getTraffic({ id: e.id })))
       expect(set).toMatchObject({ method: 'GET', sessionBefore: null, sessionAfter: { key, data: { name: 'Sonam', lname: 'rathore' } }, clientId: b.clientId, reasonCode: 'created' })
       expect(set?.setCookie).toMatch(new RegExp(`^sessionid=${key};`))
       expect(set?.reason).toMatch(/created/)

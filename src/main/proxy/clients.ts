@@ -12,13 +12,21 @@ import { CookieJar, type StoredCookie } from './cookie-mirror'
 import { OldestKey } from '../engine/oldest-key'
 import { createPrivateFile } from '../engine/private-files'
 import { StorageHealth } from './storage-health'
-import { migrateInspectorDatabase } from './traffic-schema'
+import { BUSY_TIMEOUT_MS, migrateInspectorDatabase } from './traffic-schema'
 
 export { CLIENT_COOKIE_NAME }
 const CLIENT_ID = /^[a-f0-9]{32}$/
 const MAX_CLIENTS = 500
-/** After a failed save (disk full, a lock held too long), the next try. */
+/** After a failed save (disk full), the next try. */
 const RETRY_MS = 2000
+/**
+ * This thread proxies: a save waits at most this long for the file's write lock (held by the
+ * traffic writer a few milliseconds at a time), then tries again after BUSY_RETRY_MS; it is
+ * said once when the file has stayed busy for BUSY_SAID_AFTER_MS.
+ */
+const BUSY_WAIT_MS = 50
+const BUSY_RETRY_MS = 100
+const BUSY_SAID_AFTER_MS = 5000
 
 export interface Client {
   id: string
@@ -45,6 +53,7 @@ export class ClientRegistry {
   private timer: NodeJS.Timeout | null = null
   private closed = false
   private readonly health: StorageHealth
+  private busySince: number | null = null
 
   /** `health`: where a failed save is said (once) and cleared when one succeeds again. */
   constructor(path: string, health = new StorageHealth()) {
@@ -55,6 +64,7 @@ export class ClientRegistry {
     }
     this.db = new Database(path)
     migrateInspectorDatabase(this.db)
+    this.db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`)
     const saved: SavedClient[] = []
     for (const row of this.db.prepare('SELECT state FROM clients').all() as { state: string }[]) {
       try {
@@ -151,10 +161,16 @@ export class ClientRegistry {
     if (this.closed || (this.dirty.size === 0 && this.removed.size === 0)) return
     try {
       this.write()
+      this.busySince = null
       this.health.ok('clients')
     } catch (e) {
-      this.health.fail('clients', e)
-      this.timer = setTimeout(() => this.flush(), RETRY_MS)
+      // The traffic log's writer holds the lock a few milliseconds at a time: a busy file is
+      // tried again soon, and said only when it stays busy.
+      const busy = (e as { code?: unknown }).code === 'SQLITE_BUSY'
+      const now = Date.now()
+      if (busy) this.busySince ??= now
+      if (!busy || now - (this.busySince ?? now) >= BUSY_SAID_AFTER_MS) this.health.fail('clients', e)
+      this.timer = setTimeout(() => this.flush(), busy ? BUSY_RETRY_MS : RETRY_MS)
       this.timer.unref()
     }
   }
@@ -177,6 +193,8 @@ export class ClientRegistry {
 
   close(): void {
     if (this.closed) return
+    // The last save may wait its full turn for the lock.
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     this.flush()
     if (this.timer) clearTimeout(this.timer)
     this.closed = true

@@ -40,6 +40,8 @@ export interface InProcessOptions extends WriterOptions {
 /** Rows deleted, or older rows upgraded, per transaction: tens of milliseconds of write lock at most (FTS5 deletes cost ~30 µs a row). */
 export const TRIM_BATCH = 500
 const UPGRADE_BATCH = 500
+/** The least pause between two background batches. */
+const BATCH_PAUSE_MS = 5
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url')
 
@@ -126,10 +128,6 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
   /** One batch of an older log's rows (newest first) in format 2; true while some remain. */
   const upgradeBatch = db.transaction((): boolean => {
     const rows = (legacy?.all(UPGRADE_BATCH) ?? []) as LegacyRow[]
-    if (rows.length === 0) {
-      db.exec('DROP TABLE traffic_v1')
-      return false
-    }
     for (const row of rows) {
       if (row.id <= countCut) continue
       try {
@@ -137,6 +135,10 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
       } catch {
         // a damaged row of the old log: not carried over
       }
+    }
+    if (rows.length < UPGRADE_BATCH) {
+      db.exec('DROP TABLE traffic_v1')
+      return false
     }
     dropLegacy?.run((rows[rows.length - 1] as LegacyRow).id)
     return true
@@ -153,22 +155,30 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
     }
   }
 
-  /** One batch of background work, then the next after pending requests have had their turn. */
+  /**
+   * One batch of background work, then a pause as long as the batch took (at least
+   * BATCH_PAUSE_MS): the write lock is free half the time, so another connection on the
+   * file (the clients' saves) gets it at its next try instead of losing every race.
+   */
+  let pause = BATCH_PAUSE_MS
   const step = () => {
     scheduled = false
     if (closed) return
+    const started = performance.now()
     try {
       if (upgrading) upgrading = upgradeBatch()
     } catch {
       // busy or full: tried again after the next write
       return
     }
-    if (upgrading || trimBatch()) schedule()
+    const more = upgrading || trimBatch()
+    pause = Math.max(BATCH_PAUSE_MS, performance.now() - started)
+    if (more) schedule()
   }
   const schedule = () => {
     if (scheduled || closed) return
     scheduled = true
-    setImmediate(step)
+    setTimeout(step, pause)
   }
   if (upgrading) schedule()
 
