@@ -109,7 +109,7 @@ describe('a data folder per app by default (issue 21.2)', () => {
     await demo.stop('SIGTERM')
 
     const mine = await run(['--upstream', upstream], env)
-    const folder = /data:\s+(\S.*?)  \(this app's own folder; --data-dir picks another\)/.exec(mine.stdout)?.[1]
+    const folder = /data:\s+(\S.*?) {2}\(this app's own folder; --data-dir picks another\)/.exec(mine.stdout)?.[1]
     expect(folder).toBe(appDataDir(base, { upstream }))
     // The demo's traffic is not in this app's list.
     expect((await httpApi(mine.controlUrl, mine.token).listTraffic({})).entries).toEqual([])
