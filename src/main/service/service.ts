@@ -4,7 +4,7 @@ import type { Api, ClientInfo, ClockState, Empty, SessionInfo, SessionList, Stat
 import type * as A from '../../shared/api'
 import { ApiError } from '../../shared/errors'
 import { EXPIRY_KEY, parseIsoDate } from '../../shared/expiry'
-import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, OBSERVE_EDITABLE_SETTINGS, type Settings } from '../../shared/settings'
+import { DEFAULT_SETTINGS, dropMaskedSecrets, maskSettings, OBSERVE_EDITABLE_SETTINGS, type Settings } from '../../shared/settings'
 import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession } from '../engine'
 import type { ClientRegistry } from '../proxy/clients'
 import type { TrafficLog } from '../proxy/traffic-log'
@@ -101,14 +101,12 @@ export class InspectorService implements Api {
   }
 
   private maskedSettings(): Settings {
-    const s = this.engine.settings()
-    return { ...s, SECRET_KEY: maskSecret(s.SECRET_KEY) }
+    return maskSettings(this.engine.settings())
   }
 
   private applySettings(patch: Record<string, unknown>): Settings {
     const before = this.engine.settings()
-    const clean = { ...patch }
-    if ('SECRET_KEY' in clean && isMaskedSecret(clean.SECRET_KEY, before.SECRET_KEY)) delete clean.SECRET_KEY
+    const clean = dropMaskedSecrets(patch, before)
     if (this.d.status().settingsOwnedByApp) {
       const locked = Object.keys(clean).filter((k) => !OBSERVE_EDITABLE.has(k))
       if (locked.length) throw new ApiError('invalid_setting', `${locked[0]}: owned by the app in observe mode (only ${[...OBSERVE_EDITABLE].join(', ')} can change here)`, locked.map((setting) => ({ setting, message: `${setting}: owned by the app in observe mode` })))
