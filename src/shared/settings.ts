@@ -72,6 +72,13 @@ export const CLIENT_COOKIE_NAME = 'si_client'
  */
 export const OBSERVE_EDITABLE_SETTINGS: readonly SettingName[] = ['SECRET_KEY', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_AGE']
 
+/** What the inspector itself uses each of those for, in observe mode (the Settings screen says it). */
+export const OBSERVE_PURPOSE: Partial<Record<SettingName, string>> = {
+  SECRET_KEY: "The inspector uses it to decode the app's sessions and to sign what you edit.",
+  SESSION_COOKIE_NAME: "The inspector uses it to find the app's session cookie in each request and response.",
+  SESSION_COOKIE_AGE: 'The inspector uses it to tell when each session was saved and when its cookie ends.'
+}
+
 /** Django's defaults. SECRET_KEY has none: it is generated per data dir. */
 export const DEFAULT_SETTINGS: Omit<Settings, 'SECRET_KEY'> = {
   DJANGO_VERSION: DEFAULT_DJANGO_VERSION,
