@@ -56,6 +56,8 @@ const MIGRATIONS: ((db: Db) => void)[] = [
     // Before user_version: the traffic table held JSON (formats 0 and 1). It is kept aside as
     // traffic_v1 and its rows are upgraded in the background by the writer (traffic-writer.ts).
     if (hasTable(db, 'traffic')) {
+      // Not a traffic log of ours (no such column): SQLite's error, for the caller to move the file aside.
+      db.prepare('SELECT id, summary, detail FROM traffic LIMIT 0').all()
       db.exec('ALTER TABLE traffic RENAME TO traffic_v1; DROP INDEX IF EXISTS traffic_key_before; DROP INDEX IF EXISTS traffic_key_after')
     }
     db.exec(SCHEMA_1)
