@@ -37,7 +37,7 @@ export interface InProcessOptions extends WriterOptions {
   db?: Database.Database
 }
 
-/** Rows deleted, or older rows upgraded, per transaction: tens of milliseconds of write lock at most (FTS5 deletes cost ~30 µs a row). */
+/** Rows deleted, or older rows upgraded, per transaction: tens of milliseconds of write lock (FTS5's deletes are most of it). */
 export const TRIM_BATCH = 500
 const UPGRADE_BATCH = 500
 /** The least pause between two background batches. */
@@ -59,7 +59,7 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
   const dataFreedAt = db.prepare('SELECT COALESCE(SUM(bytes), 0) FROM session_data WHERE last_id = ?').pluck()
   const bytesThrough = db.prepare('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM traffic WHERE id <= ?) + (SELECT COALESCE(SUM(bytes), 0) FROM session_data WHERE last_id <= ?)').pluck()
   const trimRows = db.prepare('DELETE FROM traffic WHERE id <= ?')
-  const trimSearch = db.prepare('DELETE FROM traffic_search WHERE rowid <= ?')
+  const trimSearch = db.prepare("INSERT INTO traffic_search (traffic_search, rowid, search) SELECT 'delete', id, search FROM traffic WHERE id <= ?")
   const trimText = db.prepare('DELETE FROM session_data_text WHERE hash IN (SELECT hash FROM session_data WHERE last_id <= ?)')
   const trimData = db.prepare('DELETE FROM session_data WHERE last_id <= ?')
   let total = db.prepare('SELECT (SELECT COALESCE(SUM(bytes), 0) FROM traffic) + (SELECT COALESCE(SUM(bytes), 0) FROM session_data)').pluck().get() as number
@@ -101,8 +101,8 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
   /** Entries through `through` go, with the session data only they named. */
   const trimTo = db.transaction((through: number) => {
     total -= bytesThrough.get(through, through) as number
-    trimRows.run(through)
     trimSearch.run(through)
+    trimRows.run(through)
     trimText.run(through)
     trimData.run(through)
   })
@@ -198,8 +198,9 @@ export function trafficWriter(port: WriterPort, options: InProcessOptions): void
         port.postMessage({ type: 'done', seq: request.seq })
         schedule()
       } else if (request.type === 'clear') {
+        db.exec("INSERT INTO traffic_search (traffic_search) VALUES ('delete-all')")
         const changes = db.prepare('DELETE FROM traffic').run().changes + (upgrading ? db.prepare('DELETE FROM traffic_v1').run().changes : 0)
-        db.exec("DELETE FROM session_data; DELETE FROM session_data_text; INSERT INTO traffic_search (traffic_search) VALUES ('delete-all')")
+        db.exec('DELETE FROM session_data; DELETE FROM session_data_text')
         total = 0
         port.postMessage({ type: 'done', seq: request.seq, changes })
       } else {
