@@ -239,12 +239,29 @@ export class TrafficLog {
       args.push(input.effect)
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
+    // Search alone: counted and paged in the index itself (its rowids are the ids, newest first).
+    if (from !== 'traffic t' && where.length === 1) return this.listMatches(args[0] as string, input)
     const total = this.db.prepare(`SELECT COUNT(*) FROM ${from} ${filter}`).pluck().get(...args) as number
     const page = input.before ? `${filter ? `${filter} AND` : 'WHERE'} t.id < ?` : filter
     const rows = this.db
       .prepare(`SELECT t.id AS id, t.entry AS entry FROM ${from} ${page} ORDER BY t.id DESC LIMIT ?`)
       .all(...args, ...(input.before ? [input.before] : []), input.limit ?? 1000) as { id: number; entry: string }[]
     return { entries: rows.map((r) => summaryFromStored(r.id, JSON.parse(r.entry) as StoredEntry)), total }
+  }
+
+  private listMatches(match: string, input: ListTrafficInput): { entries: TrafficSummary[]; total: number } {
+    const total = this.db.prepare('SELECT COUNT(*) FROM traffic_search WHERE traffic_search MATCH ?').pluck().get(match) as number
+    const ids = this.db
+      .prepare(`SELECT rowid FROM traffic_search WHERE traffic_search MATCH ? ${input.before ? 'AND rowid < ?' : ''} ORDER BY rowid DESC LIMIT ?`)
+      .pluck()
+      .all(match, ...(input.before ? [input.before] : []), input.limit ?? 1000) as number[]
+    const one = this.db.prepare('SELECT entry FROM traffic WHERE id = ?').pluck()
+    const entries: TrafficSummary[] = []
+    for (const id of ids) {
+      const entry = one.get(id) as string | undefined
+      if (entry !== undefined) entries.push(summaryFromStored(id, JSON.parse(entry) as StoredEntry))
+    }
+    return { entries, total }
   }
 
   /** A stored row as the whole entry, its session data loaded (each version parsed once). */
