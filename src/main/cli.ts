@@ -2,14 +2,15 @@
 // control server, print the two URLs, run until SIGINT/SIGTERM, then close cleanly.
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
-import { ENGINES } from '../shared/settings'
+import { DEFAULT_DJANGO_VERSION, DJANGO_VERSIONS } from '../shared/django-versions'
+import { DEFAULT_SETTINGS, ENGINES, validateSettingsPatch } from '../shared/settings'
 import { CI_FLAGS, CI_HELP, EXIT, parseCiFlags, removeReadyFile, watchStdin, writeReadyFile, type CiOptions } from './cli-ci'
 import { OBSERVE_FLAGS, OBSERVE_HELP, parseObserveFlags, resolveObserve, type ObserveRequest } from './cli-observe'
 import { loadOrCreateToken, readTokenFile, startControlServer, TOKEN_ENV } from './control'
 import { Inspector, VERSION } from './inspector'
 import { appDataDir, DEFAULT_CONTROL, DEFAULT_LISTEN, defaultDataDir } from './inspector-options'
 import { parseUpstream } from './proxy/upstream'
-import { settingsBannerLines } from './settings-banner'
+import { djangoBannerLine, settingsBannerLines } from './settings-banner'
 
 const HELP = `session-inspector ${VERSION}: a reverse proxy with Django's session engine, a clock you control, and a live inspector.
 
@@ -26,6 +27,8 @@ Usage: session-inspector [options]
                         random, kept in DATA_DIR/token)
   --token TOKEN         the token itself: other users of this machine can read it in the process list
   --engine NAME         SESSION_ENGINE for this run (${ENGINES.join(', ')})
+  --django X.Y          the Django whose session behaviour to follow this run: ${DJANGO_VERSIONS.join(', ')}
+                        (default ${DEFAULT_DJANGO_VERSION}; a drop-in app's middleware reports its own)
   --set NAME=VALUE      any setting for this run (repeatable; not saved), e.g. --set SESSION_COOKIE_AGE=20;
                         VALUE is read as JSON when it parses (20, true, null, "x"), else as text
 ${OBSERVE_HELP}${CI_HELP}  --open                open the web UI in the default browser
@@ -90,6 +93,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
         token: { type: 'string' },
         'token-file': { type: 'string' },
         engine: { type: 'string' },
+        django: { type: 'string' },
         set: { type: 'string', multiple: true },
         ...OBSERVE_FLAGS,
         ...CI_FLAGS,
@@ -114,6 +118,11 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
   }
   const settings: Record<string, unknown> = {}
   if (v.engine !== undefined) settings.SESSION_ENGINE = v.engine
+  if (v.django !== undefined) {
+    const r = validateSettingsPatch({ ...DEFAULT_SETTINGS, SECRET_KEY: '-' }, { DJANGO_VERSION: v.django })
+    if (!r.ok) throw new UsageError(`--django: ${r.errors[0]!.message.replace(/^DJANGO_VERSION: /, '')}`)
+    settings.DJANGO_VERSION = r.settings.DJANGO_VERSION
+  }
   for (const item of v.set ?? []) {
     const [name, value] = parseSet(item)
     settings[name] = value
@@ -149,7 +158,11 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 async function settingsLines(inspector: Inspector, o: CliOptions): Promise<string[]> {
   const settings = await inspector.api.getSettings({})
   const saved = inspector.dataDir.savedSettingNames()
-  return settingsBannerLines(settings, { commandLine: Object.keys(o.settings), saved, settingsFile: inspector.dataDir.file('settings.json') })
+  const status = await inspector.api.getStatus({})
+  return [
+    djangoBannerLine(status),
+    ...settingsBannerLines(settings, { commandLine: Object.keys(o.settings), saved, settingsFile: inspector.dataDir.file('settings.json'), bySetting: status.settingSources })
+  ]
 }
 
 const DATA_DIR_NOTE: Record<CliOptions['dataDirFrom'], string> = {
@@ -213,7 +226,9 @@ export async function main(argv: string[]): Promise<number> {
       listen: o.listen,
       settings: observed?.settings ?? o.settings,
       observeDjango: o.observeDjango,
-      ...(observed ? { observe: observed.observe, secretKeyFallbacks: observed.secretKeyFallbacks } : o.database ? { databasePath: o.database } : {}),
+      ...(observed
+        ? { observe: observed.observe, secretKeyFallbacks: observed.secretKeyFallbacks, projectSettings: observed.projectSettings, ...(observed.djangoRelease ? { djangoRelease: observed.djangoRelease } : {}) }
+        : o.database ? { databasePath: o.database } : {}),
       log
     })
     // Read under the data folder's lock (Inspector.start took it): never two starts making two tokens.

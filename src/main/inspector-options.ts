@@ -18,6 +18,10 @@ export interface InspectorOptions {
   observeDjango?: boolean
   /** Observe mode's store (issue 11): the app's engine and where its sessions live (default: db on databasePath). */
   observe?: ObserveTarget
+  /** The names in `settings` read from the observed project (--django-project): shown as its, and not editable. */
+  projectSettings?: readonly string[]
+  /** The observed project's Django release, e.g. "5.2.17". */
+  djangoRelease?: string
   /** The app's SECRET_KEY_FALLBACKS (Django 4.1+): sessions signed with any of them still load. */
   secretKeyFallbacks?: string[]
   /** Where the control server listens, for Status.controlUrl (set by whoever starts it). */

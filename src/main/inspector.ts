@@ -13,6 +13,7 @@ import { Clock, Engine, EngineError } from './engine'
 import { DataDir } from './service/data-dir'
 import { checkSessionsFile, openCacheFile } from './service/local-files'
 import { InspectorService } from './service/service'
+import { SettingSources } from './service/setting-sources'
 import { ObservedStore, observeSettings } from './service/observe-django'
 import { openAppStore, type ObserveTarget } from './engine/observe/targets'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
@@ -38,6 +39,7 @@ export class Inspector implements EventSource {
   private clients!: ClientRegistry
   private demo: { url: string; close(): Promise<void> } | null = null
   private observer: ObservedStore | null = null
+  private sources!: SettingSources
   private proxyAddress = ''
   private controlAddress = ''
   private closing: Promise<void> | null = null
@@ -95,6 +97,7 @@ export class Inspector implements EventSource {
       // A SECRET_KEY given here (--set, a project's settings) is for this run: the folder's own
       // key file changes only when the user asks (the API's SECRET_KEY, Regenerate).
     }
+    this.sources = new SettingSources({ saved: this.dataDir.savedSettingNames(), given: Object.keys(o.settings ?? {}), fromProject: o.projectSettings, projectRelease: o.djangoRelease })
     const observe = o.observeDjango ? observeTarget(o) : null
     if (observe) settings = observeSettings(settings, o.settings, observe)
     const databasePath = o.databasePath ?? this.dataDir.file('sessions.sqlite3')
@@ -121,6 +124,7 @@ export class Inspector implements EventSource {
       version,
       status: () => this.status(),
       observer: this.observer,
+      sources: this.sources,
       emit: (type, payload) => this.emit(type, payload)
     })
     this.engine.clock.onChange(() => this.emit('clock', this.service.clockState()))
@@ -148,6 +152,7 @@ export class Inspector implements EventSource {
           if (cleared) this.emit('sessions', { reason: `clear_expired removed ${cleared}` })
         },
         client: (client) => this.emit('client', client),
+        app: (header) => this.service.appReport(header, log),
         upstream: (state, error) => {
           this.upstream = { state, ...(error ? { error } : {}) }
           if (state === 'down') log(`upstream ${target} is down: ${error}`)
@@ -204,6 +209,8 @@ export class Inspector implements EventSource {
     if (this.observer) s.observe = this.observer.status()
     if (this.demo) s.demoUrl = this.demo.url
     if (this.upstream.error) s.upstreamError = this.upstream.error
+    s.django = this.sources.django(this.engine.settings())
+    s.settingSources = this.sources.all()
     return s
   }
 

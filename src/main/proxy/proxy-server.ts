@@ -28,6 +28,7 @@ export interface ProxyEvents {
   sessions(changes: { key: string; change: 'saved' | 'deleted' }[], clearedExpired: number): void
   client(client: ClientInfo): void
   upstream(state: UpstreamState, error?: string): void
+  app?(header: string | string[]): void // the adapter's X-Session-Django, before its response is processed
 }
 
 export interface ProxyOptions {
@@ -215,6 +216,7 @@ export class SessionProxy {
     const header = proxyRes.headers['x-session-update']
     const parsed = this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null
     const update: WireUpdate | null = parsed?.ok ? parsed.value : null
+    if (this.mode === 'middleware' && proxyRes.headers['x-session-django'] !== undefined) this.opts.events.app?.(proxyRes.headers['x-session-django'])
     let result: FinishResult | null = null
     if (c.session) {
       try {
