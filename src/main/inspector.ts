@@ -13,7 +13,9 @@ import { Clock, Engine, EngineError } from './engine'
 import { DataDir } from './service/data-dir'
 import { InspectorService } from './service/service'
 import { ObservedStore, observeSettings } from './service/observe-django'
-import { openAppStore, type ObserveTarget } from './engine/observe/targets'
+import { openAppStore, userTableTarget, type ObserveTarget } from './engine/observe/targets'
+import { UserTable } from './engine/observe/user-table'
+import { UserDirectory } from './service/users'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
 import { ClientRegistry } from './proxy/clients'
 import { SessionProxy } from './proxy/proxy-server'
@@ -37,6 +39,7 @@ export class Inspector implements EventSource {
   private clients!: ClientRegistry
   private demo: { url: string; close(): Promise<void> } | null = null
   private observer: ObservedStore | null = null
+  private users: UserDirectory | null = null
   private proxyAddress = ''
   private controlAddress = ''
   private closing: Promise<void> | null = null
@@ -106,6 +109,13 @@ export class Inspector implements EventSource {
       await this.observer.start()
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
+    const userTable = observe ? userTableTarget(observe) : null
+    this.users = new UserDirectory({
+      table: userTable ? new UserTable(userTable) : null,
+      secrets: () => ({ secretKey: this.engine.settings().SECRET_KEY, fallbacks: o.secretKeyFallbacks ?? [] }),
+      django: observe?.django ?? null,
+      log
+    })
     this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000, { maxBytes: o.trafficMaxBytes })
     this.clients = new ClientRegistry(this.dataDir.file('inspector.sqlite3'))
     this.service = new InspectorService({
@@ -116,6 +126,7 @@ export class Inspector implements EventSource {
       version,
       status: () => this.status(),
       observer: this.observer,
+      users: this.users,
       emit: (type, payload) => this.emit(type, payload)
     })
     this.engine.clock.onChange(() => this.emit('clock', this.service.clockState()))
@@ -134,6 +145,7 @@ export class Inspector implements EventSource {
       traffic: this.traffic,
       clients: this.clients,
       mode: o.observeDjango ? 'observe-django' : 'middleware',
+      auth: this.users,
       events: {
         // Nobody listening: the proxy builds no views and nothing is read back for them.
         wants: (type) => this.wants(type === 'sessions' ? 'session' : type) || (type === 'sessions' && this.wants('sessions')),
@@ -237,6 +249,7 @@ export class Inspector implements EventSource {
       this.clients?.close()
       await this.traffic?.close()
       await this.observer?.stop()
+      await this.users?.close()
       await this.engine?.close()
       this.listeners.clear()
     })()

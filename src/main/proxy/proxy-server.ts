@@ -20,6 +20,9 @@ import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, U
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { proxyUpgrade } from './upgrade-proxy'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
+import { isLogin, parseUserHeader, USER_HEADER, withAuthReason, type AuthCheck, type AuthHooks } from './auth-hooks'
+import { authUserId } from '../../shared/auth'
+import type { SessionData } from '../../shared/json'
 
 export interface ProxyEvents {
   /** Whether anyone wants these events now (absent: always); when not, the proxy builds none. */
@@ -42,6 +45,8 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number
   /** How the 502 page names the app (default: the URL). */
   upstreamLabel?: string
+  /** Who a session's user is, for the reasons of logins and logouts (issue 20). */
+  auth?: AuthHooks
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade'])
@@ -61,6 +66,8 @@ interface Ctx {
   session: RequestSession | null
   /** observe-django: the app's session as its own middleware will load it. */
   observed?: ObservedRequest
+  /** The session's user before and after the request, when it had one (auth-hooks.ts). */
+  auth?: { before?: AuthCheck | null; after?: AuthCheck | null }
   /** As the browser sent them (req.rawHeaders). */
   requestHeaders: string[]
   /** X-Session as sent to the app. */
@@ -137,6 +144,8 @@ export class SessionProxy {
     } else {
       c.observed = await observeBefore(this.opts.engine, req.headers)
     }
+    const before = (c.session?.before ?? c.observed?.before)?.data
+    if (this.opts.auth && authUserId(before)) c.auth = { before: await this.opts.auth.check(before as SessionData).catch(() => null) }
     this.forward(req, res, c, body)
   }
 
@@ -257,6 +266,7 @@ export class SessionProxy {
     else if (observed) c.client.sessionKey = observed.after?.key ?? null
 
     const rejected = parsed && !parsed.ok ? parsed.error : undefined
+    await this.authAfter(c, proxyRes, (result?.after ?? observed?.after)?.data)
     c.entry = this.entry(c, req, status, {
       responseHeaders: out,
       update,
@@ -295,7 +305,7 @@ export class SessionProxy {
   ): TrafficRecord {
     const d = r.result?.decision ?? null
     const effect: SessionEffect = r.effect ?? (r.rejected ? 'rejected' : (r.result?.effect ?? r.observed?.effect ?? 'untouched'))
-    const reason = d
+    let reason = d
       ? explainDecision(d, { flushed: r.update?.flush, cycled: r.update?.cycleKey, rejectedUpdate: r.rejected })
       : r.error
         ? `No session step: ${r.error}`
@@ -307,6 +317,9 @@ export class SessionProxy {
               : 'Observed: the app runs its own session middleware'
             : 'No session step'
     const drop = this.sessionCookieDrop(c)
+    const sessionBefore = c.session?.before ?? r.observed?.before ?? null
+    const sessionAfter = r.result?.after ?? r.observed?.after ?? null
+    if (c.auth) reason = withAuthReason(reason, sessionBefore?.data, sessionAfter?.data, c.auth)
     const entry: TrafficRecord = {
       id: c.id,
       timeMs: c.time.getTime(),
@@ -316,8 +329,8 @@ export class SessionProxy {
       status,
       durationMs: 0,
       clientId: c.client.id,
-      sessionBefore: c.session?.before ?? r.observed?.before ?? null,
-      sessionAfter: r.result?.after ?? r.observed?.after ?? null,
+      sessionBefore,
+      sessionAfter,
       setCookie: r.setCookie ?? drop?.forget ?? null,
       // The browser is told to drop its session cookie: for the badge, that is a deletion.
       effect: drop && !r.setCookie && (effect === 'untouched' || effect === 'read') ? 'deleted' : effect,
@@ -336,6 +349,15 @@ export class SessionProxy {
     }
     if (r.error) entry.error = r.error
     return entry
+  }
+
+  /** The user the drop-in middleware named (X-Session-User), and who logged in on this request. */
+  private async authAfter(c: Ctx, proxyRes: IncomingMessage, after: SessionData | undefined): Promise<void> {
+    const auth = this.opts.auth
+    if (!auth) return
+    const named = this.mode === 'middleware' ? parseUserHeader(proxyRes.headers[USER_HEADER]) : null
+    if (named) auth.learn(named.id, named.username)
+    if (isLogin((c.session?.before ?? c.observed?.before)?.data, after)) (c.auth ??= {}).after = await auth.check(after as SessionData).catch(() => null)
   }
 
   /** The session cookie the mirror took off this request, if it did, and the deletion sent for it. */

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 
 from .exceptions import NO_HEADER_MESSAGE, BadSessionHeader
 from .store import SessionStore
+from .users import USER_HEADER, user_header
 from .wire import UPDATE_HEADER, WireError, encode_wire_update, parse_wire_session
 
 
@@ -45,6 +46,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
         update = session.wire_update()
         if update is not None:
             response[UPDATE_HEADER] = self._encode(update, response)
+        named = user_header(session.data_after())
+        if named:
+            response[USER_HEADER] = named
         return response
 
     @staticmethod
