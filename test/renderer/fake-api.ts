@@ -444,7 +444,7 @@ export class FakeApi implements ApiClient {
       return structuredClone(e)
     })
   clearTraffic = (input: unknown) => this.run('clearTraffic', input, () => ({ cleared: this.traffic.clear() }))
-  exportHar = (input: { ids?: number[] }) =>
+  exportHar = (input: { ids?: number[]; redact?: boolean }) =>
     this.run('exportHar', input, ({ ids }: { ids?: number[] }) => this.traffic.har(ids, this.status.proxyUrl, this.status.version))
 }
 
