@@ -37,12 +37,27 @@ export function parseUserHeader(value: string | string[] | undefined): { id: str
 }
 
 /** The reason with the login or logout told first, when the request was one. */
-export function withAuthReason(
-  reason: string,
-  before: SessionData | null | undefined,
-  after: SessionData | null | undefined,
-  checks: { before?: AuthCheck | null; after?: AuthCheck | null }
-): string {
+/** The session's user before the request and, on a login, after it. */
+export interface AuthChecks {
+  before?: AuthCheck | null
+  after?: AuthCheck | null
+}
+
+/** Before forwarding: the user of the session the request carries, if it has one. */
+export async function authBefore(hooks: AuthHooks, before: SessionData | null | undefined): Promise<AuthChecks | undefined> {
+  if (!before || authUserId(before) === null) return undefined
+  return { before: await hooks.check(before).catch(() => null) }
+}
+
+/** After the app answered: the user the drop-in middleware named (X-Session-User), and who logged in. */
+export async function authAfter(hooks: AuthHooks, header: string | string[] | undefined, before: SessionData | null | undefined, after: SessionData | null | undefined, checks: AuthChecks | undefined): Promise<AuthChecks | undefined> {
+  const named = parseUserHeader(header)
+  if (named) hooks.learn(named.id, named.username)
+  if (!after || !isLogin(before, after)) return checks
+  return { ...checks, after: await hooks.check(after).catch(() => null) }
+}
+
+export function withAuthReason(reason: string, before: SessionData | null | undefined, after: SessionData | null | undefined, checks: AuthChecks): string {
   const change = authChange(before, after, checks.before?.stale ?? false)
   if (!change) return reason
   const id = (change === 'login' ? authUserId(after) : authUserId(before)) as string

@@ -20,9 +20,7 @@ import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, U
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { proxyUpgrade } from './upgrade-proxy'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
-import { isLogin, parseUserHeader, USER_HEADER, withAuthReason, type AuthCheck, type AuthHooks } from './auth-hooks'
-import { authUserId } from '../../shared/auth'
-import type { SessionData } from '../../shared/json'
+import { authAfter, authBefore, USER_HEADER, withAuthReason, type AuthChecks, type AuthHooks } from './auth-hooks'
 
 export interface ProxyEvents {
   /** Whether anyone wants these events now (absent: always); when not, the proxy builds none. */
@@ -67,7 +65,7 @@ interface Ctx {
   /** observe-django: the app's session as its own middleware will load it. */
   observed?: ObservedRequest
   /** The session's user before and after the request, when it had one (auth-hooks.ts). */
-  auth?: { before?: AuthCheck | null; after?: AuthCheck | null }
+  auth?: AuthChecks
   /** As the browser sent them (req.rawHeaders). */
   requestHeaders: string[]
   /** X-Session as sent to the app. */
@@ -144,8 +142,7 @@ export class SessionProxy {
     } else {
       c.observed = await observeBefore(this.opts.engine, req.headers)
     }
-    const before = (c.session?.before ?? c.observed?.before)?.data
-    if (this.opts.auth && authUserId(before)) c.auth = { before: await this.opts.auth.check(before as SessionData).catch(() => null) }
+    if (this.opts.auth) c.auth = await authBefore(this.opts.auth, (c.session?.before ?? c.observed?.before)?.data)
     this.forward(req, res, c, body)
   }
 
@@ -266,7 +263,7 @@ export class SessionProxy {
     else if (observed) c.client.sessionKey = observed.after?.key ?? null
 
     const rejected = parsed && !parsed.ok ? parsed.error : undefined
-    await this.authAfter(c, proxyRes, (result?.after ?? observed?.after)?.data)
+    if (this.opts.auth) c.auth = await authAfter(this.opts.auth, this.mode === 'middleware' ? proxyRes.headers[USER_HEADER] : undefined, (c.session?.before ?? c.observed?.before)?.data, (result?.after ?? observed?.after)?.data, c.auth)
     c.entry = this.entry(c, req, status, {
       responseHeaders: out,
       update,
@@ -349,15 +346,6 @@ export class SessionProxy {
     }
     if (r.error) entry.error = r.error
     return entry
-  }
-
-  /** The user the drop-in middleware named (X-Session-User), and who logged in on this request. */
-  private async authAfter(c: Ctx, proxyRes: IncomingMessage, after: SessionData | undefined): Promise<void> {
-    const auth = this.opts.auth
-    if (!auth) return
-    const named = this.mode === 'middleware' ? parseUserHeader(proxyRes.headers[USER_HEADER]) : null
-    if (named) auth.learn(named.id, named.username)
-    if (isLogin((c.session?.before ?? c.observed?.before)?.data, after)) (c.auth ??= {}).after = await auth.check(after as SessionData).catch(() => null)
   }
 
   /** The session cookie the mirror took off this request, if it did, and the deletion sent for it. */
