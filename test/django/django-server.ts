@@ -3,6 +3,7 @@
 // the given session settings, on a fresh copy of a migrated SQLite database in a temporary
 // directory, and stops the server and removes the directory afterwards.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -45,6 +46,8 @@ export interface DjangoServerOptions {
   debug?: boolean
   /** More environment variables for manage.py. */
   env?: Record<string, string>
+  /** The Python (and so the Django) to run: default DJANGO_PYTHON (Debian's 3.2); inject('django5Python') for 5.2. */
+  python?: string
   /** Where Python finds session_inspector_django (default: the source tree, src/adapters/django). */
   adapterPath?: string
   /**
@@ -52,8 +55,6 @@ export interface DjangoServerOptions {
    * migrated before runserver starts (the first server on it migrates; later ones find it done).
    */
   databaseUrl?: string
-  /** The Python that runs manage.py (default DJANGO_PYTHON, Django 3.2): e.g. the Django 5.2 venv's. */
-  python?: string
 }
 
 export interface DjangoServer {
@@ -176,6 +177,7 @@ async function launch(port: number, env: NodeJS.ProcessEnv, timeoutMs: number, p
 }
 
 const TEMPLATE_PREFIX = 'si-django-template-'
+/** One migrated database per Python (each Django writes its own migrations table). */
 const templates = new Map<string, Promise<string>>()
 
 /** Test workers may be killed before 'exit' handlers run: remove the templates of dead processes. */
@@ -200,7 +202,7 @@ function migratedTemplate(python = DJANGO_PYTHON): Promise<string> {
   template ??= (async () => {
     removeStaleTemplates()
     const dir = join(tmpdir(), `${TEMPLATE_PREFIX}${process.pid}`)
-    const path = join(dir, python === DJANGO_PYTHON ? 'db.sqlite3' : `db-${python.replace(/\W+/g, '_')}.sqlite3`)
+    const path = join(dir, python === DJANGO_PYTHON ? 'db.sqlite3' : `db-${createHash('sha256').update(python).digest('hex').slice(0, 12)}.sqlite3`)
     if (existsSync(path)) return path // migrated by an earlier test file in this process
     mkdirSync(dir, { recursive: true })
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
