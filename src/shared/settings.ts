@@ -34,7 +34,6 @@ export interface Settings {
 }
 
 export type SettingName = keyof Settings
-export type SettingsPatch = { [K in SettingName]?: unknown }
 
 /** The order in which settings are shown. */
 export const SETTING_NAMES: readonly SettingName[] = [

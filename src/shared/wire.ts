@@ -157,7 +157,3 @@ export function parseWireSession(header: string): WireSession {
   return raw as unknown as WireSession
 }
 
-/** True when an update asks for nothing but says the session was read. */
-export function isReadOnlyUpdate(update: WireUpdate): boolean {
-  return !update.data && !update.modified && !update.flush && !update.cycleKey && !update.clearExpired
-}
