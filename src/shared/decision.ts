@@ -148,7 +148,7 @@ export function explainDecision(d: ResponseDecision, ctx: ExplainContext = {}): 
 }
 
 /**
- * Why the proxy itself took the session cookie off a request (the cookie mirror, BROWSER.md):
+ * Why the proxy itself took the session cookie off a request (the cookie mirror, docs/browser.md):
  * it had expired on the engine's clock, or a simulated browser close discarded it.
  */
 export type SessionCookieDrop = 'expired' | 'discarded'

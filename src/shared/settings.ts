@@ -1,4 +1,4 @@
-// The settings of SESSIONS.md: names, Django's defaults, one-line explanations, and the
+// The settings of docs/sessions.md: names, Django's defaults, one-line explanations, and the
 // one validator that every transport (HTTP, IPC, CLI, UI) runs.
 import { isPlainObject } from './json'
 
@@ -275,7 +275,7 @@ const NORMALIZERS: Record<SettingName, Normalizer> = {
   }
 }
 
-/** True when `name` is a setting of SESSIONS.md (or CACHES). */
+/** True when `name` is a setting of docs/sessions.md (or CACHES). */
 export function isSettingName(name: string): name is SettingName {
   return Object.prototype.hasOwnProperty.call(NORMALIZERS, name)
 }

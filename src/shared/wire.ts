@@ -1,4 +1,4 @@
-// Wire protocol v1 (PROTOCOL.md): the `X-Session` header the proxy sends to the app and
+// Wire protocol v1 (docs/protocol.md): the `X-Session` header the proxy sends to the app and
 // the `X-Session-Update` header the app answers with. Plain TS (TextEncoder, atob/btoa)
 // so that the proxy, the Node adapter and the UI decode it the same way.
 import { badExpiryInData, parseIsoDate } from './expiry'

@@ -1,6 +1,6 @@
 // Django's SessionMiddleware around one proxied request: build the session from the cookie,
 // hand it to the app (X-Session), apply what the app answered (X-Session-Update) in
-// PROTOCOL.md's order, then run the engine's response step.
+// docs/protocol.md's order, then run the engine's response step.
 import type { SessionSnapshot, SessionEffect, TrafficEntry } from '../../shared/api'
 import { explainDecision, type ResponseDecision } from '../../shared/decision'
 import type { WireSession, WireUpdate } from '../../shared/wire'
