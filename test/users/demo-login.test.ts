@@ -30,9 +30,12 @@ const browser = (agent: string) => {
   return c
 }
 
+/** Logs in with a session made before (program 1's set page), so that login() has a key to cycle. */
 async function logIn(c: CookieClient): Promise<string> {
   expect((await c.get('/login/private/')).status).toBe(302)
+  await c.get('/p1/set/')
   const before = await c.cookie('sessionid')
+  expect(before).toBeTruthy()
   const r = await c.request('/login/', { form: { username: DEMO_USER.username, password: DEMO_USER.password } })
   expect(r.status).toBe(302)
   const key = (await c.cookie('sessionid')) as string
