@@ -377,12 +377,13 @@ export class SessionProxy {
     // A timeout's own error already says so ("timed out (ETIMEDOUT): no answer within 60 s").
     const words = describeUpstreamError(err)
     const label = this.opts.upstreamLabel ?? this.target.origin
-    this.monitor.down(words)
+    const own = this.monitor.failed(err, words)
     if (res.headersSent) {
       if (c?.entry) c.entry.error = `the app's response broke off: ${words}`
       res.destroy()
       return
     }
+    if (own) return this.page(req, res, 503, 'Service Unavailable', [`Session Inspector could not reach the app at <code>${html.escape(label)}</code>: ${html.escape(words)}.`, 'The app is not at fault. Reload in a moment.'], 'upstream-error', words)
     this.page(req, res, 502, 'Bad Gateway', [
       `Session Inspector could not get an answer from the app at <code>${html.escape(label)}</code>.`,
       `Error: <code>${html.escape(words)}</code>`,
@@ -451,7 +452,7 @@ export class SessionProxy {
     entry.status = null
     entry.effect = 'upstream-error'
     entry.error = `upstream: ${words}`
-    this.monitor.down(words)
+    this.monitor.failed(err, words)
     // Nothing of the app's answer reached the browser yet: say why, as for plain requests.
     if (!c.answered && socket.writable) {
       const label = this.opts.upstreamLabel ?? this.target.origin
