@@ -43,6 +43,17 @@ export function authChange(before: SessionData | null | undefined, after: Sessio
   return null
 }
 
+/**
+ * The login, logout or drop a traffic entry's reason begins with (explainAuthChange's
+ * sentence): lists carry no session data, whatever its size, only the reason.
+ */
+export function authChangeOfReason(reason: string): AuthChange | null {
+  if (reason.startsWith('Login of ')) return 'login'
+  if (reason.startsWith('Logout of ')) return 'logout'
+  if (/^\S.* logged out by Django: /.test(reason)) return 'dropped'
+  return null
+}
+
 /** "sonam (user 1)" or "user 1". */
 export function describeUser(id: string, username: string | null | undefined): string {
   return username ? `${username} (user ${id})` : `user ${id}`

@@ -1,4 +1,4 @@
-// The REST face of the API (CONTROL-API.md): one route per method. The control server and
+// The REST face of the API (docs/control-api.md): one route per method. The control server and
 // the browser client both loop over this table, so a path is written down once.
 import type { ApiMethod } from './api'
 

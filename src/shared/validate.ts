@@ -131,7 +131,3 @@ export function validateInput<M extends ApiMethod>(method: M, input: unknown): A
   return check(input, method)
 }
 
-/** True when `name` is an API method (IPC and HTTP check names before dispatching). */
-export function isApiMethod(name: unknown): name is ApiMethod {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(VALIDATORS, name)
-}

@@ -1,4 +1,4 @@
-// The API contract suite (STYLE.md): every method of src/shared/api.ts with real effects seen
+// The API contract suite (docs/architecture.md, "The contract"): every method of src/shared/api.ts with real effects seen
 // through the proxy, run once per transport: describeApi('direct', direct), describeApi('over
 // HTTP', overHttp). Both runs make the same assertions, errors included (ApiError codes).
 import { join } from 'node:path'

@@ -8,13 +8,14 @@ import { isAbsolute, resolve } from 'node:path'
 import { ENGINES, type EngineName } from '../../shared/settings'
 import type { CacheTarget, DatabaseTarget, ObserveTarget } from '../engine/observe/targets'
 import type { UserTableTarget } from '../engine/observe/user-table'
+import { findProjectPython } from './project-python'
 import script from './read_django_settings.py?raw'
 
 export interface DjangoProjectOptions {
   dir: string
   /** DJANGO_SETTINGS_MODULE (default: the one manage.py names). */
   settingsModule?: string
-  /** The project's Python (default /usr/bin/python3 where it exists, else python3). */
+  /** The project's Python (default: its environment's, found by findProjectPython, else python3). */
   python?: string
   /** The environment its settings are read in (default: this process's). */
   env?: NodeJS.ProcessEnv
@@ -23,6 +24,9 @@ export interface DjangoProjectOptions {
 export interface DjangoProject {
   dir: string
   django: string
+  /** The Python that read the settings, and how it was chosen. */
+  python: string
+  pythonSource: string
   settingsModule: string
   observe: ObserveTarget
   secretKeyFallbacks: string[]
@@ -48,7 +52,6 @@ interface Raw {
 }
 
 const MARKER = '@@SESSION-INSPECTOR@@'
-export const DEFAULT_PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
 
 function run(python: string, dir: string, module: string | undefined, base: NodeJS.ProcessEnv): Promise<Raw> {
   return new Promise((done, fail) => {
@@ -138,7 +141,8 @@ function userTable(raw: Raw, dir: string): UserTableTarget | null {
 export async function readDjangoProject(o: DjangoProjectOptions): Promise<DjangoProject> {
   const dir = resolve(o.dir)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--django-project: ${dir} is not a directory`)
-  const raw = await run(o.python ?? DEFAULT_PYTHON, dir, o.settingsModule, o.env ?? process.env)
+  const { python, source: pythonSource } = o.python ? { python: o.python, source: '--python' } : findProjectPython(dir, o.env ?? process.env)
+  const raw = await run(python, dir, o.settingsModule, o.env ?? process.env)
   const s = raw.session
   const dotted = String(s.SESSION_ENGINE ?? 'django.contrib.sessions.backends.db')
   const short = dotted.replace(/^django\.contrib\.sessions\.backends\./, '')
@@ -159,5 +163,5 @@ export async function readDjangoProject(o: DjangoProjectOptions): Promise<Django
     if (name in s) settings[name] = s[name]
   }
   if (engine === 'file' && raw.file_path) settings.SESSION_FILE_PATH = raw.file_path
-  return { dir, django: raw.django, settingsModule: raw.settings_module, observe, secretKeyFallbacks: raw.SECRET_KEY_FALLBACKS ?? [], settings, notes }
+  return { dir, django: raw.django, python, pythonSource, settingsModule: raw.settings_module, observe, secretKeyFallbacks: raw.SECRET_KEY_FALLBACKS ?? [], settings, notes }
 }

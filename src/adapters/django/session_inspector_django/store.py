@@ -258,7 +258,7 @@ class SessionStore(SessionBase):
         return data
 
     def wire_update(self):
-        """This request's effect on the session as X-Session-Update fields (PROTOCOL.md),
+        """This request's effect on the session as X-Session-Update fields (docs/protocol.md),
         or None when the session was never touched. The proxy applies flush, cycleKey,
         data, modified, clearExpired in that order, so `data` is compared with what the
         session holds after the flush or the cycle: {} after a flush, the old data else.

@@ -120,7 +120,7 @@ function TrafficScreen({ param }: ScreenProps) {
     <section className="screen traffic-screen" aria-labelledby="traffic-title" onKeyDown={onKeyDown}>
       <div className="screen-toolbar">
         <h1 id="traffic-title" className="screen-title">Traffic</h1>
-        <SearchBox label="Search requests" placeholder="Search method, path, status, reason, key" value={searchText} onChange={setSearchText} />
+        <SearchBox label="Search requests" placeholder="Path, status, reason, key" value={searchText} onChange={setSearchText} />
         <select className="input input-small" aria-label="Status class" value={statusClass} onChange={(e) => setStatusClass(e.target.value as StatusClass | '')}>
           <option value="">Any status</option>
           {STATUS_CLASSES.map((c) => (
