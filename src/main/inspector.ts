@@ -15,7 +15,9 @@ import { checkSessionsFile, openCacheFile } from './service/local-files'
 import { InspectorService } from './service/service'
 import { SettingSources } from './service/setting-sources'
 import { ObservedStore, observeSettings } from './service/observe-django'
-import { openAppStore, type ObserveTarget } from './engine/observe/targets'
+import { openAppStore, userTableTarget, type ObserveTarget } from './engine/observe/targets'
+import { UserTable } from './engine/observe/user-table'
+import { UserDirectory } from './service/users'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
 import { ClientRegistry } from './proxy/clients'
 import { SessionProxy } from './proxy/proxy-server'
@@ -41,6 +43,7 @@ export class Inspector implements EventSource {
   private storage: StorageHealth | null = null
   private demo: { url: string; close(): Promise<void> } | null = null
   private observer: ObservedStore | null = null
+  private users: UserDirectory | null = null
   private sources!: SettingSources
   private proxyAddress = ''
   private controlAddress = ''
@@ -120,6 +123,13 @@ export class Inspector implements EventSource {
     this.storage = new StorageHealth(log, () => {
       if (this.proxyAddress) this.emit('status', this.status())
     })
+    const userTable = observe ? userTableTarget(observe) : null
+    this.users = new UserDirectory({
+      table: userTable ? new UserTable(userTable) : null,
+      secrets: () => ({ secretKey: this.engine.settings().SECRET_KEY, fallbacks: o.secretKeyFallbacks ?? [] }),
+      django: observe?.django ?? o.djangoRelease ?? null,
+      log
+    })
     const cache = this.dataDir.file('inspector.sqlite3')
     ;[this.traffic, this.clients] = openCacheFile(cache, 'the traffic log', () => this.openCache(cache), log)
     this.service = new InspectorService({
@@ -130,6 +140,7 @@ export class Inspector implements EventSource {
       version,
       status: () => this.status(),
       observer: this.observer,
+      users: this.users,
       sources: this.sources,
       emit: (type, payload) => this.emit(type, payload)
     })
@@ -150,6 +161,7 @@ export class Inspector implements EventSource {
       clients: this.clients,
       storage: this.storage,
       mode: o.observeDjango ? 'observe-django' : 'middleware',
+      auth: this.users,
       events: {
         // Nobody listening: the proxy builds no views and nothing is read back for them.
         wants: (type) => this.wants(type === 'sessions' ? 'session' : type) || (type === 'sessions' && this.wants('sessions')),
@@ -270,6 +282,7 @@ export class Inspector implements EventSource {
       this.clients?.close()
       await this.traffic?.close()
       await this.observer?.stop()
+      await this.users?.close()
       await this.engine?.close()
       this.dataDir.release()
       this.listeners.clear()
