@@ -5,12 +5,15 @@ import type * as A from '../../shared/api'
 import { ApiError } from '../../shared/errors'
 import { EXPIRY_KEY, parseIsoDate } from '../../shared/expiry'
 import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, OBSERVE_EDITABLE_SETTINGS, type Settings } from '../../shared/settings'
-import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession } from '../engine'
+import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession, type SessionRecord } from '../engine'
+import { BadCursor, type Inspection, type Page } from '../engine/inspection/inspection'
+import { MAX_PAGE } from '../../shared/validate'
 import type { ClientRegistry } from '../proxy/clients'
 import type { TrafficLog } from '../proxy/traffic-log'
 import { randomSecretKey, type DataDir } from './data-dir'
 import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable, type ObservedStore } from './observe-django'
 import { buildHar } from './har'
+import { SessionSearches, sessionMatches } from './session-search'
 
 export interface ServiceDeps {
   engine: Engine
@@ -28,12 +31,31 @@ export interface ServiceDeps {
 const OBSERVE_EDITABLE = new Set<string>(OBSERVE_EDITABLE_SETTINGS)
 
 export class InspectorService implements Api {
-  constructor(private readonly d: ServiceDeps) {}
+  private readonly searches: SessionSearches
+
+  constructor(private readonly d: ServiceDeps) {
+    this.searches = new SessionSearches({
+      inspection: () => this.inspection,
+      inspect: (record) => this.engine.inspect(record),
+      toInfo: (session) => this.toInfo(session),
+      progress: (progress) => this.d.emit('search', progress)
+    })
+  }
+
+  /** Stops the background work (searches) before the engine closes. */
+  stop(): void {
+    this.searches.stopAll()
+  }
 
   // ---------------------------------------------------------------- helpers
 
   private get engine(): Engine {
     return this.d.engine
+  }
+
+  /** The one interface to the store's sessions (the app's own in observe mode). */
+  private get inspection(): Inspection {
+    return this.d.engine.inspection
   }
 
   /** observe-django: the app runs its own middleware on its own database (observe-django.ts). */
@@ -74,6 +96,7 @@ export class InspectorService implements Api {
       engine: this.engine.settings().SESSION_ENGINE
     }
     if (s.decodeError) info.decodeError = s.decodeError
+    if (s.decodeErrorKind) info.decodeErrorKind = s.decodeErrorKind
     return info
   }
 
@@ -82,6 +105,7 @@ export class InspectorService implements Api {
       return await fn()
     } catch (e) {
       if (e instanceof Unsupported) throw new ApiError('unsupported', e.message)
+      if (e instanceof BadCursor) throw new ApiError('bad_request', e.message)
       throw e
     }
   }
@@ -206,24 +230,64 @@ export class InspectorService implements Api {
   }
 
   async listSessions(input: A.ListSessionsInput): Promise<SessionList> {
-    let all: InspectedSession[]
     const observer = this.d.observer
+    const limit = Math.min(input.limit ?? 100, MAX_PAGE)
+    let page: Page
+    let records: SessionRecord[]
     try {
-      all = await this.engine.list()
-      observer?.note(all)
+      if (input.search) ({ page, records } = await this.searchPages(input.search, limit, input.cursor ?? null))
+      else {
+        page = await this.store(() => this.inspection.page({ limit, cursor: input.cursor ?? null, ...(input.key ? { keyPrefix: input.key } : {}) }))
+        records = page.records
+      }
+      observer?.note(records)
     } catch (e) {
-      if (e instanceof Unsupported) return { total: 0, sessions: [], unsupported: e.message }
-      observer?.fail((e as Error).message)
+      if (e instanceof ApiError && e.code === 'unsupported') return { sessions: [], next: null, order: '', unsupported: e.message, ...(input.total ? { total: 0 } : {}) }
+      if (!(e instanceof ApiError)) observer?.fail((e as Error).message)
       throw e
     }
-    const needle = input.search?.trim().toLowerCase()
-    const matching = needle ? all.filter((s) => s.key.includes(needle) || JSON.stringify(s.data).toLowerCase().includes(needle)) : all
-    const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
-    matching.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
-    const offset = input.offset ?? 0
     const clients = this.clientOfSession()
-    const note = observer?.store.limits.list
-    return { total: matching.length, sessions: matching.slice(offset, offset + (input.limit ?? 1000)).map((s) => this.toInfo(s, clients)), ...(note ? { note } : {}) }
+    const note = this.inspection.limits.list
+    const total = input.total ? (await this.countSessions({})).total : undefined
+    return {
+      sessions: records.map((r) => this.toInfo(this.engine.inspect(r), clients)),
+      next: page.next,
+      order: page.order,
+      ...(total !== undefined ? { total } : {}),
+      ...(note ? { note } : {})
+    }
+  }
+
+  /** The list's `search`: pages read in the store until `limit` sessions match (or the store ends). */
+  private async searchPages(text: string, limit: number, cursor: string | null): Promise<{ page: Page; records: SessionRecord[] }> {
+    const needle = text.trim().toLowerCase()
+    const records: SessionRecord[] = []
+    let page: Page
+    do {
+      const from: string | null = cursor
+      page = await this.store(() => this.inspection.page({ limit: MAX_PAGE, cursor: from }))
+      for (const r of page.records) if (sessionMatches(needle, r)) records.push(r)
+      cursor = page.next
+    } while (cursor !== null && records.length < limit)
+    return { page, records }
+  }
+
+  async countSessions(_: Empty): Promise<A.SessionCount> {
+    const count = await this.store(() => this.inspection.count())
+    return { total: count.total, exact: count.exact, ...(count.note ? { note: count.note } : {}) }
+  }
+
+  async startSessionSearch(input: A.SessionSearchInput): Promise<A.SessionSearch> {
+    if (this.inspection.limits.list && this.engine.settings().SESSION_ENGINE === 'signed_cookies' && !this.observing) throw new ApiError('unsupported', this.inspection.limits.list)
+    return this.searches.start(input.query)
+  }
+
+  async getSessionSearch(input: A.SessionSearchIdInput): Promise<A.SessionSearch> {
+    return this.searches.get(input.id)
+  }
+
+  async cancelSessionSearch(input: A.SessionSearchIdInput): Promise<A.SessionSearch> {
+    return this.searches.cancel(input.id)
   }
 
   async getSession(input: A.SessionKeyInput): Promise<SessionInfo> {
@@ -234,7 +298,8 @@ export class InspectorService implements Api {
     const current = await this.existing(input.key)
     if (this.observing) refuseUndecodable(current, 'edit')
     this.writable('edit a session')
-    const saved = await this.store(() => this.engine.saveData(input.key, input.data))
+    const savedKey = await this.store(() => this.inspection.save(input.key, input.data))
+    const saved = savedKey === null ? null : await this.engine.find(savedKey)
     if (!saved) throw new ApiError('not_found', `session ${JSON.stringify(input.key)} is gone`)
     // signed_cookies: the data is the key, so the session lives under a new one now.
     if (saved.key !== input.key) this.d.emit('session', { key: input.key, change: 'deleted', session: null })
@@ -253,7 +318,7 @@ export class InspectorService implements Api {
     const before = await this.existing(input.key)
     if (this.observing) refuseUndecodable(before, 'expire')
     this.writable('expire a session')
-    const after = await this.store(() => this.engine.expire(input.key))
+    const after = (await this.store(() => this.inspection.expire(input.key))) ? await this.engine.find(input.key) : null
     const info = after ? this.toInfo(after) : { ...this.toInfo(before), expired: true, expireDate: this.engine.clock.now().toISOString() }
     this.d.emit('session', { key: input.key, change: 'expired', session: after ? info : null })
     return info
@@ -261,7 +326,7 @@ export class InspectorService implements Api {
 
   async deleteSession(input: A.SessionKeyInput): Promise<{ deleted: true }> {
     this.writable('delete a session')
-    const removed = await this.store(() => this.engine.remove(input.key))
+    const removed = await this.store(() => this.inspection.delete(input.key))
     if (!removed) throw new ApiError('not_found', `no session with key ${JSON.stringify(input.key)}`)
     this.d.emit('session', { key: input.key, change: 'deleted', session: null })
     return { deleted: true }
@@ -269,7 +334,7 @@ export class InspectorService implements Api {
 
   async clearExpired(_: Empty): Promise<{ removed: number }> {
     this.writable('clear expired sessions')
-    const removed = await this.engine.clearExpired()
+    const removed = await this.inspection.clearExpired()
     if (removed) this.d.emit('sessions', { reason: `clear_expired removed ${removed}` })
     return { removed }
   }
