@@ -1,6 +1,6 @@
-// Sessions: every session in the store, live, with a detail pane for the selected one.
+// Sessions: the store's sessions, paged as the table scrolls, live, with a detail pane for the selected one.
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import type { SessionInfo } from '../../../shared/api'
+import type { SessionInfo, SessionSearch } from '../../../shared/api'
 import { useAppState, useEngineNow } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
@@ -16,7 +16,8 @@ import type { ScreenDefinition, ScreenProps } from '../screen'
 import { SessionDetail } from './session-detail'
 import { SessionsTable } from './sessions-table'
 import { useClientNames } from './use-client-names'
-import { useSessions } from './use-sessions'
+import { useStoreSearch } from './use-session-search'
+import { useSessions, type SessionsData } from './use-sessions'
 
 function SessionsScreen({ param }: ScreenProps) {
   const client = useClient()
@@ -37,8 +38,19 @@ function SessionsScreen({ param }: ScreenProps) {
     }
   }, [param])
 
-  const rows = useMemo(() => (needle ? data.rows.filter((s) => sessionMatches(s, needle)) : data.rows), [data.rows, needle])
-  const selected = selectedKey === null ? null : (data.rows.find((s) => s.key === selectedKey) ?? null)
+  // The loaded pages are filtered at once; while the store holds more than them, the search
+  // also runs over the whole store (key prefix through the API, data in the background).
+  const complete = !data.loading && !data.hasMore
+  const store = useStoreSearch(needle, !complete && !data.unsupported)
+  const rows = useMemo(() => {
+    if (!needle) return data.rows
+    const local = data.rows.filter((s) => sessionMatches(s, needle))
+    const extra = [...(store.byKey ?? []), ...(store.search?.matches ?? [])]
+    if (extra.length === 0) return local
+    const seen = new Set(local.map((s) => s.key))
+    return [...local, ...extra.filter((s) => !seen.has(s.key) && (seen.add(s.key), true))]
+  }, [data.rows, needle, store.byKey, store.search])
+  const selected = selectedKey === null ? null : (rows.find((s) => s.key === selectedKey) ?? data.rows.find((s) => s.key === selectedKey) ?? null)
 
   const open = (key: string) => {
     setSelectedKey(key)
@@ -69,9 +81,13 @@ function SessionsScreen({ param }: ScreenProps) {
         <h1 id="sessions-title" className="screen-title">Sessions</h1>
         <SearchBox label="Filter sessions by key or data" placeholder="Filter by key or data" value={search} onChange={setSearch} />
         <span className="toolbar-count" aria-live="polite">
-          {data.loading ? <Spinner label="Loading sessions" /> : needle ? `${plural(rows.length, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}` : plural(data.total, 'session')}
-          {!data.loading && data.total > data.rows.length && ` (showing the newest ${data.rows.length.toLocaleString('en-US')})`}
+          {data.loading ? <Spinner label="Loading sessions" /> : <CountLabel data={data} needle={needle} shown={rows.length} complete={complete} search={store.search} />}
         </span>
+        {needle && store.search && !store.search.done && (
+          <button type="button" className="button button-small" onClick={store.cancel}>
+            Cancel search
+          </button>
+        )}
         <div className="header-spacer" />
         <AsyncButton size="small" onClick={clearExpired} title="Delete expired sessions from the store, as Django's clearsessions does">
           Clear expired
@@ -80,6 +96,11 @@ function SessionsScreen({ param }: ScreenProps) {
           <IconRefresh />
         </button>
       </div>
+      {store.error && (
+        <div className="inline-note inline-note-danger" role="alert">
+          Cannot search the store: {store.error}
+        </div>
+      )}
       {data.error && (
         <div className="inline-note inline-note-danger" role="alert">
           Cannot list sessions: {data.error}
@@ -99,10 +120,18 @@ function SessionsScreen({ param }: ScreenProps) {
             <EmptyState title="No sessions yet">
               Open <span className="mono">{status?.proxyUrl ?? 'the proxy URL'}</span> to start a session.
             </EmptyState>
-          ) : !data.loading && rows.length === 0 ? (
+          ) : !data.loading && rows.length === 0 && (complete || store.search?.done) ? (
             <EmptyState title="No session matches">Nothing in a key or in the data contains “{search.trim()}”.</EmptyState>
           ) : (
-            <SessionsTable rows={rows} selectedKey={selectedKey} clientNames={clientNames} onSelect={setSelectedKey} onOpen={open} />
+            <SessionsTable
+              rows={rows}
+              selectedKey={selectedKey}
+              clientNames={clientNames}
+              complete={Boolean(needle) || !data.hasMore}
+              onSelect={setSelectedKey}
+              onOpen={open}
+              onEndReached={data.loadMore}
+            />
           )}
         </div>
         {detailOpen && selectedKey && !data.loading && (
@@ -122,6 +151,23 @@ function SessionsScreen({ param }: ScreenProps) {
       </div>
     </section>
   )
+}
+
+/** How many sessions, as true as the store can say: the count, the matches, "so far" until a search is done. */
+function CountLabel({ data, needle, shown, complete, search }: { data: SessionsData; needle: string; shown: number; complete: boolean; search: SessionSearch | null }) {
+  const total = data.total === null ? null : `${data.totalExact ? '' : '~'}${data.total.toLocaleString('en-US')}`
+  if (!needle) {
+    if (data.total === null) return <>{plural(data.rows.length, 'session')} loaded</>
+    return <>{data.totalExact ? plural(data.total, 'session') : `~${plural(data.total, 'session')} (estimate)`}</>
+  }
+  if (complete) return <>{`${plural(shown, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}`}</>
+  if (!search) return <>{`${plural(shown, 'match', 'matches')} so far (searching…)`}</>
+  const read = `${search.scanned.toLocaleString('en-US')}${total ? ` of ${total}` : ''} read`
+  if (!search.done) return <>{`${plural(search.matched, 'match', 'matches')} so far · ${read}`}</>
+  if (search.cancelled) return <>{`${plural(search.matched, 'match', 'matches')} so far (cancelled after ${read})`}</>
+  if (search.error) return <>{`${plural(search.matched, 'match', 'matches')} so far (stopped: ${search.error})`}</>
+  const capped = search.matched > search.matches.length ? ` (showing the first ${search.matches.length.toLocaleString('en-US')})` : ''
+  return <>{`${plural(search.matched, 'match', 'matches')} of ${plural(search.scanned, 'session')}${search.exact ? ' (exact)' : ' (so far)'}${capped}`}</>
 }
 
 /**
