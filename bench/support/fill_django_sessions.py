@@ -2,6 +2,7 @@
 
     python fill_django_sessions.py N SECRET_KEY sqlite PATH
     python fill_django_sessions.py N SECRET_KEY postgresql URL
+    python fill_django_sessions.py N SECRET_KEY mysql URL
     python fill_django_sessions.py N SECRET_KEY redis URL
 
 db: `migrate` creates django_session (with Django's indexes), then bulk_create of rows whose
@@ -27,6 +28,11 @@ if kind == 'sqlite':
 elif kind == 'postgresql':
     u = urlparse(target)
     databases = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': u.path.lstrip('/'), 'USER': u.username, 'PASSWORD': u.password, 'HOST': u.hostname, 'PORT': u.port}}
+elif kind == 'mysql':
+    import pymysql
+    pymysql.install_as_MySQLdb()
+    u = urlparse(target)
+    databases = {'default': {'ENGINE': 'django.db.backends.mysql', 'NAME': u.path.lstrip('/'), 'USER': u.username, 'PASSWORD': u.password, 'HOST': u.hostname, 'PORT': u.port}}
 elif kind == 'redis':
     caches = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache', 'LOCATION': target}}
 settings.configure(SECRET_KEY=secret, USE_TZ=True, INSTALLED_APPS=['django.contrib.sessions'], DATABASES=databases, CACHES=caches,
@@ -54,7 +60,7 @@ def session(i):
 
 batch = 10_000
 keys = []
-if kind in ('sqlite', 'postgresql'):
+if kind in ('sqlite', 'postgresql', 'mysql'):
     from django.core.management import call_command
     call_command('migrate', 'sessions', verbosity=0)
     from django.contrib.sessions.models import Session
@@ -70,7 +76,7 @@ else:
     from django.core.cache import caches as cache_handler
     from django.contrib.sessions.backends.cache import KEY_PREFIX
     cache = cache_handler['default']
-    # TTLs must be positive: the expired ones are gone from a cache, so only the live half is written.
+    # A cache holds no expired entry: every session gets a positive TTL (the age, either way, plus a minute).
     for start in range(0, n, batch):
         by_ttl = {}
         for i in range(start, min(n, start + batch)):
