@@ -15,7 +15,8 @@ import Redis from 'ioredis'
 import pg from 'pg'
 import { DEFAULT_SETTINGS, type Settings } from '../src/shared/settings'
 import { Engine } from '../src/main/engine'
-import { DbSessionStore } from '../src/main/engine/stores/db'
+import type { DbSessionStore } from '../src/main/engine/stores/db'
+import { randomSessionKey } from '../src/main/engine/session-store'
 import { encodeCursor } from '../src/main/engine/inspection/inspection'
 import { formatTable, median } from './support/measure'
 import { startRedis } from './support/redis-server'
@@ -169,7 +170,9 @@ function sqliteRaw(path: string, size: number): Raw {
       return n
     },
     deepCursor: async () => encodeCursor({ e: mid.e, k: mid.k }),
-    close: async () => db.close()
+    close: async () => {
+      db.close()
+    }
   }
 }
 
@@ -237,18 +240,14 @@ function fillEngine(path: string, size: number): string[] {
   const engine = new Engine({ settings, databasePath: path })
   const store = engine.open() as DbSessionStore
   const db = engine.db()
-  const chars = 'abcdefghijklmnopqrstuvwxyz0123456789'
-  let seed = 25
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
   const keys: string[] = []
   const now = Date.now()
   for (let start = 0; start < size; start += 10_000) {
     db.transaction(() => {
       for (let i = start; i < Math.min(size, start + 10_000); i++) {
-        let key = ''
-        for (let c = 0; c < 32; c++) key += chars[Math.floor(rand() * 36)]
+        const key = randomSessionKey()
         const data = { _auth_user_id: String(i), user: `user${i}`, cart: [i % 7, i % 11], theme: i % 2 ? 'dark' : 'light', ...(i === Math.floor(size / 3) ? { note: NEEDLE } : {}) }
-        db.insert(key, store.encode(data), new Date(now + Math.floor((rand() * 28 - 14) * 86_400_000)))
+        if (!db.insert(key, store.encode(data), new Date(now + Math.floor((Math.random() * 28 - 14) * 86_400_000)))) throw new Error(`key ${key} drawn twice`)
         if ([0, Math.floor(size / 3), Math.floor(size / 2), size - 1].includes(i)) keys.push(key)
       }
     })
