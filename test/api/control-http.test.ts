@@ -194,7 +194,21 @@ describe('the table of CONTROL-API.md', () => {
 
   it('POST /api/sessions/searches → a background search; GET its progress and matches; DELETE cancels', async () => {
     const second = await newSession('/p2/set/')
+    const stream = await openEvents(control.url, TOKEN)
     const started = ok<SessionSearch>(await call('POST', '/api/sessions/searches', { query: 'Ronaldo' }))
+    // Its progress comes on the event stream, the last one done.
+    for (;;) {
+      const event = await stream.next()
+      if (event.type !== 'search') continue
+      const progress = event.payload as ApiEvent<'search'>['payload']
+      expect(progress.id).toBe(started.id)
+      expect(progress).not.toHaveProperty('matches')
+      if (progress.done) {
+        expect(progress).toMatchObject({ matched: 1, exact: true })
+        break
+      }
+    }
+    stream.close()
     expect(started.id).toBeTruthy()
     let state = started
     for (let i = 0; i < 100 && !state.done; i++) {
