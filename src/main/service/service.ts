@@ -240,7 +240,9 @@ export class InspectorService implements Api {
         page = await this.store(() => this.inspection.page({ limit, cursor: input.cursor ?? null, ...(input.key ? { keyPrefix: input.key } : {}) }))
         records = page.records
       }
-      observer?.note(records)
+      // The first page says whether SECRET_KEY is the app's (as the start's probe does); a later
+      // one may hold only sessions of a key rotated long ago.
+      if (!input.cursor && !input.key && !input.search) observer?.note(records)
     } catch (e) {
       if (e instanceof ApiError && e.code === 'unsupported') return { sessions: [], next: null, order: '', unsupported: e.message, ...(input.total ? { total: 0 } : {}) }
       if (!(e instanceof ApiError)) observer?.fail((e as Error).message)
