@@ -11,7 +11,9 @@ import { version } from '../../package.json'
 import { startDemoApp } from './demo'
 import { Clock, Engine, EngineError } from './engine'
 import { DataDir } from './service/data-dir'
+import { checkSessionsFile, openCacheFile } from './service/local-files'
 import { InspectorService } from './service/service'
+import { SettingSources } from './service/setting-sources'
 import { ObservedStore, observeSettings } from './service/observe-django'
 import { openAppStore, type ObserveTarget } from './engine/observe/targets'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
@@ -37,6 +39,7 @@ export class Inspector implements EventSource {
   private clients!: ClientRegistry
   private demo: { url: string; close(): Promise<void> } | null = null
   private observer: ObservedStore | null = null
+  private sources!: SettingSources
   private proxyAddress = ''
   private controlAddress = ''
   private closing: Promise<void> | null = null
@@ -79,7 +82,9 @@ export class Inspector implements EventSource {
   private async open(): Promise<void> {
     const o = this.options
     const log = o.log ?? (() => undefined)
-    let settings = this.dataDir.loadSettings(log)
+    this.dataDir.acquire(log)
+    const givenKey = o.settings?.SECRET_KEY
+    let settings = this.dataDir.loadSettings(log, typeof givenKey === 'string' && givenKey ? { secretKey: givenKey } : {})
     if (o.settings && Object.keys(o.settings).length) {
       const r = validateSettingsPatch(settings, o.settings)
       if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '))
@@ -89,11 +94,14 @@ export class Inspector implements EventSource {
       if (filePath !== null && r.changed.includes('SESSION_FILE_PATH') && !isDirectory(filePath)) {
         throw new Error(`SESSION_FILE_PATH: ${JSON.stringify(filePath)} is not an existing directory, allowed: ${SETTINGS_INFO.SESSION_FILE_PATH.allowed}`)
       }
-      if (r.changed.includes('SECRET_KEY')) this.dataDir.saveSecretKey(settings.SECRET_KEY)
+      // A SECRET_KEY given here (--set, a project's settings) is for this run: the folder's own
+      // key file changes only when the user asks (the API's SECRET_KEY, Regenerate).
     }
+    this.sources = new SettingSources({ saved: this.dataDir.savedSettingNames(), given: Object.keys(o.settings ?? {}), fromProject: o.projectSettings, projectRelease: o.djangoRelease })
     const observe = o.observeDjango ? observeTarget(o) : null
     if (observe) settings = observeSettings(settings, o.settings, observe)
     const databasePath = o.databasePath ?? this.dataDir.file('sessions.sqlite3')
+    if (!observe) checkSessionsFile(databasePath)
     const clock = new Clock()
     // The store reads the engine's live settings (SECRET_KEY can change while it runs).
     const appStore = observe ? openAppStore(observe, { settings: () => this.engine.settings(), clock, fallbackKeys: o.secretKeyFallbacks ?? [] }) : undefined
@@ -106,8 +114,8 @@ export class Inspector implements EventSource {
       await this.observer.start()
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
-    this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000, { maxBytes: o.trafficMaxBytes })
-    this.clients = new ClientRegistry(this.dataDir.file('inspector.sqlite3'))
+    const cache = this.dataDir.file('inspector.sqlite3')
+    ;[this.traffic, this.clients] = openCacheFile(cache, 'the traffic log', () => this.openCache(cache), log)
     this.service = new InspectorService({
       engine: this.engine,
       clients: this.clients,
@@ -116,6 +124,7 @@ export class Inspector implements EventSource {
       version,
       status: () => this.status(),
       observer: this.observer,
+      sources: this.sources,
       emit: (type, payload) => this.emit(type, payload)
     })
     this.engine.clock.onChange(() => this.emit('clock', this.service.clockState()))
@@ -143,6 +152,7 @@ export class Inspector implements EventSource {
           if (cleared) this.emit('sessions', { reason: `clear_expired removed ${cleared}` })
         },
         client: (client) => this.emit('client', client),
+        app: (header) => this.service.appReport(header, log),
         upstream: (state, error) => {
           this.upstream = { state, ...(error ? { error } : {}) }
           if (state === 'down') log(`upstream ${target} is down: ${error}`)
@@ -154,6 +164,17 @@ export class Inspector implements EventSource {
     const listen = o.listen ?? DEFAULT_LISTEN
     this.proxyAddress = await this.proxy.listen(listen.host, listen.port)
     this.controlAddress = o.controlUrl ?? ''
+  }
+
+  /** The traffic log and the clients, in inspector.sqlite3 (what local-files.ts moves aside when damaged). */
+  private openCache(path: string): [TrafficLog, ClientRegistry] {
+    const traffic = new TrafficLog(path, this.options.trafficRetention ?? 100_000, { maxBytes: this.options.trafficMaxBytes })
+    try {
+      return [traffic, new ClientRegistry(path)]
+    } catch (e) {
+      void traffic.close()
+      throw e
+    }
   }
 
   /** Proxy URL, e.g. http://127.0.0.1:8080 */
@@ -188,6 +209,8 @@ export class Inspector implements EventSource {
     if (this.observer) s.observe = this.observer.status()
     if (this.demo) s.demoUrl = this.demo.url
     if (this.upstream.error) s.upstreamError = this.upstream.error
+    s.django = this.sources.django(this.engine.settings())
+    s.settingSources = this.sources.all()
     return s
   }
 
@@ -239,6 +262,7 @@ export class Inspector implements EventSource {
       await this.traffic?.close()
       await this.observer?.stop()
       await this.engine?.close()
+      this.dataDir.release()
       this.listeners.clear()
     })()
     return this.closing

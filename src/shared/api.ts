@@ -2,7 +2,8 @@
 // (HTTP + SSE), the Electron IPC bridge and the renderer's client are loops over
 // API_METHODS and ROUTES. Every method takes one plain object and returns JSON data.
 import type { SessionData } from './json'
-import type { EngineName, Settings } from './settings'
+import type { EngineName, SettingName, Settings } from './settings'
+import type { DjangoVersion } from './django-versions'
 import type { ReasonCode, ResponseDecision } from './decision'
 import type { WireSession, WireUpdate } from './wire'
 
@@ -236,6 +237,36 @@ export interface Status {
   databasePath: string
   /** observe-django: the app's own store, and whether its sessions can be read. */
   observe?: ObserveStatus
+  /** The Django whose session behaviour the engine follows (DJANGO_VERSION), and the app's own release when known. */
+  django?: DjangoStatus
+  /** Where each setting's current value comes from. */
+  settingSources?: Partial<Record<SettingName, SettingSource>>
+}
+
+/**
+ * Where a setting's value comes from: Django's default, the data folder's settings.json, the
+ * command line (this run), the app's settings.py as its drop-in middleware reported it, the
+ * project observe mode read (--django-project), or a change made in the UI or API this run.
+ */
+export type SettingSource = 'default' | 'settings.json' | 'command line' | 'settings.py' | 'project' | 'ui'
+
+/** One line per source, for banners and the Settings screen. */
+export const SETTING_SOURCE_LABELS: Record<SettingSource, string> = {
+  default: "Django's default",
+  'settings.json': 'saved in settings.json',
+  'command line': 'command line, this run only',
+  'settings.py': "from the app's settings.py (its middleware reported it)",
+  project: "read from the project's settings.py (--django-project)",
+  ui: 'changed here (saved in settings.json)'
+}
+
+export interface DjangoStatus {
+  /** The release series the engine behaves as. */
+  version: DjangoVersion
+  /** Where that came from; settings.py / project: the app's own Django. */
+  source: SettingSource
+  /** The app's Django release as it reported it (drop-in) or as it was read (observe), e.g. "5.2.17". */
+  release?: string
 }
 
 /** Observe mode's view of the app's session store (issue 11). */

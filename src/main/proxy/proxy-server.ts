@@ -28,6 +28,7 @@ export interface ProxyEvents {
   sessions(changes: { key: string; change: 'saved' | 'deleted' }[], clearedExpired: number): void
   client(client: ClientInfo): void
   upstream(state: UpstreamState, error?: string): void
+  app?(header: string | string[]): void // the adapter's X-Session-Django, before its response is processed
 }
 
 export interface ProxyOptions {
@@ -215,6 +216,7 @@ export class SessionProxy {
     const header = proxyRes.headers['x-session-update']
     const parsed = this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null
     const update: WireUpdate | null = parsed?.ok ? parsed.value : null
+    if (this.mode === 'middleware' && proxyRes.headers['x-session-django'] !== undefined) this.opts.events.app?.(proxyRes.headers['x-session-django'])
     let result: FinishResult | null = null
     if (c.session) {
       try {
@@ -375,12 +377,13 @@ export class SessionProxy {
     // A timeout's own error already says so ("timed out (ETIMEDOUT): no answer within 60 s").
     const words = describeUpstreamError(err)
     const label = this.opts.upstreamLabel ?? this.target.origin
-    this.monitor.down(words)
+    const own = this.monitor.failed(err, words)
     if (res.headersSent) {
       if (c?.entry) c.entry.error = `the app's response broke off: ${words}`
       res.destroy()
       return
     }
+    if (own) return this.page(req, res, 503, 'Service Unavailable', [`Session Inspector could not reach the app at <code>${html.escape(label)}</code>: ${html.escape(words)}.`, 'The app is not at fault. Reload in a moment.'], 'upstream-error', words)
     this.page(req, res, 502, 'Bad Gateway', [
       `Session Inspector could not get an answer from the app at <code>${html.escape(label)}</code>.`,
       `Error: <code>${html.escape(words)}</code>`,
@@ -449,7 +452,7 @@ export class SessionProxy {
     entry.status = null
     entry.effect = 'upstream-error'
     entry.error = `upstream: ${words}`
-    this.monitor.down(words)
+    this.monitor.failed(err, words)
     // Nothing of the app's answer reached the browser yet: say why, as for plain requests.
     if (!c.answered && socket.writable) {
       const label = this.opts.upstreamLabel ?? this.target.origin

@@ -4,7 +4,8 @@ import type { Api, ClientInfo, ClockState, Empty, SessionInfo, SessionList, Stat
 import type * as A from '../../shared/api'
 import { ApiError } from '../../shared/errors'
 import { EXPIRY_KEY, parseIsoDate } from '../../shared/expiry'
-import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, OBSERVE_EDITABLE_SETTINGS, type Settings } from '../../shared/settings'
+import { DEFAULT_SETTINGS, dropMaskedSecrets, maskSettings, OBSERVE_EDITABLE_SETTINGS, type SettingName, type Settings } from '../../shared/settings'
+import type { SettingSources } from './setting-sources'
 import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession, type SessionRecord } from '../engine'
 import { BadCursor, type Inspection, type Page } from '../engine/inspection/inspection'
 import { MAX_PAGE } from '../../shared/validate'
@@ -24,6 +25,8 @@ export interface ServiceDeps {
   status(): Status
   /** observe-django: the app's own store (its state, and the clock passed on to it). */
   observer?: ObservedStore | null
+  /** Where each setting comes from (absent: the embedder does not track it). */
+  sources?: SettingSources
   emit: <E extends A.EventName>(type: E, payload: A.EventMap[E]) => void
 }
 
@@ -125,21 +128,22 @@ export class InspectorService implements Api {
   }
 
   private maskedSettings(): Settings {
-    const s = this.engine.settings()
-    return { ...s, SECRET_KEY: maskSecret(s.SECRET_KEY) }
+    return maskSettings(this.engine.settings())
   }
 
   private applySettings(patch: Record<string, unknown>): Settings {
     const before = this.engine.settings()
-    const clean = { ...patch }
-    if ('SECRET_KEY' in clean && isMaskedSecret(clean.SECRET_KEY, before.SECRET_KEY)) delete clean.SECRET_KEY
+    const clean = dropMaskedSecrets(patch, before)
     if (this.d.status().settingsOwnedByApp) {
-      const locked = Object.keys(clean).filter((k) => !OBSERVE_EDITABLE.has(k))
-      if (locked.length) throw new ApiError('invalid_setting', `${locked[0]}: owned by the app in observe mode (only ${[...OBSERVE_EDITABLE].join(', ')} can change here)`, locked.map((setting) => ({ setting, message: `${setting}: owned by the app in observe mode` })))
+      const fromProject = (k: string) => this.d.sources?.source(k as SettingName) === 'project'
+      const locked = Object.keys(clean).filter((k) => !OBSERVE_EDITABLE.has(k) || fromProject(k))
+      const why = (k: string) => (fromProject(k) ? "read from the project's settings.py (--django-project): change it there and restart" : 'owned by the app in observe mode')
+      if (locked.length) throw new ApiError('invalid_setting', `${locked[0]}: ${why(locked[0]!)} (only ${[...OBSERVE_EDITABLE].filter((k) => !fromProject(k)).join(', ') || 'nothing'} can change here)`, locked.map((setting) => ({ setting, message: `${setting}: ${why(setting)}` })))
     }
     const result = this.engine.updateSettings(clean)
     if (!result.ok) throw new ApiError('invalid_setting', result.errors.map((e) => e.message).join('; '), result.errors)
     if (result.changed.length) {
+      this.d.sources?.changedByUser(result.changed)
       this.d.dataDir.saveChangedSettings(result.settings, result.changed)
       if (result.changed.includes('SECRET_KEY')) this.d.dataDir.saveSecretKey(result.settings.SECRET_KEY)
       this.d.emit('settings', this.maskedSettings())
@@ -148,6 +152,18 @@ export class InspectorService implements Api {
       if (result.changed.some((c) => storeChanged.includes(c))) this.d.emit('sessions', { reason: `${result.changed.join(', ')} changed` })
     }
     return this.maskedSettings()
+  }
+
+  /** The drop-in adapter's X-Session-Django: its Django and settings.py, as starting values. */
+  appReport(header: string | string[], log: (line: string) => void): void {
+    if (!this.d.sources) return
+    const r = this.d.sources.appReport(header, (patch) => this.engine.updateSettings(patch))
+    if (r.error) log(r.error)
+    if (r.changed.length) {
+      log(`the app's settings.py: ${r.changed.map((n) => `${n} = ${JSON.stringify(this.engine.settings()[n])}`).join(', ')}`)
+      this.d.emit('settings', this.maskedSettings())
+      this.d.emit('status', this.d.status())
+    }
   }
 
   // ---------------------------------------------------------------- Api
@@ -170,7 +186,9 @@ export class InspectorService implements Api {
 
   async resetSettings(_: Empty): Promise<Settings> {
     const owned = this.d.status().settingsOwnedByApp
-    return this.applySettings(owned ? { SESSION_COOKIE_NAME: DEFAULT_SETTINGS.SESSION_COOKIE_NAME } : { ...DEFAULT_SETTINGS })
+    if (!owned) return this.applySettings({ ...DEFAULT_SETTINGS })
+    // Observe mode: only what the inspector itself uses, and not what the project's settings.py gave.
+    return this.applySettings(this.d.sources?.source('SESSION_COOKIE_NAME') === 'project' ? {} : { SESSION_COOKIE_NAME: DEFAULT_SETTINGS.SESSION_COOKIE_NAME })
   }
 
   async revealSecretKey(_: Empty): Promise<{ secretKey: string }> {

@@ -63,6 +63,8 @@ const tokenChars = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvw
 
 /** For every setting, values its validator must refuse. */
 export const INVALID_SETTING: Record<SettingName, fc.Arbitrary<unknown>> = {
+  DJANGO_VERSION: fc.oneof(fc.constantFrom('', '2.2', '1.11', 'five', '5', 5, 'latest', null, true, [5.2], 'v5.2'), smallObject),
+  SECRET_KEY_FALLBACKS: fc.oneof(fc.constantFrom('old-key', null, true, 3, [''], [1], ['ok', null], {}), smallObject),
   SESSION_ENGINE: fc.oneof(
     notString,
     fc.constantFrom('', 'DB', ' db', 'signed-cookies', 'cached-db', 'redis', 'django.contrib.sessions.backends.redis', 'django.contrib.sessions.backends.'),
@@ -265,7 +267,8 @@ function wrongShapeCases(c: CaseContext): fc.Arbitrary<ApiCase> {
     notObject.map((v) => body('POST', '/api/browser/close', v)),
     fc.constant(body('DELETE', '/api/traffic', { all: true })),
     fc.constantFrom('/api/health', '/api/status', '/api/settings', '/api/clock', '/api/clients', '/api/settings/cookie-preview', '/api/settings/secret-key').map((p) => body('GET', p, { junk: 1 })),
-    fc.tuple(fc.constantFrom('limit', 'offset'), numberText).filter(([n, t]) => !(n === 'offset' && ['0', '100001'].includes(t))).map(([n, t]) => query(`/api/sessions?${n}=${encodeURIComponent(t)}`)),
+    numberText.map((t) => query(`/api/sessions?limit=${encodeURIComponent(t)}`)),
+    fc.constantFrom('maybe', 'yes', '2').map((t) => query(`/api/sessions?total=${t}`)),
     fc.string({ minLength: 1001, maxLength: 1200 }).map((s) => query(`/api/sessions?search=${encodeURIComponent(s)}`)),
     fc.oneof(fc.string({ minLength: 1, maxLength: 10 }).filter((s) => !['created', 'modified', 'cycled', 'flushed', 'deleted', 'read', 'untouched', 'rejected', 'upstream-error'].includes(s.trim()) && s.trim() !== ''), fc.constant('CREATED')).map((e) => query(`/api/traffic?effect=${encodeURIComponent(e)}`)),
     fc.constantFrom('limit=0', 'limit=-3', 'limit=100001', 'before=0', 'before=-1', 'limit=x').map((q) => query(`/api/traffic?${q}`)),
