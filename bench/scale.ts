@@ -108,7 +108,7 @@ async function startCli(args: string[]): Promise<Cli> {
           startMs,
           stop: async () => {
             child.stdin?.end()
-            await new Promise((r) => child.once('exit', r))
+            if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r))
             rmSync(dir, { recursive: true, force: true })
           }
         }
@@ -261,6 +261,9 @@ function fillEngine(path: string, size: number): string[] {
 
 async function measure(target: Target, size: number, cliArgs: string[], raw: Raw, key: string): Promise<Figures> {
   const cli = await startCli(cliArgs)
+  cli.child.once('exit', (code, signal) => {
+    if (code !== 0) console.error(`  the CLI exited (${code ?? signal}) while measured`)
+  })
   try {
     const idle = rss(cli.child.pid as number).now
     const prefix = key.slice(0, 3)
