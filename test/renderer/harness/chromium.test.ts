@@ -93,7 +93,7 @@ describe('the built UI in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => grid.locator('[aria-selected="true"]').isVisible()).toBe(true)
     expect(problems).toEqual([])
     await close()
-  })
+  }, 180_000)
 
   it('opens a session with the keyboard, shows it, and closes it with Escape', async () => {
     const { page, close } = await openPage()
