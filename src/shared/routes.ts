@@ -1,4 +1,4 @@
-// The REST face of the API (CONTROL-API.md): one route per method. The control server and
+// The REST face of the API (docs/control-api.md): one route per method. The control server and
 // the browser client both loop over this table, so a path is written down once.
 import type { ApiMethod } from './api'
 
@@ -36,7 +36,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'freezeClock', verb: 'POST', path: '/api/clock/freeze' },
   { method: 'resetClock', verb: 'POST', path: '/api/clock/reset', body: 'none' },
 
-  { method: 'listSessions', verb: 'GET', path: '/api/sessions', query: { limit: 'number', cursor: 'string', key: 'string', search: 'string', total: 'boolean' } },
+  { method: 'listSessions', verb: 'GET', path: '/api/sessions', query: { limit: 'number', cursor: 'string', key: 'string', search: 'string', total: 'boolean', user: 'string' } },
   { method: 'countSessions', verb: 'GET', path: '/api/sessions/count' },
   { method: 'startSessionSearch', verb: 'POST', path: '/api/sessions/searches' },
   { method: 'getSessionSearch', verb: 'GET', path: '/api/sessions/searches/:id' },
@@ -48,6 +48,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'expireSession', verb: 'POST', path: '/api/sessions/:key/expire', body: 'none' },
   { method: 'deleteSession', verb: 'DELETE', path: '/api/sessions/:key', status: 204 },
 
+  { method: 'getUser', verb: 'GET', path: '/api/users/:id' },
+  { method: 'logoutUser', verb: 'POST', path: '/api/users/:id/logout' },
+
   { method: 'listClients', verb: 'GET', path: '/api/clients' },
   { method: 'renameClient', verb: 'PATCH', path: '/api/clients/:id' },
   { method: 'closeBrowser', verb: 'POST', path: '/api/browser/close' },
@@ -57,7 +60,7 @@ export const ROUTES: readonly Route[] = [
     query: { limit: 'number', before: 'number', sessionKey: 'string', search: 'string', effect: 'string' }
   },
   { method: 'clearTraffic', verb: 'DELETE', path: '/api/traffic' },
-  { method: 'exportHar', verb: 'GET', path: '/api/har', query: { ids: 'number-list' } },
+  { method: 'exportHar', verb: 'GET', path: '/api/har', query: { ids: 'number-list', redact: 'boolean' } },
   { method: 'getTraffic', verb: 'GET', path: '/api/traffic/:id', numericParams: ['id'] }
 ]
 

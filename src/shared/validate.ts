@@ -99,7 +99,7 @@ const VALIDATORS: { [M in ApiMethod]: Check<ApiInput<M>> } = {
   setClock: object({ now: req(isoDate) }),
   freezeClock: object({ frozen: req(bool) }),
   resetClock: empty,
-  listSessions: object({ limit: opt(int(1, MAX_PAGE)), cursor: opt(str(2000, 1)), key: opt(str(200, 1)), search: opt(str(1000)), total: opt(bool) }),
+  listSessions: object({ limit: opt(int(1, MAX_PAGE)), cursor: opt(str(2000, 1)), key: opt(str(200, 1)), search: opt(str(1000)), total: opt(bool), user: opt(str(200, 1)) }),
   countSessions: empty,
   startSessionSearch: object({ query: req(str(1000, 1)) }),
   getSessionSearch: object({ id: req(str(100, 1)) }),
@@ -110,6 +110,8 @@ const VALIDATORS: { [M in ApiMethod]: Check<ApiInput<M>> } = {
   expireSession: object({ key }),
   deleteSession: object({ key }),
   clearExpired: empty,
+  getUser: object({ id: req(str(200, 1)) }),
+  logoutUser: object({ id: req(str(200, 1)), except: opt(str(4096, 1)) }),
   listClients: empty,
   renameClient: object({ id: req(str(200, 1)), name: req(str(100)) }),
   closeBrowser: object({ client: opt(str(200, 1)) }),
@@ -122,7 +124,7 @@ const VALIDATORS: { [M in ApiMethod]: Check<ApiInput<M>> } = {
   }),
   getTraffic: object({ id: req(int(1, Number.MAX_SAFE_INTEGER)) }),
   clearTraffic: empty,
-  exportHar: object({ ids: opt(idList) })
+  exportHar: object({ ids: opt(idList), redact: opt(bool) })
 }
 
 /**
@@ -135,7 +137,3 @@ export function validateInput<M extends ApiMethod>(method: M, input: unknown): A
   return check(input, method)
 }
 
-/** True when `name` is an API method (IPC and HTTP check names before dispatching). */
-export function isApiMethod(name: unknown): name is ApiMethod {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(VALIDATORS, name)
-}

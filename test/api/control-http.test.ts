@@ -1,5 +1,5 @@
 // The control API over HTTP against the real inspector: the token, the Host check, and every
-// row of CONTROL-API.md's table answering with the status and body it promises.
+// row of docs/control-api.md's table answering with the status and body it promises.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -104,7 +104,7 @@ describe('who may call', () => {
   })
 })
 
-describe('the table of CONTROL-API.md', () => {
+describe('the table of docs/control-api.md', () => {
   it('GET /api/health → {"ok": true, "version"}', async () => {
     expect(ok(await call('GET', '/api/health'))).toEqual({ ok: true, version: VERSION })
   })

@@ -69,6 +69,17 @@ const cases: { name: string; file: string; setup: (path: string) => void; words:
     words: /(damaged|cut short).*sessions.*\.recover.*--database/
   },
   {
+    name: 'a sessions.sqlite3 with a page overwritten inside',
+    file: 'sessions.sqlite3',
+    setup: (p) => {
+      sessionsFile(p, 3000)
+      const bytes = readFileSync(p)
+      bytes.fill(0xff, 4096 * 50, 4096 * 52)
+      writeFileSync(p, bytes)
+    },
+    words: /it is damaged \(Tree \d+ page \d+.*\).*sessions.*\.recover.*--database/
+  },
+  {
     name: 'a SQLite file of another schema as sessions.sqlite3',
     file: 'sessions.sqlite3',
     setup: (p) => {

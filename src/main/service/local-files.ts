@@ -5,8 +5,10 @@
 import { existsSync, renameSync, statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 
+const QUICK_CHECK_MAX_BYTES = 256 * 1024 * 1024
+
 /** What is wrong with an existing SQLite file ("it is not a SQLite database (…)", "it is cut short …"), or null. */
-export function sqliteProblem(path: string): string | null {
+export function sqliteProblem(path: string, options: { check?: boolean } = {}): string | null {
   let size: number
   try {
     const st = statSync(path)
@@ -26,6 +28,12 @@ export function sqliteProblem(path: string): string | null {
     const walSize = fileSize(`${path}-wal`)
     const pages = Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }))
     if (!walSize && pages > size) return `it is cut short (${size} bytes of the ${pages} its header counts)`
+    // Damage inside (a page overwritten): SQLite's quick_check reads every page, about 0.2 s for
+    // 100,000 sessions; skipped past 256 MiB (a project's big database given with --database).
+    if (options.check && size <= QUICK_CHECK_MAX_BYTES) {
+      const result = String(db.pragma('quick_check(1)', { simple: true }))
+      if (result !== 'ok') return `it is damaged (${result.replace(/\s+/g, ' ').replace(/^\*\*\* in database main \*\*\* /, '')})`
+    }
     return null
   } catch (e) {
     const err = e as Error & { code?: string }
@@ -52,7 +60,7 @@ function tablesOf(path: string): string[] {
  * or belongs to something else (the engine would add its django_session table to it).
  */
 export function checkSessionsFile(path: string): void {
-  const found = sqliteProblem(path)
+  const found = sqliteProblem(path, { check: true })
   const holds = 'it should hold the sessions of the db engine'
   if (found) {
     throw new Error(`${path}: ${found}; ${holds}. Restore it from a backup (sqlite3 ${path} .recover saves what can be read), or move it aside to start with no sessions, or give another file with --database`)

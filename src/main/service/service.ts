@@ -15,6 +15,8 @@ import { randomSecretKey, type DataDir } from './data-dir'
 import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable, type ObservedStore } from './observe-django'
 import { buildHar } from './har'
 import { SessionSearches, sessionMatches } from './session-search'
+import type { UserDirectory } from './users'
+import { authUserId } from '../../shared/auth'
 
 export interface ServiceDeps {
   engine: Engine
@@ -25,6 +27,8 @@ export interface ServiceDeps {
   status(): Status
   /** observe-django: the app's own store (its state, and the clock passed on to it). */
   observer?: ObservedStore | null
+  /** Who each session's user is (issue 20). */
+  users: UserDirectory
   /** Where each setting comes from (absent: the embedder does not track it). */
   sources?: SettingSources
   emit: <E extends A.EventName>(type: E, payload: A.EventMap[E]) => void
@@ -85,7 +89,7 @@ export class InspectorService implements Api {
     return map
   }
 
-  toInfo(s: InspectedSession, clients = this.clientOfSession()): SessionInfo {
+  toInfo(s: InspectedSession, clients = this.clientOfSession(), users: Awaited<ReturnType<UserDirectory['rowsOf']>> = new Map()): SessionInfo {
     const info: SessionInfo = {
       key: s.key,
       data: s.data,
@@ -96,11 +100,18 @@ export class InspectorService implements Api {
       savedAt: s.savedAt ? s.savedAt.toISOString() : null,
       customExpiry: s.customExpiry,
       clientId: clients.get(s.key) ?? null,
-      engine: this.engine.settings().SESSION_ENGINE
+      engine: this.engine.settings().SESSION_ENGINE,
+      user: this.d.users.userOf(s.data, users)
     }
     if (s.decodeError) info.decodeError = s.decodeError
     if (s.decodeErrorKind) info.decodeErrorKind = s.decodeErrorKind
     return info
+  }
+
+  /** SessionInfo for a page of sessions, their users read in one query. */
+  private async infos(sessions: InspectedSession[], clients = this.clientOfSession()): Promise<SessionInfo[]> {
+    const rows = await this.d.users.rowsOf(sessions.map((s) => authUserId(s.data)).filter((id): id is string => id !== null))
+    return sessions.map((s) => this.toInfo(s, clients, rows))
   }
 
   private async store<T>(fn: () => Promise<T>): Promise<T> {
@@ -122,7 +133,7 @@ export class InspectorService implements Api {
   /** Tells the UI about one session; returns its info. */
   async announce(key: string, change: A.SessionEvent['change']): Promise<SessionInfo | null> {
     const found = change === 'deleted' ? null : await this.engine.find(key).catch(() => null)
-    const session = found ? this.toInfo(found) : null
+    const session = found ? ((await this.infos([found]))[0] as SessionInfo) : null
     this.d.emit('session', { key, change: found || change === 'deleted' ? change : 'deleted', session })
     return session
   }
@@ -253,14 +264,15 @@ export class InspectorService implements Api {
     let page: Page
     let records: SessionRecord[]
     try {
-      if (input.search) ({ page, records } = await this.searchPages(input.search, limit, input.cursor ?? null))
+      const filter = this.listFilter(input)
+      if (filter) ({ page, records } = await this.searchPages(filter, limit, input.cursor ?? null))
       else {
         page = await this.store(() => this.inspection.page({ limit, cursor: input.cursor ?? null, ...(input.key ? { keyPrefix: input.key } : {}) }))
         records = page.records
       }
       // The first page says whether SECRET_KEY is the app's (as the start's probe does); a later
       // one may hold only sessions of a key rotated long ago.
-      if (!input.cursor && !input.key && !input.search) observer?.note(records)
+      if (!input.cursor && !input.key && !filter) observer?.note(records)
     } catch (e) {
       if (e instanceof ApiError && e.code === 'unsupported') return { sessions: [], next: null, order: '', unsupported: e.message, ...(input.total ? { total: 0 } : {}) }
       if (!(e instanceof ApiError)) observer?.fail((e as Error).message)
@@ -270,7 +282,7 @@ export class InspectorService implements Api {
     const note = this.inspection.limits.list
     const total = input.total ? (await this.countSessions({})).total : undefined
     return {
-      sessions: records.map((r) => this.toInfo(this.engine.inspect(r), clients)),
+      sessions: await this.infos(records.map((r) => this.engine.inspect(r)), clients),
       next: page.next,
       order: page.order,
       ...(total !== undefined ? { total } : {}),
@@ -278,18 +290,28 @@ export class InspectorService implements Api {
     }
   }
 
-  /** The list's `search`: pages read in the store until `limit` sessions match (or the store ends). */
-  private async searchPages(text: string, limit: number, cursor: string | null): Promise<{ page: Page; records: SessionRecord[] }> {
-    const needle = text.trim().toLowerCase()
+  /**
+   * The list's `search` and `user`: pages read in the store until `limit` sessions match (or
+   * the store ends: then every session was read).
+   */
+  private async searchPages(match: (r: SessionRecord) => boolean, limit: number, cursor: string | null): Promise<{ page: Page; records: SessionRecord[] }> {
     const records: SessionRecord[] = []
     let page: Page
     do {
       const from: string | null = cursor
       page = await this.store(() => this.inspection.page({ limit: MAX_PAGE, cursor: from }))
-      for (const r of page.records) if (sessionMatches(needle, r)) records.push(r)
+      for (const r of page.records) if (match(r)) records.push(r)
       cursor = page.next
     } while (cursor !== null && records.length < limit)
     return { page, records }
+  }
+
+  /** A filter of the list: text in the key or data, and/or one user's sessions. */
+  private listFilter(input: A.ListSessionsInput): ((r: SessionRecord) => boolean) | null {
+    const needle = input.search?.trim().toLowerCase()
+    const user = input.user
+    if (!needle && user === undefined) return null
+    return (r) => (user === undefined || authUserId(r.data) === user) && (!needle || sessionMatches(needle, r))
   }
 
   async countSessions(_: Empty): Promise<A.SessionCount> {
@@ -311,7 +333,7 @@ export class InspectorService implements Api {
   }
 
   async getSession(input: A.SessionKeyInput): Promise<SessionInfo> {
-    return this.toInfo(await this.existing(input.key))
+    return (await this.infos([await this.existing(input.key)]))[0] as SessionInfo
   }
 
   async updateSessionData(input: A.UpdateSessionDataInput): Promise<SessionInfo> {
@@ -357,6 +379,37 @@ export class InspectorService implements Api {
     const removed = await this.inspection.clearExpired()
     if (removed) this.d.emit('sessions', { reason: `clear_expired removed ${removed}` })
     return { removed }
+  }
+
+  /** Every session of one user in the store, newest save first: the store read page by page, only theirs kept. */
+  private async sessionsOf(id: string): Promise<InspectedSession[]> {
+    const { records } = await this.searchPages((r) => authUserId(r.data) === id, Number.MAX_SAFE_INTEGER, null)
+    const mine = records.map((r) => this.engine.inspect(r))
+    const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
+    return mine.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
+  }
+
+  async getUser(input: A.UserIdInput): Promise<A.UserSessions> {
+    const clients = this.clientOfSession()
+    const infos = await this.infos(await this.sessionsOf(input.id), clients)
+    const sessions = infos.map((info): A.UserSession => {
+      const client = info.clientId ? this.clientView(info.clientId) : null
+      return { ...info, browser: client && { id: client.id, displayName: client.displayName, userAgent: client.userAgent }, lastRequest: client?.lastSeen ?? null }
+    })
+    const named = sessions.find((s) => s.user?.username)?.user ?? (await this.d.users.usersOf([{ data: { _auth_user_id: input.id } }]))[0]
+    return { user: { id: input.id, username: named?.username ?? null, source: named?.source ?? null }, sessions }
+  }
+
+  async logoutUser(input: A.LogoutUserInput): Promise<{ deleted: number }> {
+    this.writable('log a user out')
+    let deleted = 0
+    for (const s of await this.sessionsOf(input.id)) {
+      if (s.key === input.except) continue
+      if (!(await this.store(() => this.inspection.delete(s.key)))) continue
+      deleted++
+      this.d.emit('session', { key: s.key, change: 'deleted', session: null })
+    }
+    return { deleted }
   }
 
   clientView(id: string): ClientInfo | null {
@@ -407,6 +460,7 @@ export class InspectorService implements Api {
 
   async exportHar(input: A.ExportHarInput): Promise<A.HarExport> {
     const entries = await this.d.traffic.getMany(input.ids)
-    return { har: buildHar(entries, this.d.status().proxyUrl, this.d.version), count: entries.length }
+    const redact = input.redact !== false
+    return { har: buildHar(entries, this.d.status().proxyUrl, this.d.version, redact ? { sessionCookie: this.engine.settings().SESSION_COOKIE_NAME } : null), count: entries.length }
   }
 }

@@ -18,6 +18,7 @@ import { SessionsTable } from './sessions-table'
 import { useClientNames } from './use-client-names'
 import { useStoreSearch } from './use-session-search'
 import { useSessions, type SessionsData } from './use-sessions'
+import { matchesUser, UserFilter } from './user-filter'
 
 function SessionsScreen({ param }: ScreenProps) {
   const client = useClient()
@@ -26,6 +27,7 @@ function SessionsScreen({ param }: ScreenProps) {
   const data = useSessions()
   const clientNames = useClientNames()
   const [search, setSearch] = useState('')
+  const [user, setUser] = useState('')
   const needle = useDeferredValue(search.trim().toLowerCase())
   const [selectedKey, setSelectedKey] = useState<string | null>(null)
   const [detailOpen, setDetailOpen] = useState(false)
@@ -43,13 +45,14 @@ function SessionsScreen({ param }: ScreenProps) {
   const complete = !data.loading && !data.hasMore
   const store = useStoreSearch(needle, !complete && !data.unsupported)
   const rows = useMemo(() => {
-    if (!needle) return data.rows
-    const local = data.rows.filter((s) => sessionMatches(s, needle))
-    const extra = [...(store.byKey ?? []), ...(store.search?.matches ?? [])]
+    if (!needle && !user) return data.rows
+    const keep = (s: SessionInfo) => (!needle || sessionMatches(s, needle)) && matchesUser(s, user)
+    const local = data.rows.filter(keep)
+    const extra = needle ? [...(store.byKey ?? []), ...(store.search?.matches ?? [])].filter(keep) : []
     if (extra.length === 0) return local
     const seen = new Set(local.map((s) => s.key))
     return [...local, ...extra.filter((s) => !seen.has(s.key) && (seen.add(s.key), true))]
-  }, [data.rows, needle, store.byKey, store.search])
+  }, [data.rows, needle, user, store.byKey, store.search])
   const selected = selectedKey === null ? null : (rows.find((s) => s.key === selectedKey) ?? data.rows.find((s) => s.key === selectedKey) ?? null)
 
   const open = (key: string) => {
@@ -80,8 +83,9 @@ function SessionsScreen({ param }: ScreenProps) {
       <div className="screen-toolbar">
         <h1 id="sessions-title" className="screen-title">Sessions</h1>
         <SearchBox label="Filter sessions by key or data" placeholder="Filter by key or data" value={search} onChange={setSearch} />
+        <UserFilter rows={data.rows} value={user} onChange={setUser} />
         <span className="toolbar-count" aria-live="polite">
-          {data.loading ? <Spinner label="Loading sessions" /> : <CountLabel data={data} needle={needle} shown={rows.length} complete={complete} search={store.search} />}
+          {data.loading ? <Spinner label="Loading sessions" /> : <CountLabel data={data} needle={needle} filtered={Boolean(needle || user)} shown={rows.length} complete={complete} search={store.search} />}
         </span>
         {needle && store.search && !store.search.done && (
           <button type="button" className="button button-small" onClick={store.cancel}>
@@ -120,8 +124,8 @@ function SessionsScreen({ param }: ScreenProps) {
             <EmptyState title="No sessions yet">
               Open <span className="mono">{status?.proxyUrl ?? 'the proxy URL'}</span> to start a session.
             </EmptyState>
-          ) : !data.loading && rows.length === 0 && (complete || store.search?.done) ? (
-            <EmptyState title="No session matches">Nothing in a key or in the data contains “{search.trim()}”.</EmptyState>
+          ) : !data.loading && rows.length === 0 && (complete || !needle || store.search?.done) ? (
+            <EmptyState title="No session matches">{needle ? <>Nothing in a key or in the data contains “{search.trim()}”.</> : complete ? 'No session of this user.' : 'No session of this user in the pages loaded so far.'}</EmptyState>
           ) : (
             <SessionsTable
               rows={rows}
@@ -154,8 +158,9 @@ function SessionsScreen({ param }: ScreenProps) {
 }
 
 /** How many sessions, as true as the store can say: the count, the matches, "so far" until a search is done. */
-function CountLabel({ data, needle, shown, complete, search }: { data: SessionsData; needle: string; shown: number; complete: boolean; search: SessionSearch | null }) {
+function CountLabel({ data, needle, filtered, shown, complete, search }: { data: SessionsData; needle: string; filtered: boolean; shown: number; complete: boolean; search: SessionSearch | null }) {
   const total = data.total === null ? null : `${data.totalExact ? '' : '~'}${data.total.toLocaleString('en-US')}`
+  if (filtered && !needle) return <>{`${plural(shown, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}${complete ? '' : ' loaded so far'}`}</>
   if (!needle) {
     if (data.total === null) return <>{plural(data.rows.length, 'session')} loaded</>
     return <>{data.totalExact ? plural(data.total, 'session') : `~${plural(data.total, 'session')} (estimate)`}</>

@@ -10,6 +10,7 @@ import { clientNameFor } from '../../lib/client-names'
 import { previewJson } from '../../lib/format'
 import { gridMove, pageOf } from '../../lib/grid-keys'
 import { Countdown, SavedAt, StateBadge } from './session-cells'
+import { userLabel } from './session-user'
 
 export const ROW_HEIGHT = 30
 
@@ -28,7 +29,7 @@ export interface SessionsTableProps {
 /** Rows from the end at which the next page is asked for. */
 const END_THRESHOLD = 50
 
-const COLUMNS = ['State', 'Key', 'Client', 'Data', 'Saved', 'Expires'] as const
+const COLUMNS = ['State', 'Key', 'Client', 'Data', 'Saved', 'Expires', 'User'] as const
 
 export function SessionsTable({ rows, selectedKey, clientNames, complete = true, onSelect, onOpen, onEndReached }: SessionsTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -65,7 +66,7 @@ export function SessionsTable({ rows, selectedKey, clientNames, complete = true,
   return (
     <div
       ref={scrollRef}
-      className="sessions-grid"
+      className="sessions-grid session-list"
       role="grid"
       aria-label="Sessions"
       aria-rowcount={rows.length + 1}
@@ -140,6 +141,9 @@ const SessionRow = memo(function SessionRow({ index, top, session, clientName, s
       </div>
       <div role="gridcell" className="grid-cell cell-time">
         <Countdown session={session} nowMs={nowMs} />
+      </div>
+      <div role="gridcell" className="grid-cell cell-user" title={session.user ? `user ${session.user.id}${session.user.stale ? `: ${session.user.stale}` : ''}` : 'anonymous'}>
+        {session.user?.stale && <IconAlert />} {userLabel(session.user) ?? <span className="faint">—</span>}
       </div>
     </div>
   )
