@@ -131,7 +131,8 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     await b.login()
     const loggedIn = (await b.cookie('sessionid'))!
     expect(loggedIn).not.toBe(key)
-    const login = (await inspector.api.listTraffic({ search: '/login/' })).entries.find((e) => e.method === 'POST')!
+    const posted = (await inspector.api.listTraffic({ search: '/login/' })).entries.find((e) => e.method === 'POST')!
+    const login = await inspector.api.getTraffic({ id: posted.id })
     expect(login).toMatchObject({ effect: 'cycled', sessionBefore: { key }, sessionAfter: { key: loggedIn, data: { name: 'Sonam', _auth_user_id: expect.any(String) } } })
     expect(row(key)).toBeUndefined()
 
