@@ -277,6 +277,7 @@ export class Inspector implements EventSource {
   /** Closes the proxy, the demo app and the databases. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.service?.stop()
       await this.proxy?.close().catch(() => undefined)
       await this.demo?.close().catch(() => undefined)
       this.clients?.close()

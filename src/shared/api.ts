@@ -56,8 +56,10 @@ export interface SessionInfo {
   /** The browser profile last seen with this session, if any. */
   clientId: string | null
   engine: EngineName
-  /** Set when the data could not be decoded, e.g. "cannot decode: wrong SECRET_KEY?". */
+  /** Set when the data could not be decoded, e.g. "cannot decode: wrong SECRET_KEY? (bad signature)". */
   decodeError?: string
+  /** Why it could not be decoded, as a kind a program can test (decodeError says it in words). */
+  decodeErrorKind?: DecodeErrorKind
   /** The logged-in user (sessions holding `_auth_user_id`), else null; the service always sends it. */
   user?: SessionUser | null
 }
@@ -76,14 +78,59 @@ export interface UserSessions {
   sessions: UserSession[]
 }
 
+/**
+ * Why stored data could not be decoded: bad-signature (signed with another SECRET_KEY, or
+ * tampered), not-an-object (it decodes, but not to a dict), malformed (not the store's format),
+ * python-values (a pickled dict holding values JSON cannot show: shown as text, read-only).
+ */
+export type DecodeErrorKind = 'bad-signature' | 'not-an-object' | 'malformed' | 'python-values'
+
+/** One page of the store's sessions, read in the store (never the whole store). */
 export interface SessionList {
-  total: number
   sessions: SessionInfo[]
+  /** The cursor of the next page (pass it as `cursor`), or null after the last page. */
+  next: string | null
+  /** The order of the pages, in words, e.g. "expire_date DESC, session_key" or "Redis SCAN order". */
+  order: string
+  /** How many sessions the store holds, when asked for (`total: true`); see countSessions. */
+  total?: number
   /** Set when the current engine cannot enumerate sessions (signed_cookies). */
   unsupported?: string
   /** One sentence on what the list cannot include, e.g. observe mode's memcached or signed cookies: only the sessions seen in traffic. */
   note?: string
 }
+
+/** How many sessions the store holds, counted in the store. */
+export interface SessionCount {
+  total: number
+  /** false: an estimate (e.g. Redis DBSIZE counts every key of the database); note says why. */
+  exact: boolean
+  note?: string
+}
+
+/** A data search over every session of the store, run in the background (issue 25). */
+export interface SessionSearch {
+  id: string
+  query: string
+  /** Finished: every session was read (or it was cancelled, or failed). */
+  done: boolean
+  cancelled: boolean
+  /** Sessions read so far. */
+  scanned: number
+  /** How many the store holds (countSessions), when known; exact says whether it is an estimate. */
+  total: number | null
+  /** The sessions found so far, newest found last, at most `cap`. */
+  matches: SessionInfo[]
+  /** How many matched in all (may be more than matches.length once the cap is reached). */
+  matched: number
+  cap: number
+  /** True once done over every session with nothing left out: the figures are final, not "so far". */
+  exact: boolean
+  error?: string
+}
+
+/** The SSE `search` event: a search's progress (fetch the search for its matches). */
+export type SessionSearchProgress = Omit<SessionSearch, 'matches'>
 
 /** A cookie the proxy saw set for a client, with its lifetime on the engine's clock. */
 export interface MirroredCookie {
@@ -310,12 +357,25 @@ export interface HarExport {
 
 export type Empty = Record<string, never>
 export interface ListSessionsInput {
-  search?: string
+  /** Page size (at most 1,000). */
   limit?: number
-  offset?: number
-  /** Only sessions of this user (`_auth_user_id`). */
+  /** The `next` of the page before. */
+  cursor?: string
+  /** Only sessions whose key starts with this (through the store's primary key; then ordered by key). */
+  key?: string
+  /**
+   * Text in the key or the data: read page by page in the store until `limit` sessions match
+   * (every session is read when fewer match; the answer's `next` continues from where it
+   * stopped). For a large store, prefer startSessionSearch.
+   */
+  search?: string
+  /** Also count the store's sessions (countSessions) into `total`. */
+  total?: boolean
+  /** Only sessions of this user (`_auth_user_id`): read page by page like `search`. */
   user?: string
 }
+export interface SessionSearchInput { query: string }
+export interface SessionSearchIdInput { id: string }
 export interface UserIdInput { id: string }
 /** `except`: a session key to keep (log out the others). */
 export interface LogoutUserInput { id: string; except?: string }
@@ -369,8 +429,13 @@ export interface Api {
   freezeClock(input: FreezeClockInput): Promise<ClockState>
   resetClock(input: Empty): Promise<ClockState>
 
-  /** Newest save first; search matches key and data. */
+  /** One page, read in the store: by expiry (newest first), or by key with a key prefix. */
   listSessions(input: ListSessionsInput): Promise<SessionList>
+  countSessions(input: Empty): Promise<SessionCount>
+  /** Starts a data search over every session, in the background; progress comes as `search` events. */
+  startSessionSearch(input: SessionSearchInput): Promise<SessionSearch>
+  getSessionSearch(input: SessionSearchIdInput): Promise<SessionSearch>
+  cancelSessionSearch(input: SessionSearchIdInput): Promise<SessionSearch>
   getSession(input: SessionKeyInput): Promise<SessionInfo>
   /** Replaces the data and saves it like a modification (expiry counts from now). */
   updateSessionData(input: UpdateSessionDataInput): Promise<SessionInfo>
@@ -407,7 +472,7 @@ export const API_METHODS = [
   'health', 'getStatus',
   'getSettings', 'updateSettings', 'resetSettings', 'revealSecretKey', 'regenerateSecretKey', 'previewCookie',
   'getClock', 'advanceClock', 'setClock', 'freezeClock', 'resetClock',
-  'listSessions', 'getSession', 'updateSessionData', 'setSessionExpiry', 'expireSession', 'deleteSession', 'clearExpired',
+  'listSessions', 'countSessions', 'startSessionSearch', 'getSessionSearch', 'cancelSessionSearch', 'getSession', 'updateSessionData', 'setSessionExpiry', 'expireSession', 'deleteSession', 'clearExpired',
   'getUser', 'logoutUser',
   'listClients', 'renameClient', 'closeBrowser',
   'listTraffic', 'getTraffic', 'clearTraffic', 'exportHar'
@@ -436,10 +501,11 @@ export interface EventMap {
   clock: ClockState
   client: ClientInfo
   status: Status
+  search: SessionSearchProgress
 }
 
 export type EventName = keyof EventMap
-export const EVENT_NAMES = ['traffic', 'session', 'sessions', 'settings', 'clock', 'client', 'status'] as const satisfies readonly EventName[]
+export const EVENT_NAMES = ['traffic', 'session', 'sessions', 'settings', 'clock', 'client', 'status', 'search'] as const satisfies readonly EventName[]
 
 export interface ApiEvent<E extends EventName = EventName> {
   type: E

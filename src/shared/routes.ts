@@ -36,7 +36,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'freezeClock', verb: 'POST', path: '/api/clock/freeze' },
   { method: 'resetClock', verb: 'POST', path: '/api/clock/reset', body: 'none' },
 
-  { method: 'listSessions', verb: 'GET', path: '/api/sessions', query: { search: 'string', limit: 'number', offset: 'number', user: 'string' } },
+  { method: 'listSessions', verb: 'GET', path: '/api/sessions', query: { limit: 'number', cursor: 'string', key: 'string', search: 'string', total: 'boolean', user: 'string' } },
+  { method: 'countSessions', verb: 'GET', path: '/api/sessions/count' },
+  { method: 'startSessionSearch', verb: 'POST', path: '/api/sessions/searches' },
+  { method: 'getSessionSearch', verb: 'GET', path: '/api/sessions/searches/:id' },
+  { method: 'cancelSessionSearch', verb: 'DELETE', path: '/api/sessions/searches/:id' },
   { method: 'clearExpired', verb: 'POST', path: '/api/sessions/clear-expired', body: 'none' },
   { method: 'getSession', verb: 'GET', path: '/api/sessions/:key' },
   { method: 'updateSessionData', verb: 'PUT', path: '/api/sessions/:key/data' },
@@ -105,7 +109,7 @@ export function readQuery(route: Route, search: URLSearchParams): Record<string,
     const raw = search.get(name)
     if (raw === null || raw === '') continue
     if (type === 'number') out[name] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw
-    else if (type === 'boolean') out[name] = raw === 'true' ? true : raw === 'false' ? false : raw
+    else if (type === 'boolean') out[name] = raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw
     else if (type === 'number-list') out[name] = raw.split(',').map((p) => (/^\d+$/.test(p) ? Number(p) : p))
     else out[name] = raw
   }

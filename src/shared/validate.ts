@@ -79,6 +79,8 @@ function object<T>(shape: Shape): Check<T> {
 }
 
 const empty = object<Empty>({})
+/** The largest page of sessions: a list costs what it shows. */
+export const MAX_PAGE = 1000
 const key = req(str(4096, 1))
 
 const VALIDATORS: { [M in ApiMethod]: Check<ApiInput<M>> } = {
@@ -97,7 +99,11 @@ const VALIDATORS: { [M in ApiMethod]: Check<ApiInput<M>> } = {
   setClock: object({ now: req(isoDate) }),
   freezeClock: object({ frozen: req(bool) }),
   resetClock: empty,
-  listSessions: object({ search: opt(str(1000)), limit: opt(int(1, 100_000)), offset: opt(int(0, Number.MAX_SAFE_INTEGER)), user: opt(str(200, 1)) }),
+  listSessions: object({ limit: opt(int(1, MAX_PAGE)), cursor: opt(str(2000, 1)), key: opt(str(200, 1)), search: opt(str(1000)), total: opt(bool), user: opt(str(200, 1)) }),
+  countSessions: empty,
+  startSessionSearch: object({ query: req(str(1000, 1)) }),
+  getSessionSearch: object({ id: req(str(100, 1)) }),
+  cancelSessionSearch: object({ id: req(str(100, 1)) }),
   getSession: object({ key }),
   updateSessionData: object({ key, data: req(sessionData) }),
   setSessionExpiry: object({ key, value: req(expiryValue) }),

@@ -31,11 +31,13 @@ const MISSING = 'nosuchsessionkey0000000000000000'
 
 export function describeSessions(get: GetFixture): void {
   describe('sessions', () => {
-    it('listSessions lists newest save first, with what the store holds', async () => {
+    it('listSessions lists the latest expiry first (the db store: newest save), with what the store holds', async () => {
       const { api } = get()
       const [b1, b2, b3] = await threeSessions(get)
-      const list = await api.listSessions({})
+      const list = await api.listSessions({ total: true })
       expect(list.total).toBe(3)
+      expect(list.next).toBeNull()
+      expect(list.order).toMatch(/expire_date DESC, session_key/)
       expect(list.unsupported).toBeUndefined()
       expect(list.sessions.map((s) => s.key)).toEqual([b3.sessionKey(), b2.sessionKey(), b1.sessionKey()])
       const [s3, s2, s1] = list.sessions
@@ -47,20 +49,51 @@ export function describeSessions(get: GetFixture): void {
       expect(await api.getSession({ key: b2.sessionKey() })).toEqual(s2)
     })
 
-    it('listSessions searches keys and data, and pages with limit and offset', async () => {
+    it('listSessions searches keys and data, pages with a cursor, finds by key prefix, and counts', async () => {
       const { api } = get()
       const [b1, b2, b3] = await threeSessions(get)
       const byData = await api.listSessions({ search: 'RONALDO' })
-      expect(byData.total).toBe(1)
       expect(byData.sessions.map((s) => s.key)).toEqual([b2.sessionKey()])
       const byKey = await api.listSessions({ search: b1.sessionKey().slice(4, 20) })
       expect(byKey.sessions.map((s) => s.key)).toEqual([b1.sessionKey()])
-      expect(await api.listSessions({ search: 'nobody-has-this' })).toEqual({ total: 0, sessions: [] })
-      const page = await api.listSessions({ limit: 1, offset: 1 })
-      expect(page.total).toBe(3)
-      expect(page.sessions.map((s) => s.key)).toEqual([b2.sessionKey()])
+      expect(await api.listSessions({ search: 'nobody-has-this' })).toMatchObject({ sessions: [], next: null })
+      // Pages of one: each session once, in order, then no next.
+      const first = await api.listSessions({ limit: 1 })
+      expect(first.sessions.map((s) => s.key)).toEqual([b3.sessionKey()])
+      const second = await api.listSessions({ limit: 1, cursor: first.next as string })
+      expect(second.sessions.map((s) => s.key)).toEqual([b2.sessionKey()])
+      const third = await api.listSessions({ limit: 1, cursor: second.next as string })
+      expect(third.sessions.map((s) => s.key)).toEqual([b1.sessionKey()])
+      const after = third.next === null ? null : await api.listSessions({ limit: 1, cursor: third.next })
+      expect(after?.sessions ?? []).toEqual([])
       expect((await api.listSessions({ limit: 2 })).sessions.map((s) => s.key)).toEqual([b3.sessionKey(), b2.sessionKey()])
+      // Key prefix: through the primary key, in key order.
+      const byPrefix = await api.listSessions({ key: b2.sessionKey().slice(0, 6) })
+      expect(byPrefix.sessions.map((s) => s.key)).toContain(b2.sessionKey())
+      expect(byPrefix.sessions.every((s) => s.key.startsWith(b2.sessionKey().slice(0, 6)))).toBe(true)
+      expect(byPrefix.order).toMatch(/session_key/)
+      expect((await api.listSessions({ key: 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz' })).sessions).toEqual([])
+      expect(await api.countSessions({})).toEqual({ total: 3, exact: true })
       await apiError(api.listSessions({ limit: -1 }), 'bad_request')
+      await apiError(api.listSessions({ limit: 1001 }), 'bad_request')
+      await apiError(api.listSessions({ cursor: 'not-a-cursor' }), 'bad_request')
+    })
+
+    it('a data search runs over every session in the background: progress, matches, exact; cancel', async () => {
+      const { api } = get()
+      const [, b2] = await threeSessions(get)
+      let search = await api.startSessionSearch({ query: 'ronaldo' })
+      expect(search).toMatchObject({ query: 'ronaldo', cap: 10_000 })
+      search = await eventually(async () => {
+        const s = await api.getSessionSearch({ id: search.id })
+        return s.done && s
+      }, 'the search to finish')
+      expect(search).toMatchObject({ done: true, cancelled: false, scanned: 3, total: 3, matched: 1, exact: true })
+      expect(search.matches.map((s) => s.key)).toEqual([b2.sessionKey()])
+      const cancelled = await api.cancelSessionSearch({ id: search.id })
+      expect(cancelled.done).toBe(true)
+      await apiError(api.getSessionSearch({ id: 'no-such-search' }), 'not_found')
+      await apiError(api.startSessionSearch({ query: '' }), 'bad_request')
     })
 
     it('sessions past their expiry are flagged expired, and clearExpired removes exactly those', async () => {
@@ -172,9 +205,11 @@ export function describeSessions(get: GetFixture): void {
     it('with signed_cookies the store cannot enumerate: listSessions says unsupported, the proxy still works', async () => {
       const { api, proxyUrl } = get()
       await api.updateSettings({ settings: { SESSION_ENGINE: 'signed_cookies' } })
-      const list = await api.listSessions({})
-      expect(list).toMatchObject({ total: 0, sessions: [] })
+      const list = await api.listSessions({ total: true })
+      expect(list).toMatchObject({ total: 0, sessions: [], next: null })
       expect(list.unsupported).toMatch(/signed_cookies/)
+      await apiError(api.countSessions({}), 'unsupported')
+      await apiError(api.startSessionSearch({ query: 'x' }), 'unsupported')
       const b = new Browser(proxyUrl)
       await b.get('/p1/set/')
       expect(b.sessionKey()).toContain(':')

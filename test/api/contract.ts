@@ -18,8 +18,11 @@ async function baseline(f: ApiFixture): Promise<void> {
   await f.api.resetClock({})
   await f.api.resetSettings({})
   await f.api.updateSettings({ settings: BASE_SETTINGS })
-  const { sessions } = await f.api.listSessions({})
-  for (const s of sessions) await f.api.deleteSession({ key: s.key })
+  for (;;) {
+    const { sessions } = await f.api.listSessions({ limit: 1000 })
+    if (!sessions.length) break
+    for (const s of sessions) await f.api.deleteSession({ key: s.key })
+  }
 }
 
 /** A Set-Cookie line without its value and its expires date (which depends on the moment). */

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startControlServer, type ControlServer } from '../../src/main/control'
 import { Inspector, VERSION } from '../../src/main/inspector'
-import { SESSION_EFFECTS, type ApiEvent, type SessionInfo, type TrafficEntry, type TrafficSummary } from '../../src/shared/api'
+import { SESSION_EFFECTS, type ApiEvent, type SessionInfo, type SessionList, type SessionSearch, type TrafficEntry, type TrafficSummary } from '../../src/shared/api'
 import { SETTING_NAMES } from '../../src/shared/settings'
 import { raw, type RawResponse } from '../control/harness'
 import { openEvents } from '../support/http-api'
@@ -32,7 +32,9 @@ beforeEach(async () => {
   await inspector.api.resetClock({})
   await inspector.api.resetSettings({})
   await inspector.api.updateSettings({ settings: { SESSION_COOKIE_AGE: 20 } })
-  for (const s of (await inspector.api.listSessions({})).sessions) await inspector.api.deleteSession({ key: s.key })
+  for (let page = await inspector.api.listSessions({ limit: 1000 }); page.sessions.length; page = await inspector.api.listSessions({ limit: 1000 })) {
+    for (const s of page.sessions) await inspector.api.deleteSession({ key: s.key })
+  }
 })
 
 /** One authorised request with a JSON body (if given) and the right Host. */
@@ -147,32 +149,77 @@ describe('the table of docs/control-api.md', () => {
     expect(ok(await call('POST', '/api/clock/reset'))).toMatchObject({ offsetSeconds: 0, frozen: false })
   })
 
-  it('GET /api/sessions?search=&limit=&offset= → {total, sessions} newest save first', async () => {
+  it('GET /api/sessions?limit=&cursor=&key=&search=&total= → {sessions, next, order, total?}, latest expiry first', async () => {
     const first = await newSession('/p1/set/')
     await inspector.api.advanceClock({ seconds: 1 })
     const second = await newSession('/p2/set/')
-    const all = ok<{ total: number; sessions: SessionInfo[] }>(await call('GET', '/api/sessions'))
+    const all = ok<SessionList>(await call('GET', '/api/sessions?total=true'))
     expect(all.total).toBe(2)
+    expect(all.next).toBeNull()
     expect(all.sessions.map((s) => s.key)).toEqual([second.sessionKey(), first.sessionKey()])
     for (const s of all.sessions) for (const field of SESSION_FIELDS) expect(s).toHaveProperty(field)
-    const found = ok<{ total: number; sessions: SessionInfo[] }>(await call('GET', '/api/sessions?search=ronaldo&limit=5&offset=0'))
+    expect(ok<SessionList>(await call('GET', '/api/sessions')).total).toBeUndefined()
+    const found = ok<SessionList>(await call('GET', '/api/sessions?search=ronaldo&limit=5'))
     expect(found.sessions.map((s) => s.key)).toEqual([second.sessionKey()])
-    expect(ok<{ sessions: SessionInfo[] }>(await call('GET', '/api/sessions?limit=1&offset=1')).sessions.map((s) => s.key)).toEqual([first.sessionKey()])
-    expect(ok(await call('GET', '/api/sessions?search='))).toMatchObject({ total: 2 })
+    const page1 = ok<SessionList>(await call('GET', '/api/sessions?limit=1'))
+    const page2 = ok<SessionList>(await call('GET', `/api/sessions?limit=1&cursor=${encodeURIComponent(page1.next as string)}`))
+    expect(page2.sessions.map((s) => s.key)).toEqual([first.sessionKey()])
+    const byKey = ok<SessionList>(await call('GET', `/api/sessions?key=${first.sessionKey().slice(0, 8)}`))
+    expect(byKey.sessions.map((s) => s.key)).toEqual([first.sessionKey()])
+    expect(ok(await call('GET', '/api/sessions/count'))).toEqual({ total: 2, exact: true })
     expectError(await call('GET', '/api/sessions?limit=many'), 400, 'bad_request')
-    expectError(await call('GET', '/api/sessions?offset=-3'), 400, 'bad_request')
+    expectError(await call('GET', '/api/sessions?limit=1001'), 400, 'bad_request')
+    expectError(await call('GET', '/api/sessions?cursor=%7B%7D'), 400, 'bad_request')
+    expectError(await call('GET', '/api/sessions?total=maybe'), 400, 'bad_request')
   })
 
-  it('GET /api/sessions has a default limit of 1000', async () => {
+  it('GET /api/sessions: a default page of 100, and the pages cover every session once', async () => {
     const engine = inspector.engineForTests
     for (let i = 0; i < 1001; i++) {
       const store = engine.open()
       await store.set('n', i)
       await store.save()
     }
-    const list = ok<{ total: number; sessions: SessionInfo[] }>(await call('GET', '/api/sessions'))
-    expect(list.total).toBe(1001)
-    expect(list.sessions).toHaveLength(1000)
+    const list = ok<SessionList>(await call('GET', '/api/sessions'))
+    expect(list.sessions).toHaveLength(100)
+    const seen = new Set<string>()
+    let cursor: string | null = null
+    do {
+      const page: SessionList = ok<SessionList>(await call('GET', `/api/sessions?limit=300${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`))
+      for (const s of page.sessions) seen.add(s.key)
+      cursor = page.next
+    } while (cursor)
+    expect(seen.size).toBe(1001)
+  })
+
+  it('POST /api/sessions/searches → a background search; GET its progress and matches; DELETE cancels', async () => {
+    const second = await newSession('/p2/set/')
+    const stream = await openEvents(control.url, TOKEN)
+    const started = ok<SessionSearch>(await call('POST', '/api/sessions/searches', { query: 'Ronaldo' }))
+    // Its progress comes on the event stream, the last one done.
+    for (;;) {
+      const event = await stream.next()
+      if (event.type !== 'search') continue
+      const progress = event.payload as ApiEvent<'search'>['payload']
+      expect(progress.id).toBe(started.id)
+      expect(progress).not.toHaveProperty('matches')
+      if (progress.done) {
+        expect(progress).toMatchObject({ matched: 1, exact: true })
+        break
+      }
+    }
+    stream.close()
+    expect(started.id).toBeTruthy()
+    let state = started
+    for (let i = 0; i < 100 && !state.done; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      state = ok<SessionSearch>(await call('GET', `/api/sessions/searches/${started.id}`))
+    }
+    expect(state).toMatchObject({ done: true, exact: true, matched: 1, scanned: 1 })
+    expect(state.matches.map((s) => s.key)).toEqual([second.sessionKey()])
+    expect(ok<SessionSearch>(await call('DELETE', `/api/sessions/searches/${started.id}`)).done).toBe(true)
+    expectError(await call('GET', '/api/sessions/searches/nope'), 404, 'not_found')
+    expectError(await call('POST', '/api/sessions/searches', {}), 400, 'bad_request')
   })
 
   it('GET /api/sessions/:key → the session, or 404', async () => {

@@ -6,6 +6,7 @@ import { explainDecision } from '../../src/shared/decision'
 import { DEFAULT_SETTINGS, type Settings } from '../../src/shared/settings'
 import type { Engine } from '../../src/main/engine'
 import { makeEngine, set, VARIANTS, type TestEngine } from './helpers'
+import { listAll } from '../support/inspection'
 
 const settings: Settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'x'.repeat(40) }
 const now = new Date('2026-11-22T10:00:00Z')
@@ -201,7 +202,7 @@ for (const variant of VARIANTS) {
       const d = await processResponse(s, engine.settings(), { cookieValue: undefined, status: 500 })
       expect(d).toMatchObject({ reason: 'server-error', saved: false, setCookie: null })
       expect(explainDecision(d)).toBe('No Set-Cookie: the response was a 500, so the session was not saved')
-      if (!signed) expect(await engine.list()).toEqual([])
+      if (!signed) expect(await listAll(engine)).toEqual([])
     })
 
     if (variant.engine === 'file' || signed) {

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { toDjangoDate } from '../../src/main/engine/database'
 import { makeEngine, VARIANTS, type TestEngine } from './helpers'
+import { expireNow } from '../support/inspection'
 
 let t: TestEngine | undefined
 let other: Database.Database | undefined
@@ -83,10 +84,10 @@ describe('the db store row cache', () => {
     await s.set('n', 5)
     await s.save()
     expect(await engine.open(key).get('n')).toBe(5)
-    expect(await engine.expire(key)).not.toBeNull()
+    expect(await expireNow(engine, key)).not.toBeNull()
     expect(await engine.open(key).items()).toEqual([])
     engine.clock.advance(1)
-    expect(await engine.clearExpired()).toBe(1)
+    expect(await engine.inspection.clearExpired()).toBe(1)
     expect(await engine.find(key)).toBeNull()
 
     const fresh = engine.open()
@@ -100,7 +101,7 @@ describe('the db store row cache', () => {
       })
     ).toThrow('roll back')
     expect(await engine.open(fresh.sessionKey).get('user')).toBe('sonam')
-    await engine.remove(fresh.sessionKey!)
+    await engine.inspection.delete(fresh.sessionKey!)
     expect(await engine.open(fresh.sessionKey).items()).toEqual([])
   })
 

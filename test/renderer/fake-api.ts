@@ -3,7 +3,7 @@
 // emit events, simulate the connection dropping, and read every call made.
 import type {
   UserSessions,
-  ApiEvent, BrowserCloseResult, ClientInfo, ClockState, CookiePreview, EventMap, EventName, ListTrafficInput, SessionInfo, SessionList, Status, TrafficEntry
+  ApiEvent, BrowserCloseResult, ClientInfo, ClockState, CookiePreview, EventMap, EventName, ListSessionsInput, ListTrafficInput, SessionInfo, SessionList, SessionSearch, Status, TrafficEntry
 } from '../../src/shared/api'
 import { authUserId } from '../../src/shared/auth'
 import { clientDisplayName } from '../../src/shared/client-name'
@@ -319,22 +319,55 @@ export class FakeApi implements ApiClient {
       return this.clockChanged()
     })
 
-  listSessions = (input: { search?: string; limit?: number; offset?: number; user?: string }) =>
-    this.run('listSessions', input, ({ search, limit = 1000, offset = 0, user }: { search?: string; limit?: number; offset?: number; user?: string }): SessionList => {
+  /** Sessions in the list's order: newest save first (the fake's stand-in for expire_date DESC), then key. */
+  private ordered(): Stored[] {
+    return [...this.sessions.values()].sort((a, b) => b.savedAt - a.savedAt || (a.key < b.key ? -1 : 1))
+  }
+
+  private readonly searches = new Map<string, SessionSearch>()
+
+  listSessions = (input: ListSessionsInput) =>
+    this.run('listSessions', input, ({ search, limit = 100, cursor, key, user }: ListSessionsInput): SessionList => {
+      const order = 'newest save first'
       if (this.settings.SESSION_ENGINE === 'signed_cookies' && this.status.observe) {
         // Observe mode lists the signed cookies seen in traffic, and says that is all.
-        return { total: this.sessions.size, sessions: [...this.sessions.values()].map((s) => this.info(s)), note: this.status.observe.limits.list }
+        return { sessions: [...this.sessions.values()].map((s) => this.info(s)), next: null, order, note: this.status.observe.limits.list }
       }
       if (this.settings.SESSION_ENGINE === 'signed_cookies') {
-        return { total: 0, sessions: [], unsupported: 'signed_cookies keeps sessions in the browser cookie itself: there is no store to list. Open a request in Traffic to see its session.' }
+        return { sessions: [], next: null, order, unsupported: 'signed_cookies keeps sessions in the browser cookie itself: there is no store to list. Open a request in Traffic to see its session.' }
       }
       const needle = search?.toLowerCase()
-      const all = [...this.sessions.values()]
-        .filter((s) => !needle || `${s.key}\n${JSON.stringify(s.data)}`.toLowerCase().includes(needle))
+      const all = this.ordered()
+        .filter((s) => (!needle || `${s.key}\n${JSON.stringify(s.data)}`.toLowerCase().includes(needle)) && (!key || s.key.startsWith(key)))
         .filter((s) => user === undefined || authUserId(s.data) === user)
-        .sort((a, b) => b.savedAt - a.savedAt)
-      return { total: all.length, sessions: all.slice(offset, offset + limit).map((s) => this.info(s)) }
+      const from = cursor ? Number(cursor) : 0
+      const page = all.slice(from, from + limit)
+      return { sessions: page.map((s) => this.info(s)), next: from + limit < all.length ? String(from + limit) : null, order }
     })
+  countSessions = (input: unknown) =>
+    this.run('countSessions', input, () => {
+      if (this.settings.SESSION_ENGINE === 'signed_cookies' && !this.status.observe) throw new ApiError('unsupported', 'signed_cookies: nothing to count')
+      return { total: this.sessions.size, exact: true }
+    })
+  /** Searches finish at once here (every session read), with one `search` event. */
+  startSessionSearch = (input: { query: string }) =>
+    this.run('startSessionSearch', input, ({ query }: { query: string }) => {
+      const needle = query.toLowerCase()
+      const matches = this.ordered().filter((s) => `${s.key}\n${JSON.stringify(s.data)}`.toLowerCase().includes(needle))
+      const id = `search-${this.searches.size + 1}`
+      const done: SessionSearch = { id, query, done: true, cancelled: false, scanned: this.sessions.size, total: this.sessions.size, matches: matches.slice(0, 10_000).map((s) => this.info(s)), matched: matches.length, cap: 10_000, exact: matches.length <= 10_000 }
+      this.searches.set(id, done)
+      const { matches: _m, ...progress } = done
+      setTimeout(() => this.emit('search', progress), 0)
+      return { ...done, done: false, scanned: 0, matches: [], matched: 0, exact: false }
+    })
+  getSessionSearch = (input: { id: string }) =>
+    this.run('getSessionSearch', input, ({ id }: { id: string }) => {
+      const found = this.searches.get(id)
+      if (!found) throw new ApiError('not_found', `no session search ${id}`)
+      return found
+    })
+  cancelSessionSearch = (input: { id: string }) => this.getSessionSearch(input)
   getSession = (input: { key: string }) => this.run('getSession', input, ({ key }: { key: string }) => this.info(this.get(key)))
   updateSessionData = (input: { key: string; data: SessionData }) =>
     this.run('updateSessionData', input, ({ key, data }: { key: string; data: SessionData }) => {

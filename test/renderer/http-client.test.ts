@@ -69,7 +69,7 @@ describe('HTTP client: calls', () => {
     await api.closeBrowser({})
     expect(seen.map((s) => `${s.method} ${s.url} ${s.body}`)).toEqual([
       'GET /api/settings ',
-      'GET /api/sessions?search=al+ice&limit=50 ',
+      'GET /api/sessions?limit=50&search=al+ice ',
       'PUT /api/sessions/k%2F1/data {"data":{"a":1}}',
       'PATCH /api/settings {"SESSION_COOKIE_AGE":20}',
       'POST /api/clock/reset ',

@@ -1,5 +1,6 @@
 // Sessions: the live table, search, the detail pane, the JSON editor and the expiry actions.
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { SESSION_PAGE } from '../../src/renderer/screens/sessions/use-sessions'
 import { describe, expect, it } from 'vitest'
 import { renderApp, T0 } from './render-app'
 import { FakeApi } from './fake-api'
@@ -37,17 +38,36 @@ describe('sessions table', () => {
     expect(rows[2]?.textContent).toContain('in 13 d 23 h')
   })
 
-  it('renders only the visible rows of 10,000 sessions, and filters them all', async () => {
+  it('loads one page of 10,000 sessions, counts them all, and searches them all in the store', async () => {
     const fake = fakeWith(10_000)
     await renderApp({ fake })
     await within(grid()).findByText('key00000abcdefghijklmnopqrstu')
     expect(dataRows().length).toBeLessThan(60)
-    expect(grid().getAttribute('aria-rowcount')).toBe('10001')
+    // One page in the page, the true count from the store.
+    expect(grid().getAttribute('aria-rowcount')).toBe(String(SESSION_PAGE + 1))
     expect(screen.getByText('10,000 sessions')).toBeTruthy()
+    const list = fake.calls.filter((c) => c.method === 'listSessions')
+    expect(list.every((c) => ((c.input as { limit?: number }).limit ?? 0) <= SESSION_PAGE)).toBe(true)
+    // key09999 is far beyond the loaded page: the background search finds it.
     fireEvent.change(screen.getByLabelText('Filter sessions by key or data'), { target: { value: 'user9999' } })
     await waitFor(() => expect(dataRows()).toHaveLength(1))
     expect(dataRows()[0]?.textContent).toContain('key09999')
-    expect(screen.getByText('1 match of 10,000')).toBeTruthy()
+    expect(await screen.findByText('1 match of 10,000 sessions (exact)')).toBeTruthy()
+    expect(fake.calls.some((c) => c.method === 'startSessionSearch')).toBe(true)
+  })
+
+  it('asks for the next page as the last rows come into view', async () => {
+    const fake = fakeWith(450)
+    await renderApp({ fake })
+    await within(grid()).findByText('key00000abcdefghijklmnopqrstu')
+    const before = fake.calls.filter((c) => c.method === 'listSessions').length
+    const scroller = grid()
+    Object.defineProperty(scroller, 'clientHeight', { configurable: true, value: 600 })
+    scroller.scrollTop = (SESSION_PAGE - 10) * 30
+    fireEvent.scroll(scroller)
+    await waitFor(() => expect(fake.calls.filter((c) => c.method === 'listSessions').length).toBeGreaterThan(before))
+    const paged = fake.calls.filter((c) => c.method === 'listSessions').at(-1)
+    expect((paged?.input as { cursor?: string }).cursor).toBeTruthy()
   })
 
   it('filters by key and by data, and says when nothing matches', async () => {

@@ -87,7 +87,7 @@ export interface SessionInspector {
    * browser. Pages stay open; use them to come back, as a user reopening the browser would.
    */
   closeBrowser(): Promise<{ discarded: string[]; kept: string[] }>
-  /** Every session in the store, newest save first (up to `limit`, default 1000). */
+  /** The store's sessions, latest expiry first: one page of up to `limit` (default and most 1000); with `search`, read until that many match. */
   sessions(options?: { search?: string; limit?: number }): Promise<SessionInfo[]>
   /** The session whose cookie this test's browser holds for the proxy, or null when it holds none or the store has none. */
   session(): Promise<SessionInfo | null>

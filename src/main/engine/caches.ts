@@ -25,8 +25,15 @@ export interface Cache {
   add(key: string, value: SessionData, timeoutSeconds: number): Promise<boolean>
   delete(key: string): Promise<void>
   has(key: string): Promise<boolean>
-  /** The live entries whose key starts with prefix. */
-  entries(prefix: string): Promise<CacheEntry[]>
+  /**
+   * One page of the live entries whose key starts with prefix: in key order after the cursor
+   * (in memory), or in Redis SCAN order from its cursor (a page may hold a few more than count).
+   */
+  scan(prefix: string, cursor: string | null, count: number): Promise<{ entries: CacheEntry[]; next: string | null }>
+  /** How many live entries start with prefix and have a rest that `accept`s (keys only: no value is decoded). */
+  count(prefix: string, accept?: (rest: string) => boolean): Promise<number>
+  /** How the pages of scan() are ordered, in words. */
+  readonly scanOrder: string
   /** The entry with its deadline, if live. */
   entry(key: string): Promise<CacheEntry | undefined>
   /** Moves a live entry's deadline to the engine's now (the inspector's "expire now"). */
@@ -107,12 +114,20 @@ export class LocMemCache implements Cache {
     return this.live(key) !== undefined
   }
 
-  async entries(prefix: string): Promise<CacheEntry[]> {
-    const out: CacheEntry[] = []
-    for (const entry of [...this.map.values()]) {
-      if (entry.key.startsWith(prefix) && this.live(entry.key)) out.push({ ...entry, value: structuredClone(entry.value) })
-    }
-    return out
+  readonly scanOrder = 'key order (the cache lives in this process)'
+
+  async scan(prefix: string, cursor: string | null, count: number): Promise<{ entries: CacheEntry[]; next: string | null }> {
+    // In this process and bounded by MAX_ENTRIES: its keys are sorted here, their values copied only for the page.
+    const keys = [...this.map.values()].map((e) => e.key).filter((k) => k.startsWith(prefix) && (cursor === null || k > cursor) && this.live(k)).sort()
+    const page = keys.slice(0, count)
+    const entries = page.map((k) => this.map.get(versioned(k)) as CacheEntry).map((e) => ({ ...e, value: structuredClone(e.value) }))
+    return { entries, next: keys.length > count ? (page.at(-1) as string) : null }
+  }
+
+  async count(prefix: string, accept: (rest: string) => boolean = () => true): Promise<number> {
+    let n = 0
+    for (const entry of [...this.map.values()]) if (entry.key.startsWith(prefix) && accept(entry.key.slice(prefix.length)) && this.live(entry.key)) n++
+    return n
   }
 
   async entry(key: string): Promise<CacheEntry | undefined> {
@@ -222,12 +237,16 @@ export class RedisCache implements Cache {
     return (await this.entry(key)) !== undefined
   }
 
-  async entries(prefix: string): Promise<CacheEntry[]> {
+  readonly scanOrder = 'Redis SCAN order'
+
+  async scan(prefix: string, cursor: string | null, count: number): Promise<{ entries: CacheEntry[]; next: string | null }> {
     const out: CacheEntry[] = []
-    let cursor = '0'
-    do {
-      const [next, keys] = await this.run('scan', () => this.client.scan(cursor, 'MATCH', `${versioned(prefix)}*`, 'COUNT', 1000))
-      cursor = next
+    const pattern = `${versioned(prefix).replace(/[*?[\]\\]/g, '\\$&')}*`
+    let at = cursor ?? '0'
+    // SCAN's own cursor: a few calls fill a page; MATCH filters on the server.
+    for (let calls = 0; calls < 100; calls++) {
+      const [next, keys] = await this.run('scan', () => this.client.scan(at, 'MATCH', pattern, 'COUNT', Math.max(count, 100)))
+      at = next
       if (keys.length) {
         const values = await this.run('mget', () => this.client.mget(...keys))
         keys.forEach((k, i) => {
@@ -235,8 +254,22 @@ export class RedisCache implements Cache {
           if (entry) out.push(entry)
         })
       }
-    } while (cursor !== '0')
-    return out
+      if (at === '0' || out.length >= count) break
+    }
+    return { entries: out, next: at === '0' ? null : at }
+  }
+
+  async count(prefix: string, accept: (rest: string) => boolean = () => true): Promise<number> {
+    const start = versioned(prefix).length
+    const pattern = `${versioned(prefix).replace(/[*?[\]\\]/g, '\\$&')}*`
+    let n = 0
+    let at = '0'
+    do {
+      const [next, keys] = await this.run('scan', () => this.client.scan(at, 'MATCH', pattern, 'COUNT', 1000))
+      at = next
+      for (const k of keys) if (accept(k.slice(start))) n++
+    } while (at !== '0')
+    return n
   }
 
   async expireNow(key: string): Promise<boolean> {

@@ -134,7 +134,9 @@ export class SessionDatabase {
     remove: Database.Statement<[string]>
     clearExpired: Database.Statement<[string]>
     row: Database.Statement<[string], SessionRow>
-    all: Database.Statement<[], SessionRow>
+    pageFirst: Database.Statement<[number], SessionRow>
+    pageAfter: Database.Statement<[string, string, string, number], SessionRow>
+    prefixPage: Database.Statement<[string, string, string, number], SessionRow>
     count: Database.Statement<[], { n: number }>
     setExpireDate: Database.Statement<[string, string]>
     dataVersion: Database.Statement<[], number>
@@ -153,7 +155,13 @@ export class SessionDatabase {
       remove: this.db.prepare('DELETE FROM django_session WHERE session_key = ?'),
       clearExpired: this.db.prepare('DELETE FROM django_session WHERE expire_date < ?'),
       row: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session WHERE session_key = ?'),
-      all: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session'),
+      // Keyset pages on the expire_date index (Django's): never OFFSET, so a deep page costs a first one.
+      pageFirst: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session ORDER BY expire_date DESC, session_key LIMIT ?'),
+      pageAfter: this.db.prepare(
+        'SELECT session_key, session_data, expire_date FROM django_session WHERE expire_date <= ? AND (expire_date < ? OR session_key > ?) ORDER BY expire_date DESC, session_key LIMIT ?'
+      ),
+      // A key prefix is a range of the primary key.
+      prefixPage: this.db.prepare('SELECT session_key, session_data, expire_date FROM django_session WHERE session_key >= ? AND session_key < ? AND session_key > ? ORDER BY session_key LIMIT ?'),
       count: this.db.prepare('SELECT COUNT(*) AS n FROM django_session'),
       setExpireDate: this.db.prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ?'),
       dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
@@ -264,8 +272,17 @@ export class SessionDatabase {
     return this.cachedRow(key)?.row
   }
 
-  rows(): IterableIterator<SessionRow> {
-    return this.stmt.all.iterate()
+  /**
+   * One page of rows, latest expire_date first, after a keyset position (the last row of the
+   * page before); with a key prefix, in key order after `afterKey`.
+   */
+  page(limit: number, after: { expire: string; key: string } | null): SessionRow[] {
+    return after ? this.stmt.pageAfter.all(after.expire, after.expire, after.key, limit) : this.stmt.pageFirst.all(limit)
+  }
+
+  /** One page of the rows whose key starts with prefix, in key order, after afterKey. */
+  prefixPage(prefix: string, end: string, afterKey: string, limit: number): SessionRow[] {
+    return this.stmt.prefixPage.all(prefix, end, afterKey, limit)
   }
 
   count(): number {

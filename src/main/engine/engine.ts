@@ -1,8 +1,7 @@
 // The engine: live settings, the clock, the open database and caches, and a SessionStore
 // for the current SESSION_ENGINE — what Django's settings + SessionStore import give a
-// view. Also the inspector's view of the store (list, edit, expire, delete).
+// view. The inspector's view of the store (list, count, edit, expire, delete) is `inspection`.
 import { statSync } from 'node:fs'
-import type { SessionData } from '../../shared/json'
 import { EXPIRY_KEY, getExpireAtBrowserClose, getExpiryAge, getExpiryDate } from '../../shared/expiry'
 import { validateSettingsPatch, type SettingsValidation, type Settings } from '../../shared/settings'
 import { openCache, type Cache } from './caches'
@@ -10,6 +9,9 @@ import { Clock } from './clock'
 import { SessionDatabase } from './database'
 import { StoreUnavailable } from './errors'
 import type { AppStore } from './observe/app-store'
+import { EngineInspection } from './inspection/engine-inspection'
+import type { Inspection } from './inspection/inspection'
+import { ObserveInspection } from './inspection/observe-inspection'
 import { SecurityLog } from './security-log'
 import type { SessionRecord, SessionStore } from './session-store'
 import { CacheSessionStore } from './stores/cache'
@@ -46,6 +48,8 @@ export class Engine {
   private database: SessionDatabase | null = null
   private readonly caches = new Map<string, Cache>()
   private closed = false
+  /** Listing, counting, reading and editing sessions for the inspector: the app's store in observe mode. */
+  readonly inspection: Inspection
   /** What every store gets; built once, as open() runs on every request. */
   private readonly storeContext: CachedDbStoreContext
 
@@ -56,6 +60,7 @@ export class Engine {
     this.appStore = options.appStore ?? null
     this.current = options.settings
     this.storeContext = { settings: () => this.current, clock: this.clock, log: this.log, db: () => this.db(), cache: () => this.cache() }
+    this.inspection = this.appStore ? new ObserveInspection(this.appStore) : new EngineInspection({ settings: () => this.current, open: () => this.open(), db: () => this.db() })
   }
 
   settings(): Settings {
@@ -142,43 +147,10 @@ export class Engine {
     }
   }
 
-  async list(): Promise<InspectedSession[]> {
-    return (await (this.appStore ?? this.open()).list()).map((r) => this.inspect(r))
-  }
-
+  /** One session with Django's expiry answers, expired or not; null when the store has none. */
   async find(key: string): Promise<InspectedSession | null> {
-    const record = await (this.appStore ?? this.open()).record(key)
+    const record = await this.inspection.read(key)
     return record ? this.inspect(record) : null
-  }
-
-  /**
-   * Saves new data under an existing key, as a modification; null if there is no such
-   * session. The session may come back under another key (signed_cookies: the key is the data).
-   */
-  async saveData(key: string, data: SessionData): Promise<InspectedSession | null> {
-    if (this.appStore) {
-      if (!(await this.appStore.record(key))) return null
-      const saved = await this.appStore.save(key, data)
-      return saved === null ? null : this.find(saved)
-    }
-    if (!(await this.open().record(key))) return null
-    await this.open().saveAs(key, data)
-    return this.find(key)
-  }
-
-  async expire(key: string): Promise<InspectedSession | null> {
-    return (await (this.appStore ?? this.open()).expireNow(key)) ? this.find(key) : null
-  }
-
-  async remove(key: string): Promise<boolean> {
-    if (this.appStore) return this.appStore.delete(key)
-    if (!(await this.open().record(key))) return false
-    await this.open().delete(key)
-    return true
-  }
-
-  async clearExpired(): Promise<number> {
-    return (this.appStore ?? this.open()).clearExpired()
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 // flush/cycle_key, encoding. The dict and expiry maths live in src/shared/session-dict.ts;
 // storage is async here (Redis), so every method that may load is async.
 import { randomInt } from 'node:crypto'
+import type { DecodeErrorKind } from '../../shared/api'
 import type { Json, SessionData } from '../../shared/json'
 import { isPlainObject } from '../../shared/json'
 import { SessionDict, type SessionContext } from '../../shared/session-dict'
@@ -33,6 +34,20 @@ export interface SessionRecord {
   /** Engine time of the last save, when known. */
   savedAt: Date | null
   decodeError?: string
+  /** Why it could not be decoded, as a kind (decodeError says it in words). */
+  decodeErrorKind?: DecodeErrorKind
+}
+
+/** What decoding stored data gives: the dict, or {} with why not. */
+export interface Decoded {
+  data: SessionData
+  error?: string
+  kind?: DecodeErrorKind
+}
+
+/** A record's decode failure fields, from a Decoded. */
+export function decodeFailure(d: Decoded): Pick<SessionRecord, 'decodeError' | 'decodeErrorKind'> {
+  return d.error ? { decodeError: d.error, decodeErrorKind: d.kind ?? 'malformed' } : {}
 }
 
 /** What peek() saw: the key and data the app is handed, before the load's side effects. */
@@ -110,10 +125,9 @@ export abstract class SessionStore {
   /** Removes expired records; returns how many (0 where Django's is a no-op). */
   abstract clearExpired(): Promise<number>
 
-  // ------------------------------------------------------------------ inspection (beyond Django)
+  // ------------------------------------------------------------------ one session, for the inspector (beyond Django)
+  // Listing and counting are not the store's job (Django: the model's manager): see inspection/.
 
-  /** Every stored session with decoded data and expiry, expired ones included where the store keeps them. */
-  abstract list(): Promise<SessionRecord[]>
   /** One stored session, expired or not; null when the store has no record. */
   abstract record(key: string): Promise<SessionRecord | null>
   /** Makes a stored session expire at the engine's now; false when there is no record. */
@@ -392,20 +406,20 @@ export abstract class SessionStore {
    * inspector's listing passes log=false: only a request's load is Django's decode, so only
    * that writes the security log line (a listing would repeat it on every refresh).
    */
-  tryDecode(text: string, log = true): { data: SessionData; error?: string } {
+  tryDecode(text: string, log = true): Decoded {
     try {
       const value = loads(text, this.signerOptions(this.keySalt), this.now())
       if (isPlainObject(value)) return { data: value as SessionData }
-      return { data: {}, error: 'cannot decode: the data is not an object' }
+      return { data: {}, error: 'cannot decode: the data is not an object', kind: 'not-an-object' }
     } catch (e) {
       // Django 3.2 then tries the pre-3.1 format ("Session data corrupted" when that fails too).
       const legacy = djangoBehaviour.legacyDecode(this.settings.DJANGO_VERSION) ? this.legacyDecode(text) : null
       if (legacy) return { data: legacy }
       if (e instanceof BadSignature || legacy === false) {
         if (log) this.ctx.log.warning('Session data corrupted')
-        return { data: {}, error: 'cannot decode: wrong SECRET_KEY? (bad signature)' }
+        return { data: {}, error: 'cannot decode: wrong SECRET_KEY? (bad signature)', kind: 'bad-signature' }
       }
-      return { data: {}, error: `cannot decode: ${(e as Error).message}` }
+      return { data: {}, error: `cannot decode: ${(e as Error).message}`, kind: 'malformed' }
     }
   }
 

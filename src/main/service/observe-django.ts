@@ -66,14 +66,15 @@ export class ObservedStore {
   async probe(): Promise<void> {
     try {
       await this.store.check()
-      this.note(await this.store.list())
+      // One small page: start never reads the whole store.
+      this.note((await this.store.page({ limit: 20 })).records)
     } catch (e) {
       this.fail(oneLine(e))
     }
   }
 
-  /** A listing's result: every session failing to decode means the SECRET_KEY is not the app's. */
-  note(records: { decodeError?: string }[]): void {
+  /** A page's result: every session of it failing its signature means the SECRET_KEY is not the app's. */
+  note(records: { decodeErrorKind?: string }[]): void {
     const all = records.length > 0 && records.every((r) => wrongKey(r as InspectedSession))
     if (all) this.fail(`SECRET_KEY does not match the app's: none of its ${records.length} session(s) can be decoded (nothing will be written until it does)`)
     else this.set({ state: 'ok' })

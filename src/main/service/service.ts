@@ -6,12 +6,15 @@ import { ApiError } from '../../shared/errors'
 import { EXPIRY_KEY, parseIsoDate } from '../../shared/expiry'
 import { DEFAULT_SETTINGS, dropMaskedSecrets, maskSettings, OBSERVE_EDITABLE_SETTINGS, type SettingName, type Settings } from '../../shared/settings'
 import type { SettingSources } from './setting-sources'
-import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession } from '../engine'
+import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession, type SessionRecord } from '../engine'
+import { BadCursor, type Inspection, type Page } from '../engine/inspection/inspection'
+import { MAX_PAGE } from '../../shared/validate'
 import type { ClientRegistry } from '../proxy/clients'
 import type { TrafficLog } from '../proxy/traffic-log'
 import { randomSecretKey, type DataDir } from './data-dir'
 import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable, type ObservedStore } from './observe-django'
 import { buildHar } from './har'
+import { SessionSearches, sessionMatches } from './session-search'
 import type { UserDirectory } from './users'
 import { authUserId } from '../../shared/auth'
 
@@ -35,12 +38,31 @@ export interface ServiceDeps {
 const OBSERVE_EDITABLE = new Set<string>(OBSERVE_EDITABLE_SETTINGS)
 
 export class InspectorService implements Api {
-  constructor(private readonly d: ServiceDeps) {}
+  private readonly searches: SessionSearches
+
+  constructor(private readonly d: ServiceDeps) {
+    this.searches = new SessionSearches({
+      inspection: () => this.inspection,
+      inspect: (record) => this.engine.inspect(record),
+      toInfo: (session) => this.toInfo(session),
+      progress: (progress) => this.d.emit('search', progress)
+    })
+  }
+
+  /** Stops the background work (searches) before the engine closes. */
+  stop(): void {
+    this.searches.stopAll()
+  }
 
   // ---------------------------------------------------------------- helpers
 
   private get engine(): Engine {
     return this.d.engine
+  }
+
+  /** The one interface to the store's sessions (the app's own in observe mode). */
+  private get inspection(): Inspection {
+    return this.d.engine.inspection
   }
 
   /** observe-django: the app runs its own middleware on its own database (observe-django.ts). */
@@ -82,6 +104,7 @@ export class InspectorService implements Api {
       user: this.d.users.userOf(s.data, users)
     }
     if (s.decodeError) info.decodeError = s.decodeError
+    if (s.decodeErrorKind) info.decodeErrorKind = s.decodeErrorKind
     return info
   }
 
@@ -96,6 +119,7 @@ export class InspectorService implements Api {
       return await fn()
     } catch (e) {
       if (e instanceof Unsupported) throw new ApiError('unsupported', e.message)
+      if (e instanceof BadCursor) throw new ApiError('bad_request', e.message)
       throw e
     }
   }
@@ -235,25 +259,77 @@ export class InspectorService implements Api {
   }
 
   async listSessions(input: A.ListSessionsInput): Promise<SessionList> {
-    let all: InspectedSession[]
     const observer = this.d.observer
+    const limit = Math.min(input.limit ?? 100, MAX_PAGE)
+    let page: Page
+    let records: SessionRecord[]
     try {
-      all = await this.engine.list()
-      observer?.note(all)
+      const filter = this.listFilter(input)
+      if (filter) ({ page, records } = await this.searchPages(filter, limit, input.cursor ?? null))
+      else {
+        page = await this.store(() => this.inspection.page({ limit, cursor: input.cursor ?? null, ...(input.key ? { keyPrefix: input.key } : {}) }))
+        records = page.records
+      }
+      // The first page says whether SECRET_KEY is the app's (as the start's probe does); a later
+      // one may hold only sessions of a key rotated long ago.
+      if (!input.cursor && !input.key && !filter) observer?.note(records)
     } catch (e) {
-      if (e instanceof Unsupported) return { total: 0, sessions: [], unsupported: e.message }
-      observer?.fail((e as Error).message)
+      if (e instanceof ApiError && e.code === 'unsupported') return { sessions: [], next: null, order: '', unsupported: e.message, ...(input.total ? { total: 0 } : {}) }
+      if (!(e instanceof ApiError)) observer?.fail((e as Error).message)
       throw e
     }
-    const needle = input.search?.trim().toLowerCase()
-    const mine = input.user === undefined ? all : all.filter((s) => authUserId(s.data) === input.user)
-    const matching = needle ? mine.filter((s) => s.key.includes(needle) || JSON.stringify(s.data).toLowerCase().includes(needle)) : mine
-    const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
-    matching.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
-    const offset = input.offset ?? 0
     const clients = this.clientOfSession()
-    const note = observer?.store.limits.list
-    return { total: matching.length, sessions: await this.infos(matching.slice(offset, offset + (input.limit ?? 1000)), clients), ...(note ? { note } : {}) }
+    const note = this.inspection.limits.list
+    const total = input.total ? (await this.countSessions({})).total : undefined
+    return {
+      sessions: await this.infos(records.map((r) => this.engine.inspect(r)), clients),
+      next: page.next,
+      order: page.order,
+      ...(total !== undefined ? { total } : {}),
+      ...(note ? { note } : {})
+    }
+  }
+
+  /**
+   * The list's `search` and `user`: pages read in the store until `limit` sessions match (or
+   * the store ends: then every session was read).
+   */
+  private async searchPages(match: (r: SessionRecord) => boolean, limit: number, cursor: string | null): Promise<{ page: Page; records: SessionRecord[] }> {
+    const records: SessionRecord[] = []
+    let page: Page
+    do {
+      const from: string | null = cursor
+      page = await this.store(() => this.inspection.page({ limit: MAX_PAGE, cursor: from }))
+      for (const r of page.records) if (match(r)) records.push(r)
+      cursor = page.next
+    } while (cursor !== null && records.length < limit)
+    return { page, records }
+  }
+
+  /** A filter of the list: text in the key or data, and/or one user's sessions. */
+  private listFilter(input: A.ListSessionsInput): ((r: SessionRecord) => boolean) | null {
+    const needle = input.search?.trim().toLowerCase()
+    const user = input.user
+    if (!needle && user === undefined) return null
+    return (r) => (user === undefined || authUserId(r.data) === user) && (!needle || sessionMatches(needle, r))
+  }
+
+  async countSessions(_: Empty): Promise<A.SessionCount> {
+    const count = await this.store(() => this.inspection.count())
+    return { total: count.total, exact: count.exact, ...(count.note ? { note: count.note } : {}) }
+  }
+
+  async startSessionSearch(input: A.SessionSearchInput): Promise<A.SessionSearch> {
+    if (this.inspection.limits.list && this.engine.settings().SESSION_ENGINE === 'signed_cookies' && !this.observing) throw new ApiError('unsupported', this.inspection.limits.list)
+    return this.searches.start(input.query)
+  }
+
+  async getSessionSearch(input: A.SessionSearchIdInput): Promise<A.SessionSearch> {
+    return this.searches.get(input.id)
+  }
+
+  async cancelSessionSearch(input: A.SessionSearchIdInput): Promise<A.SessionSearch> {
+    return this.searches.cancel(input.id)
   }
 
   async getSession(input: A.SessionKeyInput): Promise<SessionInfo> {
@@ -264,7 +340,8 @@ export class InspectorService implements Api {
     const current = await this.existing(input.key)
     if (this.observing) refuseUndecodable(current, 'edit')
     this.writable('edit a session')
-    const saved = await this.store(() => this.engine.saveData(input.key, input.data))
+    const savedKey = await this.store(() => this.inspection.save(input.key, input.data))
+    const saved = savedKey === null ? null : await this.engine.find(savedKey)
     if (!saved) throw new ApiError('not_found', `session ${JSON.stringify(input.key)} is gone`)
     // signed_cookies: the data is the key, so the session lives under a new one now.
     if (saved.key !== input.key) this.d.emit('session', { key: input.key, change: 'deleted', session: null })
@@ -283,7 +360,7 @@ export class InspectorService implements Api {
     const before = await this.existing(input.key)
     if (this.observing) refuseUndecodable(before, 'expire')
     this.writable('expire a session')
-    const after = await this.store(() => this.engine.expire(input.key))
+    const after = (await this.store(() => this.inspection.expire(input.key))) ? await this.engine.find(input.key) : null
     const info = after ? this.toInfo(after) : { ...this.toInfo(before), expired: true, expireDate: this.engine.clock.now().toISOString() }
     this.d.emit('session', { key: input.key, change: 'expired', session: after ? info : null })
     return info
@@ -291,7 +368,7 @@ export class InspectorService implements Api {
 
   async deleteSession(input: A.SessionKeyInput): Promise<{ deleted: true }> {
     this.writable('delete a session')
-    const removed = await this.store(() => this.engine.remove(input.key))
+    const removed = await this.store(() => this.inspection.delete(input.key))
     if (!removed) throw new ApiError('not_found', `no session with key ${JSON.stringify(input.key)}`)
     this.d.emit('session', { key: input.key, change: 'deleted', session: null })
     return { deleted: true }
@@ -299,16 +376,17 @@ export class InspectorService implements Api {
 
   async clearExpired(_: Empty): Promise<{ removed: number }> {
     this.writable('clear expired sessions')
-    const removed = await this.engine.clearExpired()
+    const removed = await this.inspection.clearExpired()
     if (removed) this.d.emit('sessions', { reason: `clear_expired removed ${removed}` })
     return { removed }
   }
 
-  /** Every session of one user in the store, newest save first. */
+  /** Every session of one user in the store, newest save first: the store read page by page, only theirs kept. */
   private async sessionsOf(id: string): Promise<InspectedSession[]> {
-    const all = await this.store(() => this.engine.list())
+    const { records } = await this.searchPages((r) => authUserId(r.data) === id, Number.MAX_SAFE_INTEGER, null)
+    const mine = records.map((r) => this.engine.inspect(r))
     const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
-    return all.filter((s) => authUserId(s.data) === id).sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
+    return mine.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
   }
 
   async getUser(input: A.UserIdInput): Promise<A.UserSessions> {
@@ -327,7 +405,7 @@ export class InspectorService implements Api {
     let deleted = 0
     for (const s of await this.sessionsOf(input.id)) {
       if (s.key === input.except) continue
-      if (!(await this.store(() => this.engine.remove(s.key)))) continue
+      if (!(await this.store(() => this.inspection.delete(s.key)))) continue
       deleted++
       this.d.emit('session', { key: s.key, change: 'deleted', session: null })
     }

@@ -98,7 +98,7 @@ export async function startApiTarget(): Promise<ApiTarget> {
       return JSON.stringify([
         await api.getSettings({}),
         await api.revealSecretKey({}),
-        await api.listSessions({ limit: 100_000 }),
+        await api.listSessions({ limit: 1000 }),
         // The engine's time (frozen) and whether it is frozen; realNow and the offset follow the wall clock.
         (({ now, frozen }) => ({ now, frozen }))(await api.getClock({})),
         await api.listClients({}),

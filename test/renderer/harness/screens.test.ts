@@ -138,6 +138,13 @@ describe('Traffic, Timeline and Clients in Chromium', { timeout: 60_000 }, () =>
     await grid.getByRole('row').nth(1).waitFor()
     expect(await grid.getByRole('row').count()).toBeLessThan(60)
     await shot(page, 'timeline-auto-light')
+    // The timeline reads the store a page at a time: every page first, then all of it in view.
+    const more = page.getByRole('button', { name: 'Load more' })
+    for (let i = 0; i < 30 && (await more.count()); i++) {
+      const before = await grid.getAttribute('aria-rowcount')
+      await more.click()
+      await expect.poll(() => grid.getAttribute('aria-rowcount')).not.toBe(before)
+    }
     // Twenty days across: now and real time are one marker, which says how far apart they are.
     await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: 'All' }).click()
     await grid.getByText(/^now \(engine, \+2 h 20 min ahead of real time\)$/).waitFor()

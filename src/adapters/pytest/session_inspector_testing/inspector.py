@@ -135,7 +135,8 @@ class Inspector:
                 'kept': [c['name'] for c in held if not c['session_only']]}
 
     def sessions(self, search=None, limit=1000):
-        """Every session in the store, newest save first."""
+        """The store's sessions, latest expiry first: one page of up to `limit` (at most 1000);
+        with `search`, the store is read until that many hold the text."""
         return self.api.get('/api/sessions', search=search, limit=limit)['sessions']
 
     def session(self, browser=None):

@@ -7,6 +7,7 @@ import type { SessionData } from '../../../shared/json'
 import { isPlainObject } from '../../../shared/json'
 import { unpickle } from './pickle-read'
 import { pickle } from './pickle-write'
+import type { Decoded } from '../session-store'
 
 export interface CacheItem {
   value: Buffer
@@ -21,6 +22,10 @@ export interface AppCache {
   check(): Promise<void>
   /** The full keys that start with prefix, or null when this cache cannot list its keys. */
   keys(prefix: string): Promise<string[] | null>
+  /** A cache with a cursor of its own (Redis SCAN): one batch of keys from the cursor (null: from the start); next null at the end. */
+  scan?(prefix: string, cursor: string | null, count: number): Promise<{ keys: string[]; next: string | null }>
+  /** How many keys the whole cache holds, cheaply (Redis DBSIZE): an estimate of the sessions. */
+  size?(): Promise<number>
   get(key: string): Promise<CacheItem | null>
   /** Time to live left, in ms; null when the entry has none or the cache cannot tell. */
   ttl(key: string): Promise<number | null>
@@ -45,9 +50,7 @@ export function makeKey(key: string, keyPrefix = '', version = 1): string {
   return `${keyPrefix}:${version}:${key}`
 }
 
-export interface DecodedValue {
-  data: SessionData
-  error?: string
+export interface DecodedValue extends Decoded {
   /** Python types the value holds that JSON cannot (its data is then read-only here). */
   foreign?: string[]
 }
@@ -57,10 +60,10 @@ const INT = /^-?\d+$/
 function fromPickle(raw: Buffer): DecodedValue {
   try {
     const { value, foreign } = unpickle(raw)
-    if (!isPlainObject(value)) return { data: {}, error: 'cannot decode: the cached value is not a dict' }
-    return { data: value as SessionData, ...(foreign.length ? { foreign, error: `holds Python values that JSON cannot show (${foreign.join(', ')}): shown as text, and read-only here so they are not lost` } : {}) }
+    if (!isPlainObject(value)) return { data: {}, error: 'cannot decode: the cached value is not a dict', kind: 'not-an-object' }
+    return { data: value as SessionData, ...(foreign.length ? { foreign, kind: 'python-values' as const, error: `holds Python values that JSON cannot show (${foreign.join(', ')}): shown as text, and read-only here so they are not lost` } : {}) }
   } catch (e) {
-    return { data: {}, error: `cannot decode the cached value: ${(e as Error).message}` }
+    return { data: {}, error: `cannot decode the cached value: ${(e as Error).message}`, kind: 'malformed' }
   }
 }
 
@@ -69,9 +72,9 @@ export function decodeCached(format: CacheFormat, item: CacheItem): DecodedValue
   const raw = item.value
   if (format.kind === 'memcached') {
     if (item.flags & 1) return fromPickle(raw)
-    return { data: {}, error: `cannot decode: the cached value is not a pickled dict (memcached flags ${item.flags})` }
+    return { data: {}, error: `cannot decode: the cached value is not a pickled dict (memcached flags ${item.flags})`, kind: 'malformed' }
   }
-  if (INT.test(raw.toString('latin1'))) return { data: {}, error: 'cannot decode: the cached value is an integer, not a session' }
+  if (INT.test(raw.toString('latin1'))) return { data: {}, error: 'cannot decode: the cached value is an integer, not a session', kind: 'not-an-object' }
   if (format.kind === 'django-redis-cache') return fromPickle(raw)
   let body = raw
   if (format.compressor === 'zlib') {
@@ -84,9 +87,9 @@ export function decodeCached(format: CacheFormat, item: CacheItem): DecodedValue
   if (format.serializer === 'pickle') return fromPickle(body)
   try {
     const value: unknown = JSON.parse(body.toString('utf8'))
-    return isPlainObject(value) ? { data: value as SessionData } : { data: {}, error: 'cannot decode: the cached value is not an object' }
+    return isPlainObject(value) ? { data: value as SessionData } : { data: {}, error: 'cannot decode: the cached value is not an object', kind: 'not-an-object' }
   } catch (e) {
-    return { data: {}, error: `cannot decode the cached JSON: ${(e as Error).message}` }
+    return { data: {}, error: `cannot decode the cached JSON: ${(e as Error).message}`, kind: 'malformed' }
   }
 }
 

@@ -10,7 +10,8 @@ import type { EngineName, Settings } from '../../../shared/settings'
 import type { Clock } from '../clock'
 import { BadSignature } from '../errors'
 import { OldestKey } from '../oldest-key'
-import type { SessionRecord } from '../session-store'
+import type { Count, Page, PageQuery } from '../inspection/inspection'
+import type { Decoded, SessionRecord } from '../session-store'
 import { dumps, loads } from '../signing'
 
 /** What a store cannot do, each as one sentence for the UI and the API; absent means it can. */
@@ -48,8 +49,10 @@ export interface AppStore {
   readonly limits: StoreLimits
   /** Connects and reads once; throws a one-line Error (unreachable, credentials, missing table). */
   check(): Promise<void>
-  /** Every stored session, expired ones included where the store keeps them; dates on the engine's clock. */
-  list(): Promise<SessionRecord[]>
+  /** One page of the stored sessions, read in the store (expired ones included where it keeps them); dates on the engine's clock. */
+  page(query: PageQuery): Promise<Page>
+  /** How many sessions the store holds, counted in the store. */
+  count(): Promise<Count>
   /** One session, expired or not; null when the store has none. */
   record(key: string): Promise<SessionRecord | null>
   /** Saves new data under an existing key as a modification (expiry counts from now); the key it lives under after, or null. */
@@ -84,19 +87,19 @@ export function secretKeys(ctx: AppStoreContext): string[] {
  * signing.loads() of a session payload under any of the keys; says why it failed ("wrong
  * SECRET_KEY?") instead of throwing. maxAge: Django's signed_cookies max_age check.
  */
-export function decodeSigned(ctx: AppStoreContext, text: string, salt: string, appNow: Date, maxAgeSeconds?: number): { data: SessionData; error?: string } {
+export function decodeSigned(ctx: AppStoreContext, text: string, salt: string, appNow: Date, maxAgeSeconds?: number): Decoded {
   let last: unknown
   for (const key of secretKeys(ctx)) {
     try {
       const value = loads(text, { key, salt }, appNow, maxAgeSeconds)
-      return isPlainObject(value) ? { data: value as SessionData } : { data: {}, error: 'cannot decode: the data is not an object' }
+      return isPlainObject(value) ? { data: value as SessionData } : { data: {}, error: 'cannot decode: the data is not an object', kind: 'not-an-object' }
     } catch (e) {
       last = e
       if (!(e instanceof BadSignature) || e.constructor !== BadSignature) break
     }
   }
-  if (last instanceof BadSignature && last.constructor === BadSignature) return { data: {}, error: 'cannot decode: wrong SECRET_KEY? (bad signature)' }
-  return { data: {}, error: `cannot decode: ${(last as Error).message}` }
+  if (last instanceof BadSignature && last.constructor === BadSignature) return { data: {}, error: 'cannot decode: wrong SECRET_KEY? (bad signature)', kind: 'bad-signature' }
+  return { data: {}, error: `cannot decode: ${(last as Error).message}`, kind: 'malformed' }
 }
 
 /** signing.dumps() with SECRET_KEY (never a fallback: Django signs with the current key). */
@@ -105,7 +108,7 @@ export function encodeSigned(ctx: AppStoreContext, data: SessionData, salt: stri
 }
 
 /** True when a record could not be read because the key does not sign it. */
-export const wrongKey = (r: SessionRecord): boolean => Boolean(r.decodeError?.includes('wrong SECRET_KEY'))
+export const wrongKey = (r: Pick<SessionRecord, 'decodeErrorKind'>): boolean => r.decodeErrorKind === 'bad-signature'
 
 /** Save times this process made (engine ms), the oldest forgotten first. */
 export class SaveTimes {

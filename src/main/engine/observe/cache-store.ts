@@ -5,9 +5,10 @@
 import type { SessionData } from '../../../shared/json'
 import { EXPIRY_KEY, getExpiryAge } from '../../../shared/expiry'
 import type { EngineName } from '../../../shared/settings'
-import { VALID_KEY, type SessionRecord } from '../session-store'
+import { VALID_KEY, type SessionRecord, decodeFailure } from '../session-store'
 import { savedAtFrom } from '../stores/db'
 import { decodeCached, encodeCached, type AppCache, type CacheFormat, type CacheItem } from './app-cache'
+import { decodeCursor, encodeCursor, keyOrderPage, type Count, type Page, type PageQuery } from '../inspection/inspection'
 import { FREEZE_LIMIT, SaveTimes, type AppStore, type AppStoreContext, type StoreLimits } from './app-store'
 
 export const CACHE_SESSION_PREFIX = 'django.contrib.sessions.cache'
@@ -65,11 +66,12 @@ export class CacheAppStore implements AppStore {
   }
 
   private toRecord(key: string, item: CacheItem, ttl: number | null): SessionRecord {
-    const { data, error } = decodeCached(this.format, item)
+    const decoded = decodeCached(this.format, item)
+    const { data } = decoded
     const now = this.ctx.clock.nowMs()
     const expireDate = ttl === null ? null : new Date(now + ttl)
     const savedAt = this.saves.get(key) ?? savedAtFrom(data, expireDate, this.ctx.settings().SESSION_COOKIE_AGE)
-    return { key, data, expireDate, savedAt, ...(error ? { decodeError: error } : {}) }
+    return { key, data, expireDate, savedAt, ...decodeFailure(decoded) }
   }
 
   async record(key: string): Promise<SessionRecord | null> {
@@ -83,10 +85,41 @@ export class CacheAppStore implements AppStore {
     return parked ? this.toRecord(key, parked.item, parked.deadline - this.applied - Date.now()) : null
   }
 
-  async list(): Promise<SessionRecord[]> {
-    const keys = new Set([...(await this.sessionKeys()), ...this.parked.keys()])
-    const records = await Promise.all([...keys].map((k) => this.record(k)))
-    return records.filter((r): r is SessionRecord => r !== null)
+  /**
+   * One page: Redis pages with its own SCAN cursor (and MATCH for a key prefix); a cache that
+   * cannot (memcached) lists its keys (metadump: names only) and pages them in key order. Only
+   * the page's values are read. The entries a clock change keeps aside come on the first page.
+   */
+  async page(q: PageQuery): Promise<Page> {
+    const prefix = q.keyPrefix ?? ''
+    const start = this.fullKey('')
+    let keys: string[]
+    let next: string | null
+    let order: string
+    if (this.cache.scan) {
+      const cursor = decodeCursor(q.cursor, (v): v is string => typeof v === 'string')
+      const batch = await this.cache.scan(this.fullKey(prefix), cursor, q.limit)
+      keys = batch.keys.map((k) => k.slice(start.length))
+      if (cursor === null) keys.push(...[...this.parked.keys()].filter((k) => k.startsWith(prefix)))
+      keys = [...new Set(keys)].filter((k) => VALID_KEY.test(k))
+      next = batch.next === null ? null : encodeCursor(batch.next)
+      order = 'Redis SCAN order (no order of its own)'
+    } else {
+      const paged = keyOrderPage(new Set([...(await this.sessionKeys()), ...this.parked.keys()]), q)
+      keys = paged.keys
+      next = paged.next
+      order = 'session key'
+    }
+    const records = await Promise.all(keys.map((k) => this.record(k)))
+    return { records: records.filter((r): r is SessionRecord => r !== null), next, order }
+  }
+
+  async count(): Promise<Count> {
+    if (this.cache.size) {
+      return { total: await this.cache.size(), exact: false, note: "Redis DBSIZE: every key of the app's cache database, not only sessions (a data search counts the sessions exactly)" }
+    }
+    const keys = await this.sessionKeys()
+    return this.cannotList ? { total: keys.length, exact: false, note: this.listLimit } : { total: keys.length, exact: true }
   }
 
   async save(key: string, data: SessionData): Promise<string | null> {

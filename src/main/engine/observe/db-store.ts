@@ -4,7 +4,8 @@
 import type { SessionData } from '../../../shared/json'
 import { EXPIRY_KEY, getExpiryDate } from '../../../shared/expiry'
 import type { EngineName } from '../../../shared/settings'
-import type { SessionRecord } from '../session-store'
+import { decodeCursor, encodeCursor, isKeyCursor, isKeysetCursor, ORDER_BY_EXPIRY, ORDER_BY_KEY, type Count, type Page, type PageQuery } from '../inspection/inspection'
+import { decodeFailure, type SessionRecord } from '../session-store'
 import { savedAtFrom } from '../stores/db'
 import { decodeSigned, encodeSigned, FREEZE_LIMIT, SaveTimes, SESSION_SALT, type AppStore, type AppStoreContext, type StoreLimits } from './app-store'
 
@@ -23,6 +24,11 @@ export interface SqlTable {
   check(): Promise<void>
   row(key: string): Promise<SqlRow | undefined>
   rows(): Promise<SqlRow[]>
+  /** One page, latest expire_date first, after a keyset position (at: expire_date as the database writes it, exactly). */
+  page(limit: number, after: { at: string; key: string } | null): Promise<(SqlRow & { at: string })[]>
+  /** One page of the rows whose key starts with prefix, in key order (through the primary key), after afterKey. */
+  prefixPage(prefix: string, afterKey: string, limit: number): Promise<SqlRow[]>
+  count(): Promise<number>
   update(key: string, data: string, expire: Date): Promise<boolean>
   setExpire(key: string, expire: Date): Promise<boolean>
   remove(key: string): Promise<boolean>
@@ -60,16 +66,30 @@ export class DbAppStore implements AppStore {
   }
 
   private toRecord(row: SqlRow): SessionRecord {
-    const { data, error } = decodeSigned(this.ctx, row.data, SESSION_SALT, this.appNow())
+    const decoded = decodeSigned(this.ctx, row.data, SESSION_SALT, this.appNow())
+    const { data } = decoded
     const expireDate = new Date(row.expire.getTime() + this.applied)
     const worked = savedAtFrom(data, expireDate, this.ctx.settings().SESSION_COOKIE_AGE)
     const now = this.ctx.clock.nowMs()
     const savedAt = this.saves.get(row.key) ?? (worked && worked.getTime() > now ? new Date(now) : worked)
-    return { key: row.key, data, expireDate, savedAt, ...(error ? { decodeError: error } : {}) }
+    return { key: row.key, data, expireDate, savedAt, ...decodeFailure(decoded) }
   }
 
-  async list(): Promise<SessionRecord[]> {
-    return (await this.table.rows()).map((r) => this.toRecord(r))
+  async page(q: PageQuery): Promise<Page> {
+    if (q.keyPrefix) {
+      const after = decodeCursor(q.cursor, isKeyCursor)
+      const rows = await this.table.prefixPage(q.keyPrefix, after?.k ?? '', q.limit)
+      const last = rows.at(-1)
+      return { records: rows.map((r) => this.toRecord(r)), next: rows.length === q.limit && last ? encodeCursor({ k: last.key }) : null, order: ORDER_BY_KEY }
+    }
+    const after = decodeCursor(q.cursor, isKeysetCursor)
+    const rows = await this.table.page(q.limit, after && { at: after.e, key: after.k })
+    const last = rows.at(-1)
+    return { records: rows.map((r) => this.toRecord(r)), next: rows.length === q.limit && last ? encodeCursor({ e: last.at, k: last.key }) : null, order: ORDER_BY_EXPIRY }
+  }
+
+  async count(): Promise<Count> {
+    return { total: await this.table.count(), exact: true }
   }
 
   async record(key: string): Promise<SessionRecord | null> {

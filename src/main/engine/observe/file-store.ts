@@ -10,7 +10,8 @@ import type { SessionData } from '../../../shared/json'
 import { EXPIRY_KEY, getExpiryAge, getExpiryDate } from '../../../shared/expiry'
 import type { EngineName } from '../../../shared/settings'
 import { Unsupported } from '../errors'
-import { VALID_KEY, type SessionRecord } from '../session-store'
+import { VALID_KEY, type SessionRecord, decodeFailure, type Decoded } from '../session-store'
+import { keyOrderPage, type Count, type Page, type PageQuery } from '../inspection/inspection'
 import { decodeSigned, encodeSigned, FREEZE_LIMIT, SESSION_SALT, type AppStore, type AppStoreContext, type StoreLimits } from './app-store'
 
 export class FileAppStore implements AppStore {
@@ -69,14 +70,15 @@ export class FileAppStore implements AppStore {
       return null
     }
     const appNow = new Date(this.ctx.clock.nowMs() - this.applied)
-    const { data, error } = text ? decodeSigned(this.ctx, text, SESSION_SALT, appNow) : { data: {} as SessionData, error: undefined }
+    const decoded: Decoded = text ? decodeSigned(this.ctx, text, SESSION_SALT, appNow) : { data: {} as SessionData }
+    const { data } = decoded
     const cookieAge = this.ctx.settings().SESSION_COOKIE_AGE
     const savedAt = new Date(mtimeMs + this.applied)
     const now = this.ctx.clock.now()
     const stored = data[EXPIRY_KEY]
     const expiredForDjango = getExpiryAge(undefined, now, cookieAge, { expiry: stored ? stored : new Date(savedAt.getTime() + cookieAge * 1000) }) <= 0
     const expireDate = getExpiryDate(stored, now, cookieAge, { modification: savedAt })
-    return { key, data, expireDate, savedAt, expiredForDjango, ...(error ? { decodeError: error } : {}) }
+    return { key, data, expireDate, savedAt, expiredForDjango, ...decodeFailure(decoded) }
   }
 
   async record(key: string): Promise<SessionRecord | null> {
@@ -86,9 +88,15 @@ export class FileAppStore implements AppStore {
     return record
   }
 
-  async list(): Promise<SessionRecord[]> {
-    const records = await Promise.all((await this.keys()).map((k) => this.record(k)))
-    return records.filter((r): r is SessionRecord => r !== null)
+  /** One page in key order: the directory's names are listed, only the page's files read. */
+  async page(q: PageQuery): Promise<Page> {
+    const { keys, next } = keyOrderPage(await this.keys(), q)
+    const records = await Promise.all(keys.map((k) => this.record(k)))
+    return { records: records.filter((r): r is SessionRecord => r !== null), next, order: 'session key (file names, listed without being read)' }
+  }
+
+  async count(): Promise<Count> {
+    return { total: (await this.keys()).length, exact: true }
   }
 
   /** Django's save(): a temp file (prefix + "_out_") renamed over the session file. */

@@ -5,6 +5,7 @@ import mysql from 'mysql2/promise'
 import { fromDjangoDate, toDjangoDate } from '../database'
 import type { SqlRow, SqlTable } from './db-store'
 import { oneLine } from './app-store'
+import { likePrefix } from '../inspection/inspection'
 
 export interface MysqlTarget {
   host: string
@@ -63,6 +64,24 @@ export class MysqlTable implements SqlTable {
 
   async rows(): Promise<SqlRow[]> {
     return (await this.run<Raw[]>('SELECT session_key, session_data, expire_date FROM django_session')).map(toRow)
+  }
+
+  async page(limit: number, after: { at: string; key: string } | null): Promise<(SqlRow & { at: string })[]> {
+    // dateStrings: expire_date comes as Django wrote it, to the microsecond.
+    const select = 'SELECT session_key, session_data, expire_date FROM django_session'
+    const rows = after
+      ? await this.run<Raw[]>(`${select} WHERE expire_date <= ? AND (expire_date < ? OR session_key > ?) ORDER BY expire_date DESC, session_key LIMIT ?`, [after.at, after.at, after.key, limit])
+      : await this.run<Raw[]>(`${select} ORDER BY expire_date DESC, session_key LIMIT ?`, [limit])
+    return rows.map((r) => ({ ...toRow(r), at: r.expire_date }))
+  }
+
+  async prefixPage(prefix: string, afterKey: string, limit: number): Promise<SqlRow[]> {
+    const rows = await this.run<Raw[]>("SELECT session_key, session_data, expire_date FROM django_session WHERE session_key LIKE ? ESCAPE '\\\\' AND session_key > ? ORDER BY session_key LIMIT ?", [likePrefix(prefix), afterKey, limit])
+    return rows.map(toRow)
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.run<(mysql.RowDataPacket & { n: number })[]>('SELECT COUNT(*) AS n FROM django_session'))[0]?.n ?? 0)
   }
 
   async update(key: string, data: string, expire: Date): Promise<boolean> {

@@ -4,6 +4,7 @@
 import pg from 'pg'
 import type { SqlRow, SqlTable } from './db-store'
 import { oneLine } from './app-store'
+import { likePrefix } from '../inspection/inspection'
 
 export interface PgTarget {
   host: string
@@ -64,6 +65,28 @@ export class PgTable implements SqlTable {
 
   async rows(): Promise<SqlRow[]> {
     return (await this.query<Raw>('SELECT session_key, session_data, expire_date FROM django_session')).rows.map(toRow)
+  }
+
+  async page(limit: number, after: { at: string; key: string } | null): Promise<(SqlRow & { at: string })[]> {
+    // at: expire_date as text, to the microsecond (a JS Date keeps milliseconds only).
+    const select = 'SELECT session_key, session_data, expire_date, expire_date::text AS at FROM django_session'
+    const r = after
+      ? await this.query<Raw & { at: string }>(`${select} WHERE expire_date <= $1::timestamptz AND (expire_date < $1::timestamptz OR session_key > $2) ORDER BY expire_date DESC, session_key LIMIT $3`, [after.at, after.key, limit])
+      : await this.query<Raw & { at: string }>(`${select} ORDER BY expire_date DESC, session_key LIMIT $1`, [limit])
+    return r.rows.map((row) => ({ ...toRow(row), at: row.at }))
+  }
+
+  async prefixPage(prefix: string, afterKey: string, limit: number): Promise<SqlRow[]> {
+    // LIKE and the ~>~ / ~<~ operators use the index Django adds for them (varchar_pattern_ops).
+    const r = await this.query<Raw>(
+      "SELECT session_key, session_data, expire_date FROM django_session WHERE session_key LIKE $1 AND session_key ~>~ $2 ORDER BY session_key USING ~<~ LIMIT $3",
+      [likePrefix(prefix), afterKey, limit]
+    )
+    return r.rows.map(toRow)
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.query<{ n: string }>('SELECT COUNT(*) AS n FROM django_session')).rows[0]?.n ?? 0)
   }
 
   async update(key: string, data: string, expire: Date): Promise<boolean> {

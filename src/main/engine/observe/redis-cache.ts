@@ -64,6 +64,24 @@ export class RedisAppCache implements AppCache {
     return out
   }
 
+  async scan(prefix: string, cursor: string | null, count: number): Promise<{ keys: string[]; next: string | null }> {
+    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`
+    const out: string[] = []
+    let at = cursor ?? '0'
+    // SCAN's cursor is the page's: a few calls fill it (MATCH filters on the server).
+    for (let calls = 0; calls < 100; calls++) {
+      const [next, keys] = await this.run(() => this.client.scan(at, 'MATCH', pattern, 'COUNT', Math.max(count, 100)))
+      at = next
+      out.push(...keys)
+      if (at === '0' || out.length >= count) break
+    }
+    return { keys: out, next: at === '0' ? null : at }
+  }
+
+  async size(): Promise<number> {
+    return this.run(() => this.client.dbsize())
+  }
+
   async get(key: string): Promise<CacheItem | null> {
     const value = await this.run(() => this.client.getBuffer(key))
     return value === null ? null : { value, flags: 0 }

@@ -7,9 +7,10 @@
 // cookies the browsers keep carry engine time and the app gets them re-signed in its own.
 import type { SessionData } from '../../../shared/json'
 import type { EngineName } from '../../../shared/settings'
-import type { SessionRecord } from '../session-store'
+import { decodeFailure, type SessionRecord } from '../session-store'
 import { OldestKey } from '../oldest-key'
 import { b62Decode, signWithTimestamp, unsignWithTimestamp } from '../signing'
+import { keyOrderPage, type Count, type Page, type PageQuery } from '../inspection/inspection'
 import { decodeSigned, encodeSigned, FREEZE_LIMIT, secretKeys, type AppStore, type AppStoreContext, type CookieRewrite, type StoreLimits } from './app-store'
 
 export const SIGNED_COOKIES_SALT = 'django.contrib.sessions.backends.signed_cookies'
@@ -60,15 +61,21 @@ export class SignedCookiesAppStore implements AppStore {
     if (this.overrides.has(value) || this.timestamp(value) === null) return null
     const ts = this.timestamp(value) as number
     // Expiry is judged from the timestamp (Django's max_age), so decode without it and say when.
-    const { data, error } = decodeSigned(this.ctx, value, SIGNED_COOKIES_SALT, this.ctx.clock.now())
+    const decoded = decodeSigned(this.ctx, value, SIGNED_COOKIES_SALT, this.ctx.clock.now())
+    const { data } = decoded
     const savedAt = new Date(ts * 1000)
     const expireDate = new Date(savedAt.getTime() + this.ctx.settings().SESSION_COOKIE_AGE * 1000)
-    return { key: value, data, expireDate, savedAt, ...(error ? { decodeError: error } : {}) }
+    return { key: value, data, expireDate, savedAt, ...decodeFailure(decoded) }
   }
 
-  async list(): Promise<SessionRecord[]> {
-    const records = await Promise.all([...this.values].reverse().map((v) => this.record(v)))
-    return records.filter((r): r is SessionRecord => r !== null)
+  async page(q: PageQuery): Promise<Page> {
+    const { keys, next } = keyOrderPage(this.values, q)
+    const records = await Promise.all(keys.map((v) => this.record(v)))
+    return { records: records.filter((r): r is SessionRecord => r !== null), next, order: 'cookie value' }
+  }
+
+  async count(): Promise<Count> {
+    return { total: this.values.size, exact: false, note: this.limits.list }
   }
 
   private replace(old: string, next: string | null): void {

@@ -3,6 +3,7 @@
 // USE_TZ: naive UTC text, microseconds only when non-zero.
 import Database from 'better-sqlite3'
 import { fromDjangoDate, shiftDjangoDate, toDjangoDate } from '../database'
+import { prefixEnd } from '../inspection/inspection'
 import type { SqlRow, SqlTable } from './db-store'
 
 interface Raw {
@@ -10,6 +11,8 @@ interface Raw {
   session_data: string
   expire_date: string
 }
+
+const PAGE = 'SELECT session_key, session_data, expire_date FROM django_session'
 
 const toRow = (r: Raw | undefined): SqlRow | undefined =>
   r && { key: r.session_key, data: r.session_data, expire: fromDjangoDate(r.expire_date) ?? new Date(0) }
@@ -55,6 +58,25 @@ export class SqliteTable implements SqlTable {
 
   async rows(): Promise<SqlRow[]> {
     return (this.open().prepare('SELECT * FROM django_session').all() as Raw[]).map((r) => toRow(r) as SqlRow)
+  }
+
+  async page(limit: number, after: { at: string; key: string } | null): Promise<(SqlRow & { at: string })[]> {
+    const db = this.open()
+    const raw = (
+      after
+        ? db.prepare(`${PAGE} WHERE expire_date <= ? AND (expire_date < ? OR session_key > ?) ORDER BY expire_date DESC, session_key LIMIT ?`).all(after.at, after.at, after.key, limit)
+        : db.prepare(`${PAGE} ORDER BY expire_date DESC, session_key LIMIT ?`).all(limit)
+    ) as Raw[]
+    return raw.map((r) => ({ ...(toRow(r) as SqlRow), at: r.expire_date }))
+  }
+
+  async prefixPage(prefix: string, afterKey: string, limit: number): Promise<SqlRow[]> {
+    const raw = this.open().prepare(`${PAGE} WHERE session_key >= ? AND session_key < ? AND session_key > ? ORDER BY session_key LIMIT ?`).all(prefix, prefixEnd(prefix), afterKey, limit) as Raw[]
+    return raw.map((r) => toRow(r) as SqlRow)
+  }
+
+  async count(): Promise<number> {
+    return (this.open().prepare('SELECT COUNT(*) AS n FROM django_session').get() as { n: number }).n
   }
 
   async update(key: string, data: string, expire: Date): Promise<boolean> {

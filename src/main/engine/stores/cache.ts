@@ -87,11 +87,24 @@ export class CacheSessionStore extends SessionStore {
     return 0
   }
 
-  async list(): Promise<SessionRecord[]> {
-    // The prefix is also the start of cached_db's ("django.contrib.sessions.cached_db"), whose
-    // entries share the cache: only what follows as a whole key is one of ours.
-    const records = (await this.cache.entries(this.cacheKeyPrefix)).map((e) => cacheRecord(e, this.cacheKeyPrefix))
-    return records.filter((r) => VALID_KEY.test(r.key))
+  /**
+   * One page of the cache's sessions (inspector). The prefix is also the start of cached_db's
+   * ("django.contrib.sessions.cached_db"), whose entries share the cache: only what follows
+   * as a whole key is one of ours.
+   */
+  async page(keyPrefix: string, cursor: string | null, limit: number): Promise<{ records: SessionRecord[]; next: string | null }> {
+    const { entries, next } = await this.cache.scan(this.cacheKeyPrefix + keyPrefix, cursor, limit)
+    return { records: entries.map((e) => cacheRecord(e, this.cacheKeyPrefix)).filter((r) => VALID_KEY.test(r.key)), next }
+  }
+
+  /** How scan pages are ordered, in words. */
+  get scanOrder(): string {
+    return this.cache.scanOrder
+  }
+
+  /** How many sessions the cache holds (keys only). */
+  async countEntries(): Promise<number> {
+    return this.cache.count(this.cacheKeyPrefix, (rest) => VALID_KEY.test(rest))
   }
 
   async record(key: string): Promise<SessionRecord | null> {

@@ -3,7 +3,7 @@ import type { SessionData } from '../../../shared/json'
 import { EXPIRY_KEY, classifyExpiry, getExpiryAge } from '../../../shared/expiry'
 import { fromDjangoDate, type SessionDatabase, type SessionRow } from '../database'
 import { CreateError, UpdateError } from '../errors'
-import { SessionStore, type SessionRecord, type StoreContext } from '../session-store'
+import { SessionStore, type SessionRecord, type StoreContext, decodeFailure } from '../session-store'
 
 export interface DbStoreContext extends StoreContext {
   db(): SessionDatabase
@@ -93,17 +93,13 @@ export class DbSessionStore extends SessionStore {
 
   // ------------------------------------------------------------------ inspection
 
-  protected toRecord(row: SessionRow): SessionRecord {
-    const { data, error } = this.tryDecode(row.session_data, false)
+  /** A row as the inspector shows it: decoded (without a security log line), with its save time. */
+  toRecord(row: SessionRow): SessionRecord {
+    const decoded = this.tryDecode(row.session_data, false)
+    const { data } = decoded
     const expireDate = fromDjangoDate(row.expire_date)
     const savedAt = this.db.savedAt(row.session_key) ?? notAfter(savedAtFrom(data, expireDate, this.settings.SESSION_COOKIE_AGE), this.now())
-    return { key: row.session_key, data, expireDate, savedAt, ...(error ? { decodeError: error } : {}) }
-  }
-
-  async list(): Promise<SessionRecord[]> {
-    const out: SessionRecord[] = []
-    for (const row of this.db.rows()) out.push(this.toRecord(row))
-    return out
+    return { key: row.session_key, data, expireDate, savedAt, ...decodeFailure(decoded) }
   }
 
   async record(key: string): Promise<SessionRecord | null> {

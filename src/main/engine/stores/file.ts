@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { SessionData } from '../../../shared/json'
 import { EXPIRY_KEY, getExpiryAge, getExpiryDate, toPythonIso } from '../../../shared/expiry'
 import { CreateError, InvalidSessionKey, StoreUnavailable, UpdateError } from '../errors'
-import { SessionStore, VALID_KEY as VALID, type SessionRecord } from '../session-store'
+import { SessionStore, VALID_KEY as VALID, type SessionRecord, decodeFailure, type Decoded } from '../session-store'
 
 /**
  * Writes to a temp file in the same directory (Django's prefix + "_out_") and renames it
@@ -180,19 +180,27 @@ export class FileSessionStore extends SessionStore {
     } catch {
       return null
     }
-    const { data, error } = text ? this.tryDecode(text, false) : { data: {}, error: undefined }
+    const decoded: Decoded = text ? this.tryDecode(text, false) : { data: {} }
+    const { data } = decoded
     const age = this.expiryAgeOnLoad(data, mtime)
     const expireDate = getExpiryDate(data[EXPIRY_KEY], this.now(), this.getSessionCookieAge(), { modification: mtime })
-    return { key, data, expireDate, savedAt: mtime, expired: text !== '' && age <= 0, ...(error ? { decodeError: error } : {}) }
+    return { key, data, expireDate, savedAt: mtime, expired: text !== '' && age <= 0, ...decodeFailure(decoded) }
   }
 
-  async list(): Promise<SessionRecord[]> {
-    const out: SessionRecord[] = []
-    for (const key of this.storedKeys()) {
-      const r = this.readRecord(key, join(this.storagePath, this.filePrefix + key))
-      if (r) out.push(r)
-    }
-    return out
+  /**
+   * The keys of one page, in key order after `afterKey`: the directory's names are listed
+   * (not read); only the page's files are read, by the inspector.
+   */
+  keysPage(afterKey: string, limit: number, prefix = ''): string[] {
+    return this.storedKeys()
+      .filter((k) => k > afterKey && k.startsWith(prefix))
+      .sort()
+      .slice(0, limit)
+  }
+
+  /** How many session files the directory holds (names only). */
+  countKeys(): number {
+    return this.storedKeys().length
   }
 
   async record(key: string): Promise<SessionRecord | null> {

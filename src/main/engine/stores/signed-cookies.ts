@@ -8,7 +8,7 @@ import { SessionStore, type SessionRecord } from '../session-store'
 import { dumps, loads } from '../signing'
 
 export const SIGNED_COOKIES_SALT = 'django.contrib.sessions.backends.signed_cookies'
-const CANNOT_LIST = 'signed_cookies sessions live in the browser\'s cookie: the server keeps nothing to list, expire or delete.'
+export const CANNOT_LIST = 'signed_cookies sessions live in the browser\'s cookie: the server keeps nothing to list, expire or delete.'
 
 export class SignedCookiesSessionStore extends SessionStore {
   readonly engine = 'signed_cookies'
@@ -63,10 +63,6 @@ export class SignedCookiesSessionStore extends SessionStore {
 
   async clearExpired(): Promise<number> {
     return 0
-  }
-
-  async list(): Promise<SessionRecord[]> {
-    throw new Unsupported(CANNOT_LIST)
   }
 
   async record(_key: string): Promise<SessionRecord | null> {

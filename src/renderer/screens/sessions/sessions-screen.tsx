@@ -1,6 +1,6 @@
-// Sessions: every session in the store, live, with a detail pane for the selected one.
+// Sessions: the store's sessions, paged as the table scrolls, live, with a detail pane for the selected one.
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import type { SessionInfo } from '../../../shared/api'
+import type { SessionInfo, SessionSearch } from '../../../shared/api'
 import { useAppState, useEngineNow } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
@@ -16,7 +16,8 @@ import type { ScreenDefinition, ScreenProps } from '../screen'
 import { SessionDetail } from './session-detail'
 import { SessionsTable } from './sessions-table'
 import { useClientNames } from './use-client-names'
-import { useSessions } from './use-sessions'
+import { useStoreSearch } from './use-session-search'
+import { useSessions, type SessionsData } from './use-sessions'
 import { matchesUser, UserFilter } from './user-filter'
 
 function SessionsScreen({ param }: ScreenProps) {
@@ -39,8 +40,20 @@ function SessionsScreen({ param }: ScreenProps) {
     }
   }, [param])
 
-  const rows = useMemo(() => (needle || user ? data.rows.filter((s) => (!needle || sessionMatches(s, needle)) && matchesUser(s, user)) : data.rows), [data.rows, needle, user])
-  const selected = selectedKey === null ? null : (data.rows.find((s) => s.key === selectedKey) ?? null)
+  // The loaded pages are filtered at once; while the store holds more than them, the search
+  // also runs over the whole store (key prefix through the API, data in the background).
+  const complete = !data.loading && !data.hasMore
+  const store = useStoreSearch(needle, !complete && !data.unsupported)
+  const rows = useMemo(() => {
+    if (!needle && !user) return data.rows
+    const keep = (s: SessionInfo) => (!needle || sessionMatches(s, needle)) && matchesUser(s, user)
+    const local = data.rows.filter(keep)
+    const extra = needle ? [...(store.byKey ?? []), ...(store.search?.matches ?? [])].filter(keep) : []
+    if (extra.length === 0) return local
+    const seen = new Set(local.map((s) => s.key))
+    return [...local, ...extra.filter((s) => !seen.has(s.key) && (seen.add(s.key), true))]
+  }, [data.rows, needle, user, store.byKey, store.search])
+  const selected = selectedKey === null ? null : (rows.find((s) => s.key === selectedKey) ?? data.rows.find((s) => s.key === selectedKey) ?? null)
 
   const open = (key: string) => {
     setSelectedKey(key)
@@ -72,9 +85,13 @@ function SessionsScreen({ param }: ScreenProps) {
         <SearchBox label="Filter sessions by key or data" placeholder="Filter by key or data" value={search} onChange={setSearch} />
         <UserFilter rows={data.rows} value={user} onChange={setUser} />
         <span className="toolbar-count" aria-live="polite">
-          {data.loading ? <Spinner label="Loading sessions" /> : needle || user ? `${plural(rows.length, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}` : plural(data.total, 'session')}
-          {!data.loading && data.total > data.rows.length && ` (showing the newest ${data.rows.length.toLocaleString('en-US')})`}
+          {data.loading ? <Spinner label="Loading sessions" /> : <CountLabel data={data} needle={needle} filtered={Boolean(needle || user)} shown={rows.length} complete={complete} search={store.search} />}
         </span>
+        {needle && store.search && !store.search.done && (
+          <button type="button" className="button button-small" onClick={store.cancel}>
+            Cancel search
+          </button>
+        )}
         <div className="header-spacer" />
         <AsyncButton size="small" onClick={clearExpired} title="Delete expired sessions from the store, as Django's clearsessions does">
           Clear expired
@@ -83,6 +100,11 @@ function SessionsScreen({ param }: ScreenProps) {
           <IconRefresh />
         </button>
       </div>
+      {store.error && (
+        <div className="inline-note inline-note-danger" role="alert">
+          Cannot search the store: {store.error}
+        </div>
+      )}
       {data.error && (
         <div className="inline-note inline-note-danger" role="alert">
           Cannot list sessions: {data.error}
@@ -102,10 +124,18 @@ function SessionsScreen({ param }: ScreenProps) {
             <EmptyState title="No sessions yet">
               Open <span className="mono">{status?.proxyUrl ?? 'the proxy URL'}</span> to start a session.
             </EmptyState>
-          ) : !data.loading && rows.length === 0 ? (
-            <EmptyState title="No session matches">{needle ? <>Nothing in a key or in the data contains “{search.trim()}”.</> : 'No session of this user.'}</EmptyState>
+          ) : !data.loading && rows.length === 0 && (complete || !needle || store.search?.done) ? (
+            <EmptyState title="No session matches">{needle ? <>Nothing in a key or in the data contains “{search.trim()}”.</> : complete ? 'No session of this user.' : 'No session of this user in the pages loaded so far.'}</EmptyState>
           ) : (
-            <SessionsTable rows={rows} selectedKey={selectedKey} clientNames={clientNames} onSelect={setSelectedKey} onOpen={open} />
+            <SessionsTable
+              rows={rows}
+              selectedKey={selectedKey}
+              clientNames={clientNames}
+              complete={Boolean(needle) || !data.hasMore}
+              onSelect={setSelectedKey}
+              onOpen={open}
+              onEndReached={data.loadMore}
+            />
           )}
         </div>
         {detailOpen && selectedKey && !data.loading && (
@@ -125,6 +155,24 @@ function SessionsScreen({ param }: ScreenProps) {
       </div>
     </section>
   )
+}
+
+/** How many sessions, as true as the store can say: the count, the matches, "so far" until a search is done. */
+function CountLabel({ data, needle, filtered, shown, complete, search }: { data: SessionsData; needle: string; filtered: boolean; shown: number; complete: boolean; search: SessionSearch | null }) {
+  const total = data.total === null ? null : `${data.totalExact ? '' : '~'}${data.total.toLocaleString('en-US')}`
+  if (filtered && !needle) return <>{`${plural(shown, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}${complete ? '' : ' loaded so far'}`}</>
+  if (!needle) {
+    if (data.total === null) return <>{plural(data.rows.length, 'session')} loaded</>
+    return <>{data.totalExact ? plural(data.total, 'session') : `~${plural(data.total, 'session')} (estimate)`}</>
+  }
+  if (complete) return <>{`${plural(shown, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}`}</>
+  if (!search) return <>{`${plural(shown, 'match', 'matches')} so far (searching…)`}</>
+  const read = `${search.scanned.toLocaleString('en-US')}${total ? ` of ${total}` : ''} read`
+  if (!search.done) return <>{`${plural(search.matched, 'match', 'matches')} so far · ${read}`}</>
+  if (search.cancelled) return <>{`${plural(search.matched, 'match', 'matches')} so far (cancelled after ${read})`}</>
+  if (search.error) return <>{`${plural(search.matched, 'match', 'matches')} so far (stopped: ${search.error})`}</>
+  const capped = search.matched > search.matches.length ? ` (showing the first ${search.matches.length.toLocaleString('en-US')})` : ''
+  return <>{`${plural(search.matched, 'match', 'matches')} of ${plural(search.scanned, 'session')}${search.exact ? ' (exact)' : ' (so far)'}${capped}`}</>
 }
 
 /**

@@ -1,7 +1,7 @@
-// The sessions as a virtualised grid: only the visible rows exist in the DOM, so 10,000
-// sessions scroll as smoothly as ten. Arrow keys move the selection, Enter opens it.
+// The sessions as a virtualised grid: only the visible rows exist in the DOM, and the next page
+// is asked for as the last rows come into view. Arrow keys move the selection, Enter opens it.
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useRef, type KeyboardEvent } from 'react'
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react'
 import type { SessionInfo } from '../../../shared/api'
 import { useEngineNow } from '../../app/app-state'
 import { GridHead } from '../../components/grid-head'
@@ -18,13 +18,20 @@ export interface SessionsTableProps {
   rows: SessionInfo[]
   selectedKey: string | null
   clientNames: Map<string, string>
+  /** Nothing more to page in. */
+  complete?: boolean
   onSelect(key: string): void
   onOpen(key: string): void
+  /** The last rows are in view: the next page is wanted. */
+  onEndReached?(): void
 }
+
+/** Rows from the end at which the next page is asked for. */
+const END_THRESHOLD = 50
 
 const COLUMNS = ['State', 'Key', 'Client', 'Data', 'Saved', 'Expires', 'User'] as const
 
-export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen }: SessionsTableProps) {
+export function SessionsTable({ rows, selectedKey, clientNames, complete = true, onSelect, onOpen, onEndReached }: SessionsTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -37,6 +44,11 @@ export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen
     useFlushSync: false
   })
   const { engineMs } = useEngineNow()
+  const items = virtualizer.getVirtualItems()
+  const lastIndex = items.length ? (items[items.length - 1] as { index: number }).index : -1
+  useEffect(() => {
+    if (!complete && lastIndex >= rows.length - END_THRESHOLD) onEndReached?.()
+  }, [complete, lastIndex, rows.length, onEndReached])
   const selectedIndex = selectedKey === null ? -1 : rows.findIndex((r) => r.key === selectedKey)
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -64,7 +76,7 @@ export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen
     >
       <GridHead columns={COLUMNS} />
       <div className="grid-body" style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}>
-        {virtualizer.getVirtualItems().map((item) => {
+        {items.map((item) => {
           const session = rows[item.index]
           if (!session) return null
           return (

@@ -106,7 +106,13 @@ function TimelineScreen() {
         </label>
         <span className="toolbar-count" aria-live="polite">
           {data.loading ? <Spinner label="Loading sessions" /> : plural(shown.length, 'session')}
+          {!data.loading && data.hasMore && data.total !== null && ` of the ${data.total.toLocaleString('en-US')} in the store (the latest expiries first)`}
         </span>
+        {data.hasMore && (
+          <button type="button" className="button button-small" disabled={data.loadingMore} onClick={data.loadMore}>
+            {data.loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        )}
       </div>
       <div className="tl-legend" aria-label="Legend">
         <span className="tl-key-item"><span className="tl-swatch tl-bar-active" /> active</span>
