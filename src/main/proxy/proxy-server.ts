@@ -16,6 +16,7 @@ import { pipeRequest, pipeTarget, type PipeTarget } from './pipe'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { interrupted, RequestSession, type FinishResult } from './session-middleware'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
+import { OVERSIZE_HEADER, oversizeUpdate } from './head-filter'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { proxyUpgrade } from './upgrade-proxy'
@@ -214,7 +215,8 @@ export class SessionProxy {
     this.monitor.up()
     const status = proxyRes.statusCode ?? 502
     const header = proxyRes.headers['x-session-update']
-    const parsed = this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null
+    const oversize = this.mode === 'middleware' ? oversizeUpdate(proxyRes.headers[OVERSIZE_HEADER.toLowerCase()]) : null
+    const parsed = oversize ?? (this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null)
     const update: WireUpdate | null = parsed?.ok ? parsed.value : null
     if (this.mode === 'middleware' && proxyRes.headers['x-session-django'] !== undefined) this.opts.events.app?.(proxyRes.headers['x-session-django'])
     let result: FinishResult | null = null
@@ -264,7 +266,7 @@ export class SessionProxy {
       update,
       updateHeader: update && typeof header === 'string' ? header : null,
       rejected,
-      rawUpdate: rejected ? String(header) : undefined,
+      rawUpdate: rejected && !oversize ? String(header) : undefined,
       result,
       observed,
       setCookie: decision?.setCookie ?? appCookies.find((s) => s.startsWith(`${this.opts.engine.settings().SESSION_COOKIE_NAME}=`)) ?? null
