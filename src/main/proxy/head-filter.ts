@@ -172,7 +172,11 @@ export class FilteredSocket extends Duplex {
       for (const b of this.headFilter.feed(chunk)) if (!this.push(b)) inner.pause()
     })
     inner.on('end', () => this.push(null))
-    inner.on('error', (e) => this.destroy(e))
+    // As a net.Socket's: 'error' when it happens, 'close' when the socket is closed (Node's
+    // HTTP client says "aborted" to a response cut off at 'close', after the error).
+    inner.on('error', (e) => {
+      if (!this.destroyed) this.emit('error', e)
+    })
     inner.on('close', () => {
       if (!this.destroyed) this.destroy()
     })
@@ -233,7 +237,8 @@ export class FilteredSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.inner.destroy(error ?? undefined)
+    // The error is this stream's to emit (once), not the socket's too.
+    this.inner.destroy()
     callback(error)
   }
 

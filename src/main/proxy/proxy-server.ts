@@ -17,7 +17,7 @@ import { observeAfter, observeBefore, type Observation, type ObservedRequest } f
 import { interrupted, RequestSession, type FinishResult } from './session-middleware'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { OVERSIZE_HEADER, oversizeUpdate } from './head-filter'
-import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
+import { BROKE_OFF, describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { proxyUpgrade } from './upgrade-proxy'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
@@ -273,7 +273,8 @@ export class SessionProxy {
     })
     res.writeHead(status, proxyRes.statusMessage, out)
     proxyRes.on('error', (e) => {
-      if (c.entry) c.entry.error = `the app's response broke off: ${describeUpstreamError(e)}`
+      // The socket's own error (told first, by upstreamError) says more than Node's "aborted".
+      if (c.entry && !c.entry.error?.startsWith(BROKE_OFF)) c.entry.error = `${BROKE_OFF}${describeUpstreamError(e)}`
       res.destroy()
     })
     proxyRes.pipe(res)
@@ -381,7 +382,7 @@ export class SessionProxy {
     const label = this.opts.upstreamLabel ?? this.target.origin
     const own = this.monitor.failed(err, words)
     if (res.headersSent) {
-      if (c?.entry) c.entry.error = `the app's response broke off: ${words}`
+      if (c?.entry) c.entry.error = `${BROKE_OFF}${words}`
       res.destroy()
       return
     }

@@ -9,6 +9,8 @@ import type { UpstreamState } from '../../shared/api'
 import { FilteredSocket } from './head-filter'
 
 const MAX_RESPONSE_HEAD = 4 * 1024 * 1024
+/** How a traffic entry starts the error of an answer cut off after its head. */
+export const BROKE_OFF = "the app's response broke off: "
 
 /** Validates an upstream URL: http(s), a host, no credentials or fragment. Throws a one-line error. */
 export function parseUpstream(text: string): URL {
