@@ -1,6 +1,6 @@
 /**
  * Session Inspector's Node adapter: what an app behind Session Inspector imports to get
- * Django's `request.session` as `req.session` (wire protocol v1, PROTOCOL.md).
+ * Django's `request.session` as `req.session` (wire protocol v1, docs/protocol.md).
  *
  * ```ts
  * import express from 'express'

@@ -21,7 +21,9 @@ export const OBSERVE_HELP = `  --observe-django      the app runs Django's own S
   --django-project DIR  read the store, SECRET_KEY and SESSION_* from the project's settings, with
                         its own Python (implies --observe-django)
   --django-settings MOD its DJANGO_SETTINGS_MODULE (default: the one manage.py names)
-  --python PATH         the project's Python (default /usr/bin/python3)
+  --python PATH         the project's Python (default: $VIRTUAL_ENV, a .venv/venv/env
+                        beside manage.py or above it, Poetry's or Pipenv's environment,
+                        else python3)
   --cache URL           observe mode's session cache: redis://host:port/db (Django's RedisCache),
                         django-redis+redis://… (django-redis), memcached://host:port;
                         ?key_prefix=…&version=N as in CACHES
@@ -106,6 +108,7 @@ export async function resolveObserve(r: ObserveRequest, settings: Record<string,
   const secret = typeof merged.SECRET_KEY === 'string' ? maskSecret(merged.SECRET_KEY) : "Session Inspector's own (set SECRET_KEY to the app's)"
   const banner = [
     project ? `Django project ${project.dir} (${project.settingsModule}, Django ${project.django})` : 'Observing a Django app (from the command line)',
+    ...(project ? [`  python:  ${project.python} (${project.pythonSource}), Django ${project.django}`] : []),
     `  engine:  ${observe.engine}`,
     `  store:   ${observe.engine === 'signed_cookies' ? "the browsers' cookies (no server store)" : where}`,
     `  cookie:  ${String(merged.SESSION_COOKIE_NAME ?? 'sessionid')}, SESSION_COOKIE_AGE ${String(merged.SESSION_COOKIE_AGE ?? 1209600)} s${merged.SESSION_EXPIRE_AT_BROWSER_CLOSE ? ', expires at browser close' : ''}`,

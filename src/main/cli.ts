@@ -1,4 +1,4 @@
-// The headless entry (CONTROL-API.md): parse the command line, start the inspector and the
+// The headless entry (docs/control-api.md): parse the command line, start the inspector and the
 // control server, print the two URLs, run until SIGINT/SIGTERM, then close cleanly.
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'

@@ -15,10 +15,13 @@ import { checkSessionsFile, openCacheFile } from './service/local-files'
 import { InspectorService } from './service/service'
 import { SettingSources } from './service/setting-sources'
 import { ObservedStore, observeSettings } from './service/observe-django'
-import { openAppStore, type ObserveTarget } from './engine/observe/targets'
+import { openAppStore, userTableTarget, type ObserveTarget } from './engine/observe/targets'
+import { UserTable } from './engine/observe/user-table'
+import { UserDirectory } from './service/users'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
 import { ClientRegistry } from './proxy/clients'
 import { SessionProxy } from './proxy/proxy-server'
+import { StorageHealth } from './proxy/storage-health'
 import { TrafficLog } from './proxy/traffic-log'
 
 export type { InspectorOptions } from './inspector-options'
@@ -37,8 +40,10 @@ export class Inspector implements EventSource {
   private proxy!: SessionProxy
   private traffic!: TrafficLog
   private clients!: ClientRegistry
+  private storage: StorageHealth | null = null
   private demo: { url: string; close(): Promise<void> } | null = null
   private observer: ObservedStore | null = null
+  private users: UserDirectory | null = null
   private sources!: SettingSources
   private proxyAddress = ''
   private controlAddress = ''
@@ -114,6 +119,17 @@ export class Inspector implements EventSource {
       await this.observer.start()
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
+    // A write to the data folder that fails (disk full) is said once, here and in the header.
+    this.storage = new StorageHealth(log, () => {
+      if (this.proxyAddress) this.emit('status', this.status())
+    })
+    const userTable = observe ? userTableTarget(observe) : null
+    this.users = new UserDirectory({
+      table: userTable ? new UserTable(userTable) : null,
+      secrets: () => ({ secretKey: this.engine.settings().SECRET_KEY, fallbacks: o.secretKeyFallbacks ?? [] }),
+      django: observe?.django ?? o.djangoRelease ?? null,
+      log
+    })
     const cache = this.dataDir.file('inspector.sqlite3')
     ;[this.traffic, this.clients] = openCacheFile(cache, 'the traffic log', () => this.openCache(cache), log)
     this.service = new InspectorService({
@@ -124,6 +140,7 @@ export class Inspector implements EventSource {
       version,
       status: () => this.status(),
       observer: this.observer,
+      users: this.users,
       sources: this.sources,
       emit: (type, payload) => this.emit(type, payload)
     })
@@ -142,7 +159,9 @@ export class Inspector implements EventSource {
       upstreamTimeoutMs: o.upstreamTimeoutMs,
       traffic: this.traffic,
       clients: this.clients,
+      storage: this.storage,
       mode: o.observeDjango ? 'observe-django' : 'middleware',
+      auth: this.users,
       events: {
         // Nobody listening: the proxy builds no views and nothing is read back for them.
         wants: (type) => this.wants(type === 'sessions' ? 'session' : type) || (type === 'sessions' && this.wants('sessions')),
@@ -168,9 +187,10 @@ export class Inspector implements EventSource {
 
   /** The traffic log and the clients, in inspector.sqlite3 (what local-files.ts moves aside when damaged). */
   private openCache(path: string): [TrafficLog, ClientRegistry] {
-    const traffic = new TrafficLog(path, this.options.trafficRetention ?? 100_000, { maxBytes: this.options.trafficMaxBytes })
+    const health = this.storage ?? undefined
+    const traffic = new TrafficLog(path, this.options.trafficRetention ?? 100_000, { maxBytes: this.options.trafficMaxBytes, ...(health ? { health } : {}) })
     try {
-      return [traffic, new ClientRegistry(path)]
+      return [traffic, new ClientRegistry(path, health)]
     } catch (e) {
       void traffic.close()
       throw e
@@ -209,6 +229,8 @@ export class Inspector implements EventSource {
     if (this.observer) s.observe = this.observer.status()
     if (this.demo) s.demoUrl = this.demo.url
     if (this.upstream.error) s.upstreamError = this.upstream.error
+    const problems = this.storage?.list() ?? []
+    if (problems.length) s.storageProblems = problems
     s.django = this.sources.django(this.engine.settings())
     s.settingSources = this.sources.all()
     return s
@@ -260,6 +282,7 @@ export class Inspector implements EventSource {
       this.clients?.close()
       await this.traffic?.close()
       await this.observer?.stop()
+      await this.users?.close()
       await this.engine?.close()
       this.dataDir.release()
       this.listeners.clear()

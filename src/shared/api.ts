@@ -20,6 +20,23 @@ export interface ClockState {
   frozen: boolean
 }
 
+/** Who a session belongs to: django.contrib.auth's `_auth_user_id`, with the username where it can be read. */
+export interface SessionUser {
+  /** `_auth_user_id` as stored (the user's primary key, as text). */
+  id: string
+  /** The user's USERNAME_FIELD, or null when it cannot be read (then only the id is known). */
+  username: string | null
+  /** `_auth_user_backend`, e.g. "django.contrib.auth.backends.ModelBackend", or null. */
+  backend: string | null
+  /** Where the username came from: the app's user table (observe mode), the drop-in middleware, or nowhere. */
+  source: 'user-table' | 'middleware' | null
+  /**
+   * Set when Django will log this session out on its next request, one sentence why (its
+   * `_auth_user_hash` no longer matches the user's password hash; the user is gone).
+   */
+  stale?: string
+}
+
 /** One session as the inspector sees it in the store. */
 export interface SessionInfo {
   key: string
@@ -41,6 +58,22 @@ export interface SessionInfo {
   engine: EngineName
   /** Set when the data could not be decoded, e.g. "cannot decode: wrong SECRET_KEY?". */
   decodeError?: string
+  /** The logged-in user (sessions holding `_auth_user_id`), else null; the service always sends it. */
+  user?: SessionUser | null
+}
+
+/** One of a user's sessions, with the browser that holds it. */
+export interface UserSession extends SessionInfo {
+  /** The client last seen with this session: its display name and User-Agent. */
+  browser: { id: string; displayName: string; userAgent: string } | null
+  /** Engine time of that client's last request (ISO), or null. */
+  lastRequest: string | null
+}
+
+/** A user's view: every session of theirs in the store, most recent first. */
+export interface UserSessions {
+  user: { id: string; username: string | null; source: SessionUser['source'] }
+  sessions: UserSession[]
 }
 
 export interface SessionList {
@@ -129,7 +162,12 @@ export interface SessionSnapshot {
   data: SessionData
 }
 
-/** One request through the proxy, as listed. */
+/** A session named in a listed request: its key only (the detail, getTraffic, has its data). */
+export interface SessionSummary {
+  key: string | null
+}
+
+/** One request through the proxy, as listed: no session data, whatever its size. */
 export interface TrafficSummary {
   id: number
   /** Engine time when the request arrived (ISO). */
@@ -142,8 +180,8 @@ export interface TrafficSummary {
   status: number | null
   durationMs: number
   clientId: string | null
-  sessionBefore: SessionSnapshot | null
-  sessionAfter: SessionSnapshot | null
+  sessionBefore: SessionSummary | null
+  sessionAfter: SessionSummary | null
   /** The session cookie's Set-Cookie (or deletion) sent on this response, if any. */
   setCookie: string | null
   effect: SessionEffect
@@ -156,6 +194,8 @@ export interface TrafficSummary {
 
 /** One request with everything the detail view shows. */
 export interface TrafficEntry extends TrafficSummary {
+  sessionBefore: SessionSnapshot | null
+  sessionAfter: SessionSnapshot | null
   requestHeaders: [string, string][]
   responseHeaders: [string, string][]
   /** What the proxy sent the app in X-Session, decoded. */
@@ -190,10 +230,21 @@ export interface Status {
   databasePath: string
   /** observe-django: the app's own store, and whether its sessions can be read. */
   observe?: ObserveStatus
+  /** What of the data folder cannot be written now (e.g. disk full): the header says it. */
+  storageProblems?: StorageProblem[]
   /** The Django whose session behaviour the engine follows (DJANGO_VERSION), and the app's own release when known. */
   django?: DjangoStatus
   /** Where each setting's current value comes from. */
   settingSources?: Partial<Record<SettingName, SettingSource>>
+}
+
+/** One part of the data folder that cannot be written, since when. */
+export interface StorageProblem {
+  area: 'traffic' | 'clients' | 'sessions'
+  /** e.g. "disk full: traffic not recorded" */
+  problem: string
+  /** ISO */
+  since: string
 }
 
 /**
@@ -258,7 +309,16 @@ export interface HarExport {
 // ---------------------------------------------------------------- method inputs
 
 export type Empty = Record<string, never>
-export interface ListSessionsInput { search?: string; limit?: number; offset?: number }
+export interface ListSessionsInput {
+  search?: string
+  limit?: number
+  offset?: number
+  /** Only sessions of this user (`_auth_user_id`). */
+  user?: string
+}
+export interface UserIdInput { id: string }
+/** `except`: a session key to keep (log out the others). */
+export interface LogoutUserInput { id: string; except?: string }
 export interface SessionKeyInput { key: string }
 export interface UpdateSessionDataInput { key: string; data: SessionData }
 /** value as set_expiry takes it: seconds, 0, ISO datetime, or null (global policy). */
@@ -280,7 +340,11 @@ export interface ListTrafficInput {
   effect?: SessionEffect
 }
 export interface TrafficIdInput { id: number }
-export interface ExportHarInput { ids?: number[] }
+export interface ExportHarInput {
+  ids?: number[]
+  /** false: keep session cookie values, `_auth_user_hash` and X-Session* payloads (default true: masked). */
+  redact?: boolean
+}
 
 // ---------------------------------------------------------------- the API
 
@@ -317,6 +381,11 @@ export interface Api {
   deleteSession(input: SessionKeyInput): Promise<{ deleted: true }>
   clearExpired(input: Empty): Promise<{ removed: number }>
 
+  /** A user's sessions with their browsers. */
+  getUser(input: UserIdInput): Promise<UserSessions>
+  /** Deletes every session of a user (but `except`) in the store the app uses. */
+  logoutUser(input: LogoutUserInput): Promise<{ deleted: number }>
+
   listClients(input: Empty): Promise<{ clients: ClientInfo[] }>
   renameClient(input: RenameClientInput): Promise<ClientInfo>
   /** Simulated browser close for one client, or all when `client` is absent. */
@@ -339,6 +408,7 @@ export const API_METHODS = [
   'getSettings', 'updateSettings', 'resetSettings', 'revealSecretKey', 'regenerateSecretKey', 'previewCookie',
   'getClock', 'advanceClock', 'setClock', 'freezeClock', 'resetClock',
   'listSessions', 'getSession', 'updateSessionData', 'setSessionExpiry', 'expireSession', 'deleteSession', 'clearExpired',
+  'getUser', 'logoutUser',
   'listClients', 'renameClient', 'closeBrowser',
   'listTraffic', 'getTraffic', 'clearTraffic', 'exportHar'
 ] as const satisfies readonly ApiMethod[]

@@ -102,9 +102,11 @@ export function explainDecision(d: ResponseDecision, ctx: ExplainContext = {}): 
   switch (d.reason) {
     case 'created':
       sentence = withLife(
-        ctx.cycled
+        ctx.cycled && d.keyBefore
           ? 'Set-Cookie sent: the key was cycled, so the same data moved to a new key'
-          : d.keyBefore
+          : ctx.cycled
+            ? 'Set-Cookie sent: a new session was created (cycle_key() with no session before, as login() does on a first visit)'
+            : d.keyBefore
             ? 'Set-Cookie sent: the session was saved under a new key, because the cookie\'s session no longer existed'
             : 'Set-Cookie sent: a new session was created'
       )
@@ -146,7 +148,7 @@ export function explainDecision(d: ResponseDecision, ctx: ExplainContext = {}): 
 }
 
 /**
- * Why the proxy itself took the session cookie off a request (the cookie mirror, BROWSER.md):
+ * Why the proxy itself took the session cookie off a request (the cookie mirror, docs/browser.md):
  * it had expired on the engine's clock, or a simulated browser close discarded it.
  */
 export type SessionCookieDrop = 'expired' | 'discarded'

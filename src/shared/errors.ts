@@ -19,7 +19,7 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS
 
-/** The JSON body of every API error: `{"error": "message", "code": "...", ...}` (CONTROL-API.md). */
+/** The JSON body of every API error: `{"error": "message", "code": "...", ...}` (docs/control-api.md). */
 export interface WireError {
   error: string
   code: ErrorCode

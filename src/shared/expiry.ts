@@ -196,12 +196,6 @@ export function getExpireAtBrowserClose(stored: Json | undefined, expireAtBrowse
   return stored === 0
 }
 
-/** How set_expiry(...) would be written for a stored value, for explanations ("set_expiry(600)"). */
-export function describeStoredExpiry(stored: unknown): string | null {
-  if (stored === undefined || stored === null) return null
-  return `set_expiry(${JSON.stringify(stored)})`
-}
-
 /** The HTTP date of RFC 7231 (what Django's http_date writes for `expires`). */
 export function httpDate(date: Date): string {
   return date.toUTCString()

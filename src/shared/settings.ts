@@ -1,4 +1,4 @@
-// The settings of SESSIONS.md: names, Django's defaults, one-line explanations, and the
+// The settings of docs/sessions.md: names, Django's defaults, one-line explanations, and the
 // one validator that every transport (HTTP, IPC, CLI, UI) runs.
 import { DEFAULT_DJANGO_VERSION, DJANGO_VERSIONS, djangoSeries, type DjangoVersion } from './django-versions'
 import { isPlainObject } from './json'
@@ -39,7 +39,6 @@ export interface Settings {
 }
 
 export type SettingName = keyof Settings
-export type SettingsPatch = { [K in SettingName]?: unknown }
 
 /** The order in which settings are shown. */
 export const SETTING_NAMES: readonly SettingName[] = [
@@ -309,7 +308,7 @@ const NORMALIZERS: Record<SettingName, Normalizer> = {
   }
 }
 
-/** True when `name` is a setting of SESSIONS.md (or CACHES). */
+/** True when `name` is a setting of docs/sessions.md (or CACHES). */
 export function isSettingName(name: string): name is SettingName {
   return Object.prototype.hasOwnProperty.call(NORMALIZERS, name)
 }

@@ -1,4 +1,4 @@
-// Wire protocol v1 (PROTOCOL.md): the `X-Session` header the proxy sends to the app and
+// Wire protocol v1 (docs/protocol.md): the `X-Session` header the proxy sends to the app and
 // the `X-Session-Update` header the app answers with. Plain TS (TextEncoder, atob/btoa)
 // so that the proxy, the Node adapter and the UI decode it the same way.
 import { badExpiryInData, parseIsoDate } from './expiry'
@@ -157,11 +157,6 @@ export function parseWireSession(header: string): WireSession {
   if (typeof raw.now !== 'string' || !parseIsoDate(raw.now)) throw new Error('X-Session: bad "now"')
   if (typeof raw.cookieAge !== 'number') throw new Error('X-Session: bad "cookieAge"')
   return raw as unknown as WireSession
-}
-
-/** True when an update asks for nothing but says the session was read. */
-export function isReadOnlyUpdate(update: WireUpdate): boolean {
-  return !update.data && !update.modified && !update.flush && !update.cycleKey && !update.clearExpired
 }
 
 /**

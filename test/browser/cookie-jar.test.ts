@@ -1,4 +1,4 @@
-// The cookie mirror's own rules (BROWSER.md), on the class itself: lifetimes measured on
+// The cookie mirror's own rules (docs/browser.md), on the class itself: lifetimes measured on
 // the engine's clock whatever the app's clock says, Domain and host-only matching, and
 // what the browser is told to forget.
 import { describe, expect, it } from 'vitest'

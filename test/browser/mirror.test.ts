@@ -1,4 +1,4 @@
-// Browser simulation (BROWSER.md) with a real cookie jar: clients, the cookie mirror on the
+// Browser simulation (docs/browser.md) with a real cookie jar: clients, the cookie mirror on the
 // engine's clock, simulated browser close, and fast-forward consistency.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'

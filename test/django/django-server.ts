@@ -105,7 +105,8 @@ function baseEnv(options: DjangoServerOptions, dbPath: string): NodeJS.ProcessEn
   }
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, python = DJANGO_PYTHON): Promise<string> {
+/** Runs manage.py with the fixture's environment (e.g. createsuperuser on a server's database). */
+export function run(args: string[], env: NodeJS.ProcessEnv, python = DJANGO_PYTHON): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(python, ['manage.py', ...args], { cwd: FIXTURE_DIR, env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`manage.py ${args.join(' ')} failed: ${error.message}\n${stdout}${stderr}`))

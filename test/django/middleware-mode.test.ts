@@ -106,13 +106,24 @@ describe('the drop-in middleware behind the proxy', () => {
     expect(traffic.find((e) => e.url === '/logout/')?.effect).toBe('flushed')
   })
 
-  it('does not save on a 503, as current Django (3.2 skipped only 500)', async () => {
+  it("saves on a 503 as the app's Django 3.2 does (it skipped only 500); as 4.2 or 5.2, it does not", async () => {
     const b = browser()
-    const failed = await b.get('/cart/add/?status=503')
+    // The app is Django 3.2, and its middleware said so: the proxy follows it.
+    expect((await inspector.api.getStatus({})).django).toMatchObject({ version: '3.2', source: 'settings.py' })
+    const saved = await b.get('/cart/add/?status=503')
+    expect(saved.status).toBe(503)
+    expect(saved.setCookies.filter((l) => l.startsWith('sessionid='))).toHaveLength(1)
+    expect((await b.get('/cart/')).body).toBe('cart: item 1')
+    // Chosen in the UI, 5.2 stays (the app's next reports do not take it back).
+    await inspector.api.updateSettings({ settings: { DJANGO_VERSION: '5.2' } })
+    const other = browser()
+    const failed = await other.get('/cart/add/?status=503')
     expect(failed.status).toBe(503)
     expect(failed.setCookies.filter((l) => l.startsWith('sessionid='))).toEqual([])
     const entry = (await inspector.api.listTraffic({ limit: 1 })).entries[0]!
     expect(entry.reasonCode).toBe('server-error')
-    expect((await b.get('/cart/')).body).toBe('cart: ')
+    expect((await other.get('/cart/')).body).toBe('cart: ')
+    expect((await inspector.api.getStatus({})).django).toMatchObject({ version: '5.2', source: 'ui' })
+    await inspector.api.updateSettings({ settings: { DJANGO_VERSION: '3.2' } })
   })
 })

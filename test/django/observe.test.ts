@@ -64,7 +64,8 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     const entries = (await inspector.api.listTraffic({ search: url, limit: 50 })).entries
     const summary = entries.find((e) => e.url === url)
     if (!summary) throw new Error(`no traffic entry for ${url}`)
-    return summary
+    // The detail: with the session data (the list names the sessions only).
+    return inspector.api.getTraffic({ id: summary.id })
   }
 
   it('runs on the db engine with the settings owned by the app, and cannot freeze the clock', async () => {
@@ -130,7 +131,8 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     await b.login()
     const loggedIn = (await b.cookie('sessionid'))!
     expect(loggedIn).not.toBe(key)
-    const login = (await inspector.api.listTraffic({ search: '/login/' })).entries.find((e) => e.method === 'POST')!
+    const posted = (await inspector.api.listTraffic({ search: '/login/' })).entries.find((e) => e.method === 'POST')!
+    const login = await inspector.api.getTraffic({ id: posted.id })
     expect(login).toMatchObject({ effect: 'cycled', sessionBefore: { key }, sessionAfter: { key: loggedIn, data: { name: 'Sonam', _auth_user_id: expect.any(String) } } })
     expect(row(key)).toBeUndefined()
 

@@ -291,7 +291,7 @@ describe('screenshots of every screen, light and dark', () => {
       await context.close()
       await showcase.close()
     }
-  })
+  }, 180_000)
 })
 
 /** A loopback port nothing listens on. */

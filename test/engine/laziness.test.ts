@@ -1,4 +1,4 @@
-// Laziness (SESSIONS.md): the proxy peeks at the session early, but a load's side effects
+// Laziness (docs/sessions.md): the proxy peeks at the session early, but a load's side effects
 // (the file store's delete-and-create of an expired session, cached_db filling its cache,
 // signed_cookies' fresh cookie) happen only once the app is known to have touched it.
 import { readdirSync } from 'node:fs'

@@ -144,6 +144,17 @@ describe('a counter and a login', () => {
     expect(stale.e.effect).toBe('deleted')
   })
 
+  it('a login on a first visit (no session before) is a new session, not a cycled key', async () => {
+    const fresh = new Browser(inspector().proxyUrl)
+    const { r, e } = await visit(fresh, '/login?user=bob')
+    expect(r.body).toBe('hello bob')
+    const newKey = e.sessionAfter?.key as string
+    expect(setCookiesNamed(r, 'sessionid')).toEqual([cookie(newKey)])
+    expect(e.sessionBefore).toBeNull()
+    expect(e.effect).toBe('created')
+    expect(e.reason).toBe('Set-Cookie sent: a new session was created (cycle_key() with no session before, as login() does on a first visit); Max-Age=1209600 from SESSION_COOKIE_AGE')
+  })
+
   it('logout flushes: the cookie is deleted, the row is gone, and the redirect target sees no session', async () => {
     const { r, e } = await visit(b, '/logout')
     expect(r.status).toBe(302)

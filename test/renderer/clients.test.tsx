@@ -42,7 +42,8 @@ describe('clients', () => {
     const detail = await screen.findByRole('complementary', { name: 'Browser Chrome — QA' })
     const table = within(detail).getByRole('table', { name: 'Mirrored cookies' })
     const row = (name: string) => within(table).getByText(name).closest('tr') as HTMLElement
-    expect(within(row('sessionid')).getByText('session cookie')).toBeTruthy()
+    expect(within(row('sessionid')).getByText('session key', { selector: '.badge' })).toBeTruthy()
+    expect(row('sessionid').textContent).not.toMatch(/session cookie|session-only/)
     expect(row('sessionid').textContent).toContain('expires 2026-03-01')
     expect(row('sessionid').textContent).toContain('in 10 min')
     expect(row('sessionid').textContent).toContain('live')

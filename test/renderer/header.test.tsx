@@ -20,6 +20,16 @@ describe('header', () => {
     expect(within(route).getByRole('button', { name: /Copy the proxy URL/ })).toBeTruthy()
   })
 
+  it('shows the Django the sessions follow, and where that came from', async () => {
+    const fake = new FakeApi({ now: T0, frozen: true, status: { django: { version: '3.2', source: 'settings.py', release: '3.2.25' } } })
+    await renderApp({ fake })
+    const badge = screen.getByTestId('django-version')
+    expect(badge.textContent).toBe('Django 3.2')
+    expect(badge.parentElement!.getAttribute('title')).toBe("The engine behaves as Django 3.2: from the app's settings.py (its middleware reported it); the app runs Django 3.2.25. Change it in Settings (DJANGO_VERSION) or with --django.")
+    act(() => fake.emit('status', { ...fake.status, mode: 'observe-django', django: { version: '5.2', source: 'project', release: '5.2.17' } }))
+    expect((await screen.findByTestId('django-version')).textContent).toBe('Django 5.2.17')
+  })
+
   it('follows `status` events (upstream back up)', async () => {
     const fake = new FakeApi({ now: T0, frozen: true, status: { upstreamState: 'down', upstreamError: 'refused' } })
     await renderApp({ fake })

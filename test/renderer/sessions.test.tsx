@@ -205,7 +205,7 @@ describe('session detail', () => {
     const pane = await openSession('key00000abcdefghijklmnopqrstu')
     fireEvent.click(within(pane).getByRole('button', { name: 'Browser close (0)' }))
     await waitFor(() => expect(detail().textContent).toContain('0: expires when the browser closes'))
-    expect(rowOf('key00000abcdefghijklmnopqrstu').textContent).toContain('ends at browser close')
+    expect(rowOf('key00000abcdefghijklmnopqrstu').textContent).toContain('browser close')
     expect(rowOf('key00000abcdefghijklmnopqrstu').textContent).toContain('at browser close')
   })
 

@@ -89,9 +89,9 @@ export interface EntrySpec {
 const touches = (u: WireUpdate) => Boolean(u.accessed || u.data || u.modified || u.flush || u.cycleKey || u.clearExpired)
 
 /** The traffic badge, as session-middleware.ts decides it. */
-export function effectOf(update: WireUpdate | null, d: ResponseDecision): SessionEffect {
+export function effectOf(update: WireUpdate | null, d: ResponseDecision, keyBefore: string | null): SessionEffect {
   if (update?.flush) return 'flushed'
-  if (update?.cycleKey) return 'cycled'
+  if (update?.cycleKey) return keyBefore === null ? (d.saved ? 'created' : 'untouched') : 'cycled'
   if (d.cookie === 'delete') return 'deleted'
   if (d.reason === 'created') return 'created'
   if (d.saved) return 'modified'
@@ -105,7 +105,7 @@ export function entry(spec: EntrySpec): TrafficEntry {
   const status = spec.status === undefined ? (d?.status ?? 200) : spec.status
   const before = spec.before ?? null
   const reason = spec.reason ?? (d ? explainDecision(d, spec.ctx) : `No session step: ${spec.error ?? 'none'}`)
-  const effect = spec.effect ?? (spec.rejectedRaw !== undefined ? 'rejected' : d ? effectOf(update, d) : 'untouched')
+  const effect = spec.effect ?? (spec.rejectedRaw !== undefined ? 'rejected' : d ? effectOf(update, d, before?.key ?? null) : 'untouched')
   const cookies = [`si_client=${CLIENT_ID}`, ...(before?.key ? [`sessionid=${before.key}`] : []), ...(spec.droppedCookies ?? []).map((n) => `${n}=old`)]
   const requestHeaders: [string, string][] = [
     ['Host', '127.0.0.1:8080'],
@@ -188,6 +188,11 @@ export const REASON_CASES: ReasonCase[] = [
     name: 'created: cycle_key()', effect: 'cycled',
     sentence: 'Set-Cookie sent: the key was cycled, so the same data moved to a new key; Max-Age=1209600 from SESSION_COOKIE_AGE',
     make: (id, now) => entry({ id, time: now, method: 'POST', url: '/login/', before: snap(KEY_A, CART), after: snap(KEY_B, { ...CART, _auth_user_id: '42' }), update: { accessed: true, cycleKey: true, modified: true, data: { ...CART, _auth_user_id: '42' } }, ctx: { cycled: true }, decision: decision({ reason: 'created', keyBefore: KEY_A, keyAfter: KEY_B }, now) })
+  },
+  {
+    name: 'created: cycle_key() with no session before (login on a first visit)', effect: 'created',
+    sentence: 'Set-Cookie sent: a new session was created (cycle_key() with no session before, as login() does on a first visit); Max-Age=1209600 from SESSION_COOKIE_AGE',
+    make: (id, now) => entry({ id, time: now, method: 'POST', url: '/admin/login/', before: null, after: snap(KEY_B, { _auth_user_id: '1' }), update: { accessed: true, cycleKey: true, modified: true, data: { _auth_user_id: '1' } }, ctx: { cycled: true }, decision: decision({ reason: 'created', keyBefore: null, keyAfter: KEY_B }, now) })
   },
   {
     name: 'modified with set_expiry(600)', effect: 'modified',

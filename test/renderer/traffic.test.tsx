@@ -121,7 +121,7 @@ describe('the middleware reason, for every case of the response step', () => {
       await waitFor(() => expect(reason().textContent).toBe(c.sentence))
       expect(within(detail()).getByText(EFFECT_LABEL[c.effect], { selector: '.badge' })).toBeTruthy()
     }
-  })
+  }, 30_000)
 })
 
 describe('request detail', () => {
@@ -136,6 +136,18 @@ describe('request detail', () => {
     expect(decision.textContent).toContain('added (the session was accessed)')
     expect(decision.textContent).toContain(KEY_A)
     expect(within(detail()).getByText("this session's history").getAttribute('href')).toBe(`#/traffic/session/${KEY_A}`)
+  })
+
+  it('names a reason once when its words are its code, and in words beside it otherwise', async () => {
+    const created = byName('created: cycle_key() with no session before (login on a first visit)')
+    await renderApp({ fake: fakeWithCases(), route: `#/traffic/${caseId(created)}` })
+    await waitFor(() => expect(reason().textContent).toBe(created.sentence))
+    const facts = () => within(detail()).getByLabelText("The middleware's decision")
+    expect(within(detail()).getByText('created', { selector: '.badge' })).toBeTruthy()
+    expect(facts().textContent).toContain('reasoncreated')
+    expect(facts().textContent).not.toContain('(created)')
+    go(`#/traffic/${caseId(byName('deleted: the cookie of an empty session'))}`)
+    await waitFor(() => expect(facts().textContent).toContain('deleted-empty (deleted because empty)'))
   })
 
   it('diffs the session before and after: added, removed and changed keys, sorted', async () => {
@@ -166,7 +178,7 @@ describe('request detail', () => {
     expect(within(request).getByText('the session cookie')).toBeTruthy()
     expect(within(request).getByText('removed by the proxy before the app saw it')).toBeTruthy()
     const session = within(panel).getByRole('region', { name: 'Set-Cookie sessionid' })
-    expect(session.textContent).toContain('session cookie')
+    expect(within(session).getByText('session key', { selector: '.badge' })).toBeTruthy()
     expect(session.textContent).toContain('from the session middleware')
     expect(session.textContent).toContain('expires at 2026-03-01')
     expect(session.textContent).toContain('(10 min after this response)')

@@ -1,10 +1,10 @@
-// The wire protocol's base64url JSON codec (PROTOCOL.md): what the proxy writes and reads
+// The wire protocol's base64url JSON codec (docs/protocol.md): what the proxy writes and reads
 // on every request, byte for byte, and its refusals.
 import { describe, expect, it } from 'vitest'
 import { decodeBase64UrlJson, encodeBase64UrlJson, parseWireUpdate } from '../../src/shared/wire'
 
 describe('base64url JSON', () => {
-  it('writes base64url of UTF-8 JSON without padding, as PROTOCOL.md', () => {
+  it('writes base64url of UTF-8 JSON without padding, as docs/protocol.md', () => {
     // {"name":"Sonam"} → eyJuYW1lIjoiU29uYW0ifQ (no "=" padding)
     expect(encodeBase64UrlJson({ name: 'Sonam' })).toBe('eyJuYW1lIjoiU29uYW0ifQ')
     // Characters that base64 writes as + and /, and text beyond ASCII, in UTF-8.

@@ -20,7 +20,7 @@ function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
 }
 
 /**
- * `req.session`: the whole Session API of SESSIONS.md (Django's names in camelCase), over
+ * `req.session`: the whole Session API of docs/sessions.md (Django's names in camelCase), over
  * the session the proxy handed to this request. Every time question (getExpiryAge,
  * getExpiryDate, setExpiry with a duration) is answered from the engine's clock in the
  * header, which may be fast-forwarded, never from this process's clock.

@@ -1,4 +1,4 @@
-// The control server: the API over HTTP + SSE (CONTROL-API.md) and the built web UI, on node:http.
+// The control server: the API over HTTP + SSE (docs/control-api.md) and the built web UI, on node:http.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Api, EventSource } from '../../shared/api'

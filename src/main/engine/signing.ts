@@ -1,7 +1,7 @@
 // Port of django/core/signing.py (Signer, TimestampSigner, dumps, loads) and
 // django/utils/crypto.py (salted_hmac, constant_time_compare), byte-compatible with Django.
 import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto'
-import { deflate, inflate } from './deflate'
+import { deflateSync, inflateSync } from 'node:zlib'
 import { BadSignature, SignatureExpired } from './errors'
 
 const SEP = ':'
@@ -186,7 +186,7 @@ function payloadOf(json: string, compress: boolean): string {
   // A zlib stream of n > 0 bytes takes at least 9, so below 11 bytes compressing cannot
   // pass Django's "shorter by more than one byte" test: skip it, same output.
   if (compress && data.length > 10) {
-    const z = deflate(data)
+    const z = deflateSync(data) // zlib.compress(data): level 6, as Django's
     if (z.length < data.length - 1) {
       data = z
       compressed = true
@@ -320,7 +320,7 @@ function unsignedJson(signed: string, opts: SignerOptions, now: Date, maxAgeSeco
   const decompress = b64.startsWith('.')
   if (decompress) b64 = b64.slice(1)
   let data = b64Decode(b64)
-  if (decompress) data = inflate(data)
+  if (decompress) data = inflateSync(data)
   return data.toString('utf8')
 }
 

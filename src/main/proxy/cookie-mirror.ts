@@ -1,4 +1,4 @@
-// One browser profile's cookie jar as the proxy saw it (BROWSER.md): every Set-Cookie it
+// One browser profile's cookie jar as the proxy saw it (docs/browser.md): every Set-Cookie it
 // forwarded, with its lifetime on the engine's clock. It decides which cookies of a
 // request have expired or were discarded by a simulated close, so the proxy can drop them
 // before the app sees them and tell the browser to forget them.

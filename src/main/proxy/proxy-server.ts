@@ -15,12 +15,14 @@ import { forgetCookie, type StoredCookie } from './cookie-mirror'
 import { pipeRequest, pipeTarget, type PipeTarget } from './pipe'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { interrupted, RequestSession, type FinishResult } from './session-middleware'
+import { describeStorageError, type StorageHealth } from './storage-health'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { OVERSIZE_HEADER, oversizeUpdate } from './head-filter'
 import { BROKE_OFF, describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { proxyUpgrade } from './upgrade-proxy'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
+import { authAfter, authBefore, USER_HEADER, withAuthReason, type AuthChecks, type AuthHooks } from './auth-hooks'
 
 export interface ProxyEvents {
   /** Whether anyone wants these events now (absent: always); when not, the proxy builds none. */
@@ -44,6 +46,10 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number
   /** How the 502 page names the app (default: the URL). */
   upstreamLabel?: string
+  /** Where a session save that fails for want of space is said (once), and cleared. */
+  storage?: StorageHealth
+  /** Who a session's user is, for the reasons of logins and logouts (issue 20). */
+  auth?: AuthHooks
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade'])
@@ -63,6 +69,8 @@ interface Ctx {
   session: RequestSession | null
   /** observe-django: the app's session as its own middleware will load it. */
   observed?: ObservedRequest
+  /** The session's user before and after the request, when it had one (auth-hooks.ts). */
+  auth?: AuthChecks
   /** As the browser sent them (req.rawHeaders). */
   requestHeaders: string[]
   /** X-Session as sent to the app. */
@@ -139,6 +147,7 @@ export class SessionProxy {
     } else {
       c.observed = await observeBefore(this.opts.engine, req.headers)
     }
+    if (this.opts.auth) c.auth = await authBefore(this.opts.auth, (c.session?.before ?? c.observed?.before)?.data)
     this.forward(req, res, c, body)
   }
 
@@ -223,6 +232,7 @@ export class SessionProxy {
     if (c.session) {
       try {
         result = await c.session.finish(update, status)
+        this.opts.storage?.ok('sessions')
       } catch (e) {
         // The app's answer is dropped either way: drain it so its connection is reused.
         proxyRes.resume()
@@ -232,6 +242,7 @@ export class SessionProxy {
           return
         }
         const message = e instanceof Error ? e.message : String(e)
+        if (describeStorageError(e) === 'disk full') this.opts.storage?.fail('sessions', e)
         return this.page(req, res, 500, 'Session store error', [`The session could not be saved: <code>${html.escape(message)}</code>`], 'untouched', `session store: ${message}`)
       }
     }
@@ -261,6 +272,7 @@ export class SessionProxy {
     else if (observed) c.client.sessionKey = observed.after?.key ?? null
 
     const rejected = parsed && !parsed.ok ? parsed.error : undefined
+    if (this.opts.auth) c.auth = await authAfter(this.opts.auth, this.mode === 'middleware' ? proxyRes.headers[USER_HEADER] : undefined, (c.session?.before ?? c.observed?.before)?.data, (result?.after ?? observed?.after)?.data, c.auth)
     c.entry = this.entry(c, req, status, {
       responseHeaders: out,
       update,
@@ -300,7 +312,7 @@ export class SessionProxy {
   ): TrafficRecord {
     const d = r.result?.decision ?? null
     const effect: SessionEffect = r.effect ?? (r.rejected ? 'rejected' : (r.result?.effect ?? r.observed?.effect ?? 'untouched'))
-    const reason = d
+    let reason = d
       ? explainDecision(d, { flushed: r.update?.flush, cycled: r.update?.cycleKey, rejectedUpdate: r.rejected })
       : r.error
         ? `No session step: ${r.error}`
@@ -312,6 +324,9 @@ export class SessionProxy {
               : 'Observed: the app runs its own session middleware'
             : 'No session step'
     const drop = this.sessionCookieDrop(c)
+    const sessionBefore = c.session?.before ?? r.observed?.before ?? null
+    const sessionAfter = r.result?.after ?? r.observed?.after ?? null
+    if (c.auth) reason = withAuthReason(reason, sessionBefore?.data, sessionAfter?.data, c.auth)
     const entry: TrafficRecord = {
       id: c.id,
       timeMs: c.time.getTime(),
@@ -321,8 +336,8 @@ export class SessionProxy {
       status,
       durationMs: 0,
       clientId: c.client.id,
-      sessionBefore: c.session?.before ?? r.observed?.before ?? null,
-      sessionAfter: r.result?.after ?? r.observed?.after ?? null,
+      sessionBefore,
+      sessionAfter,
       setCookie: r.setCookie ?? drop?.forget ?? null,
       // The browser is told to drop its session cookie: for the badge, that is a deletion.
       effect: drop && !r.setCookie && (effect === 'untouched' || effect === 'read') ? 'deleted' : effect,

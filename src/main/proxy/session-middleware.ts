@@ -1,6 +1,6 @@
 // Django's SessionMiddleware around one proxied request: build the session from the cookie,
 // hand it to the app (X-Session), apply what the app answered (X-Session-Update) in
-// PROTOCOL.md's order, then run the engine's response step.
+// docs/protocol.md's order, then run the engine's response step.
 import type { SessionSnapshot, SessionEffect, TrafficEntry } from '../../shared/api'
 import { explainDecision, type ResponseDecision } from '../../shared/decision'
 import type { WireSession, WireUpdate } from '../../shared/wire'
@@ -54,7 +54,6 @@ export class RequestSession {
       if (update.modified) store.markModified()
       if (update.clearExpired) clearedExpired = await this.engine.open().clearExpired()
     }
-    const keyLoaded = store.sessionKey
     const decision = await processResponse(store, this.engine.settings(), { cookieValue: this.cookieValue, status })
     const data = store.peekData()
     const after = decision.cookie === 'delete' || (store.sessionKey === null && !data) ? null : { key: store.sessionKey, data: data ?? this.wire.data }
@@ -62,14 +61,15 @@ export class RequestSession {
     const oldKey = this.wire.key
     if (oldKey && (update?.flush || update?.cycleKey) && oldKey !== store.sessionKey) changed.push({ key: oldKey, change: 'deleted' })
     if (decision.saved && decision.keyAfter && this.engine.settings().SESSION_ENGINE !== 'signed_cookies') changed.push({ key: decision.keyAfter, change: 'saved' })
-    return { decision, after, effect: effectOf(update, decision, keyLoaded), changed, clearedExpired }
+    return { decision, after, effect: effectOf(update, decision, oldKey), changed, clearedExpired }
   }
 }
 
 /** The traffic badge: what happened to the session on this request. */
-function effectOf(update: WireUpdate | null, d: ResponseDecision, _keyLoaded: string | null): SessionEffect {
+function effectOf(update: WireUpdate | null, d: ResponseDecision, keyBefore: string | null): SessionEffect {
   if (update?.flush) return 'flushed'
-  if (update?.cycleKey) return 'cycled'
+  // cycle_key() with no session before (login() on a first visit) only creates one.
+  if (update?.cycleKey) return keyBefore === null ? (d.saved ? 'created' : 'untouched') : 'cycled'
   if (d.cookie === 'delete') return 'deleted'
   if (d.reason === 'created') return 'created'
   if (d.saved) return 'modified'

@@ -7,13 +7,15 @@ import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { ENGINES, type EngineName } from '../../shared/settings'
 import type { CacheTarget, DatabaseTarget, ObserveTarget } from '../engine/observe/targets'
+import type { UserTableTarget } from '../engine/observe/user-table'
+import { findProjectPython } from './project-python'
 import script from './read_django_settings.py?raw'
 
 export interface DjangoProjectOptions {
   dir: string
   /** DJANGO_SETTINGS_MODULE (default: the one manage.py names). */
   settingsModule?: string
-  /** The project's Python (default /usr/bin/python3 where it exists, else python3). */
+  /** The project's Python (default: its environment's, found by findProjectPython, else python3). */
   python?: string
   /** The environment its settings are read in (default: this process's). */
   env?: NodeJS.ProcessEnv
@@ -22,6 +24,9 @@ export interface DjangoProjectOptions {
 export interface DjangoProject {
   dir: string
   django: string
+  /** The Python that read the settings, and how it was chosen. */
+  python: string
+  pythonSource: string
   settingsModule: string
   observe: ObserveTarget
   secretKeyFallbacks: string[]
@@ -43,10 +48,10 @@ interface Raw {
   database: Record<string, unknown>
   cache: Record<string, unknown>
   file_path: string | null
+  users: { table: string; pk: string; username: string; password: string; is_active: string | null; database: Record<string, unknown> } | null
 }
 
 const MARKER = '@@SESSION-INSPECTOR@@'
-export const DEFAULT_PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
 
 function run(python: string, dir: string, module: string | undefined, base: NodeJS.ProcessEnv): Promise<Raw> {
   return new Promise((done, fail) => {
@@ -119,11 +124,25 @@ function cacheTarget(cache: Record<string, unknown>, notes: string[]): CacheTarg
   return { kind: 'unreachable', backend: short, inProcess: /locmem|dummy/i.test(backend), ...common }
 }
 
+/** AUTH_USER_MODEL's table where observe mode can read it (SQLite, PostgreSQL, MySQL), else null. */
+function userTable(raw: Raw, dir: string): UserTableTarget | null {
+  const u = raw.users
+  if (!u) return null
+  let database: DatabaseTarget
+  try {
+    database = databaseTarget(u.database, dir)
+  } catch {
+    return null // a database observe mode cannot read: sessions show the user's id only
+  }
+  return { database, table: u.table, pk: u.pk, username: u.username, password: u.password, isActive: u.is_active }
+}
+
 /** Reads the project's settings with its Python; throws a one-line Error. */
 export async function readDjangoProject(o: DjangoProjectOptions): Promise<DjangoProject> {
   const dir = resolve(o.dir)
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--django-project: ${dir} is not a directory`)
-  const raw = await run(o.python ?? DEFAULT_PYTHON, dir, o.settingsModule, o.env ?? process.env)
+  const { python, source: pythonSource } = o.python ? { python: o.python, source: '--python' } : findProjectPython(dir, o.env ?? process.env)
+  const raw = await run(python, dir, o.settingsModule, o.env ?? process.env)
   const s = raw.session
   const dotted = String(s.SESSION_ENGINE ?? 'django.contrib.sessions.backends.db')
   const short = dotted.replace(/^django\.contrib\.sessions\.backends\./, '')
@@ -137,10 +156,12 @@ export async function readDjangoProject(o: DjangoProjectOptions): Promise<Django
   if (engine === 'db' || engine === 'cached_db') observe.database = databaseTarget(raw.database, dir)
   if (engine === 'cache' || engine === 'cached_db') observe.cache = cacheTarget(raw.cache, notes)
   if (engine === 'file') observe.filePath = raw.file_path ?? undefined
+  observe.django = raw.django
+  observe.users = userTable(raw, dir)
   const settings: Record<string, unknown> = { SECRET_KEY: raw.SECRET_KEY }
   for (const name of ['SESSION_COOKIE_AGE', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_PATH', 'SESSION_COOKIE_DOMAIN', 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'SESSION_SAVE_EVERY_REQUEST']) {
     if (name in s) settings[name] = s[name]
   }
   if (engine === 'file' && raw.file_path) settings.SESSION_FILE_PATH = raw.file_path
-  return { dir, django: raw.django, settingsModule: raw.settings_module, observe, secretKeyFallbacks: raw.SECRET_KEY_FALLBACKS ?? [], settings, notes }
+  return { dir, django: raw.django, python, pythonSource, settingsModule: raw.settings_module, observe, secretKeyFallbacks: raw.SECRET_KEY_FALLBACKS ?? [], settings, notes }
 }

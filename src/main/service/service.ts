@@ -12,6 +12,8 @@ import type { TrafficLog } from '../proxy/traffic-log'
 import { randomSecretKey, type DataDir } from './data-dir'
 import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable, type ObservedStore } from './observe-django'
 import { buildHar } from './har'
+import type { UserDirectory } from './users'
+import { authUserId } from '../../shared/auth'
 
 export interface ServiceDeps {
   engine: Engine
@@ -22,6 +24,8 @@ export interface ServiceDeps {
   status(): Status
   /** observe-django: the app's own store (its state, and the clock passed on to it). */
   observer?: ObservedStore | null
+  /** Who each session's user is (issue 20). */
+  users: UserDirectory
   /** Where each setting comes from (absent: the embedder does not track it). */
   sources?: SettingSources
   emit: <E extends A.EventName>(type: E, payload: A.EventMap[E]) => void
@@ -63,7 +67,7 @@ export class InspectorService implements Api {
     return map
   }
 
-  toInfo(s: InspectedSession, clients = this.clientOfSession()): SessionInfo {
+  toInfo(s: InspectedSession, clients = this.clientOfSession(), users: Awaited<ReturnType<UserDirectory['rowsOf']>> = new Map()): SessionInfo {
     const info: SessionInfo = {
       key: s.key,
       data: s.data,
@@ -74,10 +78,17 @@ export class InspectorService implements Api {
       savedAt: s.savedAt ? s.savedAt.toISOString() : null,
       customExpiry: s.customExpiry,
       clientId: clients.get(s.key) ?? null,
-      engine: this.engine.settings().SESSION_ENGINE
+      engine: this.engine.settings().SESSION_ENGINE,
+      user: this.d.users.userOf(s.data, users)
     }
     if (s.decodeError) info.decodeError = s.decodeError
     return info
+  }
+
+  /** SessionInfo for a page of sessions, their users read in one query. */
+  private async infos(sessions: InspectedSession[], clients = this.clientOfSession()): Promise<SessionInfo[]> {
+    const rows = await this.d.users.rowsOf(sessions.map((s) => authUserId(s.data)).filter((id): id is string => id !== null))
+    return sessions.map((s) => this.toInfo(s, clients, rows))
   }
 
   private async store<T>(fn: () => Promise<T>): Promise<T> {
@@ -98,7 +109,7 @@ export class InspectorService implements Api {
   /** Tells the UI about one session; returns its info. */
   async announce(key: string, change: A.SessionEvent['change']): Promise<SessionInfo | null> {
     const found = change === 'deleted' ? null : await this.engine.find(key).catch(() => null)
-    const session = found ? this.toInfo(found) : null
+    const session = found ? ((await this.infos([found]))[0] as SessionInfo) : null
     this.d.emit('session', { key, change: found || change === 'deleted' ? change : 'deleted', session })
     return session
   }
@@ -235,17 +246,18 @@ export class InspectorService implements Api {
       throw e
     }
     const needle = input.search?.trim().toLowerCase()
-    const matching = needle ? all.filter((s) => s.key.includes(needle) || JSON.stringify(s.data).toLowerCase().includes(needle)) : all
+    const mine = input.user === undefined ? all : all.filter((s) => authUserId(s.data) === input.user)
+    const matching = needle ? mine.filter((s) => s.key.includes(needle) || JSON.stringify(s.data).toLowerCase().includes(needle)) : mine
     const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
     matching.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
     const offset = input.offset ?? 0
     const clients = this.clientOfSession()
     const note = observer?.store.limits.list
-    return { total: matching.length, sessions: matching.slice(offset, offset + (input.limit ?? 1000)).map((s) => this.toInfo(s, clients)), ...(note ? { note } : {}) }
+    return { total: matching.length, sessions: await this.infos(matching.slice(offset, offset + (input.limit ?? 1000)), clients), ...(note ? { note } : {}) }
   }
 
   async getSession(input: A.SessionKeyInput): Promise<SessionInfo> {
-    return this.toInfo(await this.existing(input.key))
+    return (await this.infos([await this.existing(input.key)]))[0] as SessionInfo
   }
 
   async updateSessionData(input: A.UpdateSessionDataInput): Promise<SessionInfo> {
@@ -290,6 +302,36 @@ export class InspectorService implements Api {
     const removed = await this.engine.clearExpired()
     if (removed) this.d.emit('sessions', { reason: `clear_expired removed ${removed}` })
     return { removed }
+  }
+
+  /** Every session of one user in the store, newest save first. */
+  private async sessionsOf(id: string): Promise<InspectedSession[]> {
+    const all = await this.store(() => this.engine.list())
+    const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
+    return all.filter((s) => authUserId(s.data) === id).sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
+  }
+
+  async getUser(input: A.UserIdInput): Promise<A.UserSessions> {
+    const clients = this.clientOfSession()
+    const infos = await this.infos(await this.sessionsOf(input.id), clients)
+    const sessions = infos.map((info): A.UserSession => {
+      const client = info.clientId ? this.clientView(info.clientId) : null
+      return { ...info, browser: client && { id: client.id, displayName: client.displayName, userAgent: client.userAgent }, lastRequest: client?.lastSeen ?? null }
+    })
+    const named = sessions.find((s) => s.user?.username)?.user ?? (await this.d.users.usersOf([{ data: { _auth_user_id: input.id } }]))[0]
+    return { user: { id: input.id, username: named?.username ?? null, source: named?.source ?? null }, sessions }
+  }
+
+  async logoutUser(input: A.LogoutUserInput): Promise<{ deleted: number }> {
+    this.writable('log a user out')
+    let deleted = 0
+    for (const s of await this.sessionsOf(input.id)) {
+      if (s.key === input.except) continue
+      if (!(await this.store(() => this.engine.remove(s.key)))) continue
+      deleted++
+      this.d.emit('session', { key: s.key, change: 'deleted', session: null })
+    }
+    return { deleted }
   }
 
   clientView(id: string): ClientInfo | null {
@@ -340,6 +382,7 @@ export class InspectorService implements Api {
 
   async exportHar(input: A.ExportHarInput): Promise<A.HarExport> {
     const entries = await this.d.traffic.getMany(input.ids)
-    return { har: buildHar(entries, this.d.status().proxyUrl, this.d.version), count: entries.length }
+    const redact = input.redact !== false
+    return { har: buildHar(entries, this.d.status().proxyUrl, this.d.version, redact ? { sessionCookie: this.engine.settings().SESSION_COOKIE_NAME } : null), count: entries.length }
   }
 }

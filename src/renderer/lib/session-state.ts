@@ -7,7 +7,7 @@ export type SessionState = 'active' | 'expired' | 'browser-close'
 export const STATE_LABEL: Record<SessionState, string> = {
   active: 'active',
   expired: 'expired',
-  'browser-close': 'ends at browser close'
+  'browser-close': 'browser close'
 }
 
 /** Seconds until the stored expiry at engine time `nowMs` (negative once past), or null when unknown. */

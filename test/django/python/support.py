@@ -47,7 +47,7 @@ def update_of(response):
 
 class FakeProxy:
     """Just enough of the proxy for a browser's request sequence: the db store's answers
-    (unknown keys load as no session), PROTOCOL.md's order of applying an update, and
+    (unknown keys load as no session), docs/protocol.md's order of applying an update, and
     the cookie rules of Django's SessionMiddleware.process_response."""
 
     def __init__(self, client):

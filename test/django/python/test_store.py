@@ -1,5 +1,5 @@
 """Every method of Django's session API, run in a view behind the middleware, and what it
-tells the proxy in X-Session-Update (PROTOCOL.md)."""
+tells the proxy in X-Session-Update (docs/protocol.md)."""
 import asyncio
 import json
 

@@ -16,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 
 from .exceptions import NO_HEADER_MESSAGE, BadSessionHeader
 from .store import SessionStore
+from .users import USER_HEADER, user_header
 from .wire import (
     APP_HEADER, APP_SETTING_NAMES, UPDATE_HEADER, WireError, encode_base64url_json, encode_wire_update,
     parse_wire_session,
@@ -65,6 +66,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
         update = session.wire_update()
         if update is not None:
             response[UPDATE_HEADER] = self._encode(update, response)
+        named = user_header(session.data_after())
+        if named:
+            response[USER_HEADER] = named
         return response
 
     @staticmethod

@@ -250,8 +250,15 @@ class SessionStore(SessionBase):
 
     # What the middleware sends back.
 
+    def data_after(self):
+        """What the session holds now, without marking it accessed (for X-Session-User)."""
+        data = self.__dict__.get('_session_cache')
+        if data is None:
+            data = {} if self._flushed else self._wire.data
+        return data
+
     def wire_update(self):
-        """This request's effect on the session as X-Session-Update fields (PROTOCOL.md),
+        """This request's effect on the session as X-Session-Update fields (docs/protocol.md),
         or None when the session was never touched. The proxy applies flush, cycleKey,
         data, modified, clearExpired in that order, so `data` is compared with what the
         session holds after the flush or the cycle: {} after a flush, the old data else.

@@ -1,4 +1,4 @@
-"""Wire protocol v1 (PROTOCOL.md), the Python twin of src/shared/wire.ts: decodes the
+"""Wire protocol v1 (docs/protocol.md), the Python twin of src/shared/wire.ts: decodes the
 X-Session header the proxy sends and encodes the X-Session-Update header the app answers."""
 import base64
 import binascii

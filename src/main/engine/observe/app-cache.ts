@@ -2,9 +2,9 @@
 // client in its own file), and the formats Django's cache backends give a session dict:
 // Django's key function, and the value codecs of Django's RedisCache, django-redis and the
 // memcached backends (pymemcache, python-memcached, pylibmc).
+import { deflateSync, inflateSync } from 'node:zlib'
 import type { SessionData } from '../../../shared/json'
 import { isPlainObject } from '../../../shared/json'
-import { deflate, inflate } from '../deflate'
 import { unpickle } from './pickle-read'
 import { pickle } from './pickle-write'
 
@@ -76,7 +76,7 @@ export function decodeCached(format: CacheFormat, item: CacheItem): DecodedValue
   let body = raw
   if (format.compressor === 'zlib') {
     try {
-      body = inflate(raw)
+      body = inflateSync(raw)
     } catch {
       body = raw // django-redis leaves values of 15 bytes or fewer uncompressed
     }
@@ -95,6 +95,6 @@ export function encodeCached(format: CacheFormat, data: SessionData): CacheItem 
   if (format.kind === 'memcached') return { value: pickle(data), flags: 1 }
   if (format.kind === 'django-redis-cache') return { value: pickle(data), flags: 0 }
   let body = format.serializer === 'pickle' ? pickle(data) : Buffer.from(JSON.stringify(data), 'utf8')
-  if (format.compressor === 'zlib' && body.length > 15) body = deflate(body)
+  if (format.compressor === 'zlib' && body.length > 15) body = deflateSync(body)
   return { value: body, flags: 0 }
 }

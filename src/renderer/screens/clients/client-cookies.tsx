@@ -51,7 +51,7 @@ export function ClientCookies({ cookies, engineMs }: { cookies: MirroredCookie[]
                 {c.isSessionCookie && (
                   <>
                     {' '}
-                    <Badge tone="info">session cookie</Badge>
+                    <Badge tone="info" title="SESSION_COOKIE_NAME: this cookie carries the session key">session key</Badge>
                   </>
                 )}
                 <span className="cookie-path small-text">

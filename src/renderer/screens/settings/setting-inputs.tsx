@@ -129,7 +129,10 @@ const CHOICE_LABELS: Record<string, string> = {
   cached_db: 'cached_db — cache + database',
   signed_cookies: 'signed_cookies — the cookie itself',
   json: 'json — JSONSerializer',
-  [NULL_CHOICE]: 'None — no SameSite attribute'
+  Strict: "'Strict' — never sent cross-site",
+  Lax: "'Lax' — sent on top-level links from other sites",
+  None: "'None' (the string) — SameSite=None: sent cross-site too, needs Secure",
+  [NULL_CHOICE]: 'No SameSite attribute (Python None): the browser decides'
 }
 
 export function ChoiceSetting({ id, value, info, readOnly, busy, commit }: InputProps<string | null>) {

@@ -54,7 +54,7 @@ function SetCookieCard({ header, engineMs, responseDate, sessionCookieName, drop
     <section className="cookie-card" aria-label={`Set-Cookie ${cookie.name}`}>
       <div className="cookie-card-head">
         <span className="mono cookie-name">{cookie.name}</span>
-        {cookie.name === sessionCookieName && <Badge tone="info">session cookie</Badge>}
+        {cookie.name === sessionCookieName && <Badge tone="info" title="SESSION_COOKIE_NAME: this cookie carries the session key">session key</Badge>}
         <Badge tone={life.kind === 'delete' ? 'warn' : life.kind === 'session-only' ? 'neutral' : 'ok'}>
           {life.kind === 'delete' ? 'deletion' : life.kind === 'session-only' ? 'session-only' : 'persistent'}
         </Badge>

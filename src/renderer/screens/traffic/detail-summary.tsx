@@ -42,7 +42,8 @@ function Decision({ d }: { d: ResponseDecision }) {
     <dl className="facts" aria-label="The middleware's decision">
       <dt>reason</dt>
       <dd>
-        <span className="mono">{d.reason}</span> <span className="muted">({REASON_WORDS[d.reason]})</span>
+        <span className="mono">{d.reason}</span>
+        {REASON_WORDS[d.reason] !== d.reason && <span className="muted"> ({REASON_WORDS[d.reason]})</span>}
       </dd>
       <dt>saved</dt>
       <dd>{d.saved ? 'yes: written to the store' : 'no'}</dd>
