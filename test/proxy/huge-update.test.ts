@@ -1,8 +1,7 @@
-// Issue 23, item 5: an X-Session-Update past the 1 MiB limit. Up to the 4 MiB head the proxy
-// reads (Node's parser copies a growing header value on each chunk, so a larger limit costs
-// time that grows with its square: 12.8 s of a blocked event loop for 16 MiB, measured), it
-// is refused, flagged, and the app's answer passes; past it, the browser gets a 502 that says
-// so, and the upstream, which did answer, is not marked down.
+// Issue 23, item 5: an X-Session-Update past the 1 MiB limit, of any size, is refused,
+// flagged, and the app's answer passes. Node's parser never sees one of several MiB (its cost
+// grows with the square of a head's size: 12.8 s of a blocked event loop for 16 MiB,
+// measured): the head filter (head-filter.ts) drops the line as it streams by.
 import http, { type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withSession } from '../../src/adapters'
@@ -68,16 +67,19 @@ describe('an X-Session-Update over 1 MiB', () => {
     })
   }
 
-  it('5 MB: a 502 that says the head is over the 4 MiB the proxy reads; the upstream stays up and the next request passes', async () => {
-    expect((await get('/')).status).toBe(200)
-    const r = await get(`/?update=${5_000_000}`)
-    expect(r.status).toBe(502)
-    expect(r.body).toContain('response headers too large (HPE_HEADER_OVERFLOW): the app answered with a head over 4 MiB, more than the proxy reads')
-    const status = inspector().inspector.status()
-    expect([status.upstreamState, status.upstreamError]).toEqual(['up', undefined])
-    expect(inspector().events.filter((e) => e.type === 'status' && (e.payload as { upstreamState: string }).upstreamState === 'down')).toEqual([])
-    expect((await get('/')).status).toBe(200)
-  })
+  for (const bytes of [5_000_000, 16_000_000, 64_000_000]) {
+    it(`${bytes / 1e6} MB: refused, flagged, the app's answer passes, and the upstream stays up`, async () => {
+      const r = await get(`/?update=${bytes}`)
+      expect([r.status, r.body, r.update]).toEqual([200, 'from the app', null])
+      const entry = await lastEntry()
+      expect(entry.effect).toBe('rejected')
+      expect(entry.error).toBe(`X-Session-Update refused: X-Session-Update is over 1 MiB (${bytes} bytes)`)
+      const status = inspector().inspector.status()
+      expect([status.upstreamState, status.upstreamError]).toEqual(['up', undefined])
+      expect(inspector().events.filter((e) => e.type === 'status' && (e.payload as { upstreamState: string }).upstreamState === 'down')).toEqual([])
+      expect((await get('/')).status).toBe(200)
+    }, 60_000)
+  }
 })
 
 describe('the Node adapter with 5 MB in the session', () => {

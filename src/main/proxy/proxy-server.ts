@@ -17,7 +17,8 @@ import { observeAfter, observeBefore, type Observation, type ObservedRequest } f
 import { interrupted, RequestSession, type FinishResult } from './session-middleware'
 import { describeStorageError, type StorageHealth } from './storage-health'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
-import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
+import { OVERSIZE_HEADER, oversizeUpdate } from './head-filter'
+import { BROKE_OFF, describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { proxyUpgrade } from './upgrade-proxy'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
@@ -223,7 +224,8 @@ export class SessionProxy {
     this.monitor.up()
     const status = proxyRes.statusCode ?? 502
     const header = proxyRes.headers['x-session-update']
-    const parsed = this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null
+    const oversize = this.mode === 'middleware' ? oversizeUpdate(proxyRes.headers[OVERSIZE_HEADER.toLowerCase()]) : null
+    const parsed = oversize ?? (this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null)
     const update: WireUpdate | null = parsed?.ok ? parsed.value : null
     if (this.mode === 'middleware' && proxyRes.headers['x-session-django'] !== undefined) this.opts.events.app?.(proxyRes.headers['x-session-django'])
     let result: FinishResult | null = null
@@ -276,14 +278,15 @@ export class SessionProxy {
       update,
       updateHeader: update && typeof header === 'string' ? header : null,
       rejected,
-      rawUpdate: rejected ? String(header) : undefined,
+      rawUpdate: rejected && !oversize ? String(header) : undefined,
       result,
       observed,
       setCookie: decision?.setCookie ?? appCookies.find((s) => s.startsWith(`${this.opts.engine.settings().SESSION_COOKIE_NAME}=`)) ?? null
     })
     res.writeHead(status, proxyRes.statusMessage, out)
     proxyRes.on('error', (e) => {
-      if (c.entry) c.entry.error = `the app's response broke off: ${describeUpstreamError(e)}`
+      // The socket's own error (told first, by upstreamError) says more than Node's "aborted".
+      if (c.entry && !c.entry.error?.startsWith(BROKE_OFF)) c.entry.error = `${BROKE_OFF}${describeUpstreamError(e)}`
       res.destroy()
     })
     proxyRes.pipe(res)
@@ -394,7 +397,7 @@ export class SessionProxy {
     const label = this.opts.upstreamLabel ?? this.target.origin
     const own = this.monitor.failed(err, words)
     if (res.headersSent) {
-      if (c?.entry) c.entry.error = `the app's response broke off: ${words}`
+      if (c?.entry) c.entry.error = `${BROKE_OFF}${words}`
       res.destroy()
       return
     }

@@ -4,10 +4,13 @@
 import { openSync, readdirSync, readSync } from 'node:fs'
 import http, { type ClientRequest } from 'node:http'
 import https from 'node:https'
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import type { UpstreamState } from '../../shared/api'
+import { FilteredSocket } from './head-filter'
 
 const MAX_RESPONSE_HEAD = 4 * 1024 * 1024
+/** How a traffic entry starts the error of an answer cut off after its head. */
+export const BROKE_OFF = "the app's response broke off: "
 
 /** Validates an upstream URL: http(s), a host, no credentials or fragment. Throws a one-line error. */
 export function parseUpstream(text: string): URL {
@@ -28,7 +31,7 @@ type AddRequest = (req: ClientRequest, options: unknown) => void
 export function upstreamAgent(url: URL): http.Agent {
   const Base = url.protocol === 'https:' ? https.Agent : http.Agent
   const agent = new Base({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 })
-  const proto = Object.getPrototypeOf(agent) as { addRequest: AddRequest }
+  const proto = Object.getPrototypeOf(agent) as { addRequest: AddRequest; createConnection: (...args: unknown[]) => unknown; reuseSocket: http.Agent['reuseSocket'] }
   const add = proto.addRequest
   // addRequest runs in ClientRequest's constructor, before the socket's parser is set up
   // with req.maxHeaderSize: the one place a proxy library's request can still be told.
@@ -38,6 +41,20 @@ export function upstreamAgent(url: URL): http.Agent {
     // past them was dropped unseen); the 4 MiB bounds the count.
     req.maxHeadersCount = 0
     return add.call(this, req, options)
+  }
+  // The app's socket seen through the head filter (head-filter.ts): an X-Session-Update of any
+  // size past the limit becomes a marker line instead of megabytes Node's parser would chew on.
+  const create = proto.createConnection.bind(agent)
+  agent.createConnection = (...args: unknown[]) => {
+    // Node's callback, if given, is called by the agent itself with what is returned here.
+    const rest = typeof args.at(-1) === 'function' ? args.slice(0, -1) : args
+    return new FilteredSocket(create(...rest) as Socket) as unknown as Socket
+  }
+  const reuse = proto.reuseSocket
+  agent.reuseSocket = function (socket, req) {
+    // A kept-alive connection's next bytes are the next response's head.
+    if (socket instanceof FilteredSocket) socket.headFilter.reset()
+    return reuse.call(this, socket, req)
   }
   return agent
 }
