@@ -26,6 +26,8 @@ export interface AppCache {
   ttl(key: string): Promise<number | null>
   set(key: string, item: CacheItem, ttlMs: number): Promise<void>
   delete(key: string): Promise<boolean>
+  /** Sets an entry only when the key holds none (Redis SET NX, memcached add); false when it does. */
+  add(key: string, item: CacheItem, ttlMs: number): Promise<boolean>
   /** Gives an existing entry a new time to live; false when there is none. */
   expireIn(key: string, ttlMs: number): Promise<boolean>
   close(): Promise<void>

@@ -8,7 +8,24 @@ import type { EngineName } from '../../../shared/settings'
 import { VALID_KEY, type SessionRecord } from '../session-store'
 import { savedAtFrom } from '../stores/db'
 import { decodeCached, encodeCached, type AppCache, type CacheFormat, type CacheItem } from './app-cache'
-import { FREEZE_LIMIT, SaveTimes, type AppStore, type AppStoreContext, type StoreLimits } from './app-store'
+import { FREEZE_LIMIT, SaveTimes, type AppStore, type AppStoreContext, type LagBounds, type StoreLimits } from './app-store'
+import { StoreJournal, type GiveBackReport, type JournalEntry } from './journal'
+
+/** A journal entry's `next` for an entry kept aside (deleted from the cache, its value in `extra`). */
+const PARKED = 'parked'
+
+/** How far a TTL read back may stray from the deadline written (memcached counts whole seconds). */
+const TOLERANCE_MS = 2500
+
+/** memcached keeps an absolute expiry as a signed 32-bit Unix time. */
+const MEMCACHED_LAST_MS = (2 ** 31 - 1) * 1000
+
+const packItem = (item: CacheItem): Buffer => {
+  const flags = Buffer.alloc(4)
+  flags.writeUInt32BE(item.flags >>> 0, 0)
+  return Buffer.concat([flags, item.value])
+}
+const unpackItem = (b: Buffer): CacheItem => ({ flags: b.readUInt32BE(0), value: b.subarray(4) })
 
 export const CACHE_SESSION_PREFIX = 'django.contrib.sessions.cache'
 
@@ -114,21 +131,42 @@ export class CacheAppStore implements AppStore {
     return 0 // Django's cache store: the cache expires its own entries
   }
 
+  private get journal(): StoreJournal | null {
+    return this.ctx.journal ? new StoreJournal(this.ctx.journal, this.location) : null
+  }
+
+  /**
+   * Shortens every TTL by the lag's change (an entry whose time runs out is kept aside and
+   * deleted, so Django sees it gone), each change journaled before it is made. Lag 0 gives
+   * everything back from the journal instead.
+   */
   async applyLag(lagMs: number): Promise<void> {
+    if (lagMs === 0 && this.journal) {
+      await this.giveBack()
+      return
+    }
     const delta = lagMs - this.applied
     if (delta === 0) return
+    const journal = this.journal
     const real = Date.now()
     for (const key of await this.sessionKeys()) {
       const full = this.fullKey(key)
       const ttl = await this.cache.ttl(full)
       if (ttl === null) continue
       const next = ttl - delta
+      const deadline = real + ttl
+      // The value the journal wrote last, when the entry still holds it: its first value stays "old".
+      const last = journal?.get('ttl', key)
+      const from = last && last.next !== PARKED && Math.abs(Number(last.next) - deadline) <= TOLERANCE_MS ? last.next : String(deadline)
       if (next > 0) {
+        journal?.record('ttl', [{ key, from, to: String(real + next) }])
         await this.cache.expireIn(full, next)
         continue
       }
       const item = await this.cache.get(full)
-      if (item) this.parked.set(key, { item, deadline: real + ttl + this.applied })
+      if (!item) continue
+      journal?.record('ttl', [{ key, from, to: PARKED, extra: packItem(item) }])
+      this.parked.set(key, { item, deadline: real + ttl + this.applied })
       await this.cache.delete(full)
     }
     this.applied = lagMs
@@ -136,7 +174,64 @@ export class CacheAppStore implements AppStore {
       const ttl = p.deadline - lagMs - real
       if (ttl <= 0) continue
       this.parked.delete(key)
-      await this.cache.set(this.fullKey(key), p.item, ttl)
+      journal?.record('ttl', [{ key, from: PARKED, to: String(real + ttl) }])
+      await this.cache.add(this.fullKey(key), p.item, ttl)
+    }
+  }
+
+  /** One journal entry back as it was, unless Django wrote the key since. */
+  private async giveBackOne(e: JournalEntry, now: number): Promise<boolean> {
+    const full = this.fullKey(e.key)
+    const left = Number(e.old) - now
+    if (e.next === PARKED) {
+      // Run out on its own meanwhile, or Django has written the key again: nothing to put back.
+      if (left <= 0 || !e.extra) return left <= 0
+      return this.cache.add(full, unpackItem(e.extra), left)
+    }
+    const ttl = await this.cache.ttl(full)
+    if (ttl === null) return false
+    const at = now + ttl
+    const ours = [e.next, e.prev].some((v) => v !== PARKED && Math.abs(Number(v) - at) <= TOLERANCE_MS)
+    if (!ours) return false
+    await this.cache.expireIn(full, left)
+    return true
+  }
+
+  async giveBack(): Promise<GiveBackReport> {
+    const report: GiveBackReport = { restored: 0, left: 0 }
+    const journal = this.journal
+    if (!journal) {
+      await this.applyLag(0)
+      return report
+    }
+    for (;;) {
+      const batch = journal.entries('ttl', null, 500)
+      if (!batch.length) break
+      for (const e of batch) {
+        if (await this.giveBackOne(e, Date.now())) report.restored++
+        else report.left++
+        journal.forget('ttl', [e.key])
+      }
+    }
+    this.parked.clear()
+    this.applied = 0
+    return report
+  }
+
+  /** memcached: an expiry lengthened past 2038 (the clock set before real time) cannot be stored. */
+  async lagBounds(): Promise<LagBounds> {
+    const unbounded: LagBounds = { maxLagMs: Number.MAX_SAFE_INTEGER, maxReason: '', minLagMs: -Number.MAX_SAFE_INTEGER, minReason: '' }
+    if (this.format.kind !== 'memcached') return unbounded
+    const real = Date.now()
+    let latest = real
+    for (const key of await this.sessionKeys()) {
+      const ttl = await this.cache.ttl(this.fullKey(key))
+      if (ttl !== null) latest = Math.max(latest, real + ttl + this.applied)
+    }
+    return {
+      ...unbounded,
+      minLagMs: latest - MEMCACHED_LAST_MS,
+      minReason: `memcached keeps an expiry over 30 days as a 32-bit Unix time, so no TTL can end after 2038-01-19 03:14:07 UTC`
     }
   }
 

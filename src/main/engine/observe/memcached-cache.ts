@@ -156,6 +156,13 @@ export class MemcachedAppCache implements AppCache {
     await this.run(() => this.client.set(key, value, { expires: expiration(ttlMs) }))
   }
 
+  async add(key: string, item: CacheItem, ttlMs: number): Promise<boolean> {
+    if (ttlMs <= 0) return false
+    const value = Buffer.from(item.value)
+    this.flagsOf.set(value, item.flags)
+    return this.run(() => this.client.add(key, value, { expires: expiration(ttlMs) }))
+  }
+
   async delete(key: string): Promise<boolean> {
     return this.run(() => this.client.delete(key))
   }

@@ -79,6 +79,11 @@ export class RedisAppCache implements AppCache {
     else await this.run(() => this.client.set(key, item.value, 'PX', Math.max(1, Math.round(ttlMs))))
   }
 
+  async add(key: string, item: CacheItem, ttlMs: number): Promise<boolean> {
+    if (ttlMs <= 0) return false
+    return (await this.run(() => this.client.set(key, item.value, 'PX', Math.max(1, Math.round(ttlMs)), 'NX'))) === 'OK'
+  }
+
   async delete(key: string): Promise<boolean> {
     return (await this.run(() => this.client.del(key))) > 0
   }
