@@ -8,7 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest'
 import { readDjangoProject } from '../../src/main/service/django-project'
 import { startCli } from '../cli/support'
 import { freePort } from '../support/processes'
-import { usePostgres } from '../support/postgres-server'
+import { usePostgres } from '../support/servers'
 import { CookieClient } from './cookie-client'
 import { FIXTURE_DIR, settingsEnv, startDjangoServer, DJANGO_PYTHON } from './django-server'
 

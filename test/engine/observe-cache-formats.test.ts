@@ -12,7 +12,7 @@ import { MemcachedAppCache } from '../../src/main/engine/observe/memcached-cache
 import { RedisAppCache } from '../../src/main/engine/observe/redis-cache'
 import { parseCacheTarget } from '../../src/main/engine/observe/targets'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
-import { useMemcached } from '../support/memcached-server'
+import { useMemcached } from '../support/servers'
 
 const PYTHON = process.env.DJANGO_PYTHON ?? '/usr/bin/python3'
 const python = (code: string, input = '') => execFileSync(PYTHON, ['-c', code], { input, encoding: 'utf8' }).trim()

@@ -154,19 +154,21 @@ export class CacheAppStore implements AppStore {
       const ttl = await this.cache.ttl(full)
       if (ttl === null) continue
       const next = ttl - delta
-      const deadline = real + ttl
+      // Exact where the cache says (Redis 7+), else worked out from the TTL left.
+      const deadline = (await this.cache.deadline?.(full)) ?? real + ttl
       // The value the journal wrote last, when the entry still holds it: its first value stays "old".
       const last = journal?.get('ttl', key)
       const from = last && last.next !== PARKED && Math.abs(Number(last.next) - deadline) <= TOLERANCE_MS ? last.next : String(deadline)
       if (next > 0) {
-        journal?.record('ttl', [{ key, from, to: String(real + next) }])
-        await this.cache.expireIn(full, next)
+        journal?.record('ttl', [{ key, from, to: String(deadline - delta) }])
+        if (this.cache.expireAt) await this.cache.expireAt(full, deadline - delta)
+        else await this.cache.expireIn(full, next)
         continue
       }
       const item = await this.cache.get(full)
       if (!item) continue
       journal?.record('ttl', [{ key, from, to: PARKED, extra: packItem(item) }])
-      this.parked.set(key, { item, deadline: real + ttl + this.applied })
+      this.parked.set(key, { item, deadline: deadline + this.applied })
       await this.cache.delete(full)
     }
     this.applied = lagMs
@@ -175,8 +177,15 @@ export class CacheAppStore implements AppStore {
       if (ttl <= 0) continue
       this.parked.delete(key)
       journal?.record('ttl', [{ key, from: PARKED, to: String(real + ttl) }])
-      await this.cache.add(this.fullKey(key), p.item, ttl)
+      await this.putBack(this.fullKey(key), p.item, real + ttl)
     }
+  }
+
+  /** A kept-aside entry back in the cache, unless the key holds one again; its deadline exact where the cache can. */
+  private async putBack(full: string, item: CacheItem, deadline: number): Promise<boolean> {
+    const added = await this.cache.add(full, item, deadline - Date.now())
+    if (added && this.cache.expireAt) await this.cache.expireAt(full, deadline)
+    return added
   }
 
   /** One journal entry back as it was, unless Django wrote the key since. */
@@ -186,14 +195,18 @@ export class CacheAppStore implements AppStore {
     if (e.next === PARKED) {
       // Run out on its own meanwhile, or Django has written the key again: nothing to put back.
       if (left <= 0 || !e.extra) return left <= 0
-      return this.cache.add(full, unpackItem(e.extra), left)
+      return this.putBack(full, unpackItem(e.extra), Number(e.old))
     }
-    const ttl = await this.cache.ttl(full)
-    if (ttl === null) return false
-    const at = now + ttl
-    const ours = [e.next, e.prev].some((v) => v !== PARKED && Math.abs(Number(v) - at) <= TOLERANCE_MS)
+    const exact = await this.cache.deadline?.(full)
+    const ttl = exact === undefined ? await this.cache.ttl(full) : null
+    if (exact === null || (exact === undefined && ttl === null)) return false
+    const at = exact ?? now + (ttl as number)
+    // Exact deadlines: Redis to the ms, memcached to the second.
+    const tolerance = exact === undefined ? TOLERANCE_MS : 1000
+    const ours = [e.next, e.prev].some((v) => v !== PARKED && Math.abs(Number(v) - at) <= tolerance)
     if (!ours) return false
-    await this.cache.expireIn(full, left)
+    if (this.cache.expireAt) await this.cache.expireAt(full, Number(e.old))
+    else await this.cache.expireIn(full, left)
     return true
   }
 

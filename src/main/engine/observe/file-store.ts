@@ -17,6 +17,11 @@ import { giveBackKind, StoreJournal, type GiveBackReport } from './journal'
 /** Two mtimes this close (ns) are the same write: utimes() takes seconds as a double. */
 const SAME_NS = 5000n
 
+const near = (ns: bigint, text: string): boolean => {
+  const d = ns - BigInt(text)
+  return (d < 0n ? -d : d) <= SAME_NS
+}
+
 /** File systems differ before 1970 (and some refuse it): an mtime is never aged past it. */
 const MTIME_FLOOR_MS = 0
 
@@ -167,7 +172,11 @@ export class FileAppStore implements AppStore {
       try {
         const s = await stat(file, { bigint: true })
         const next = s.mtimeNs - BigInt(Math.round(delta * 1e6))
-        journal?.record('mtime', [{ key, from: String(s.mtimeNs), to: String(next) }])
+        // utimes() lands within a few hundred ns of what it was given: the mtime our last change
+        // wrote counts as ours, so the journal keeps the file's first mtime as the one to give back.
+        const last = journal?.get('mtime', key)
+        const from = last && near(s.mtimeNs, last.next) ? last.next : String(s.mtimeNs)
+        journal?.record('mtime', [{ key, from, to: String(next) }])
         await utimes(file, Number(s.atimeNs) / 1e9, Number(next) / 1e9)
       } catch {
         // deleted by Django meanwhile
@@ -192,8 +201,7 @@ export class FileAppStore implements AppStore {
         if (!file) continue
         try {
           const s = await stat(file, { bigint: true })
-          const near = (v: string) => (s.mtimeNs - BigInt(v) < 0n ? BigInt(v) - s.mtimeNs : s.mtimeNs - BigInt(v)) <= SAME_NS
-          if (!near(e.next) && !near(e.prev)) continue
+          if (!near(s.mtimeNs, e.next) && !near(s.mtimeNs, e.prev)) continue
           await utimes(file, Number(s.atimeNs) / 1e9, Number(BigInt(e.old)) / 1e9)
           n++
         } catch {
