@@ -183,7 +183,9 @@ export async function memcachedApp(): Promise<ObservedApp> {
       for (const k of keys) {
         const item = await reader.get(full(k))
         // metadump's exact expiry, or (an item it has not listed yet) the TTL left.
-        const at = (await reader.deadline(full(k))) ?? (await reader.ttl(full(k)).then((t) => (t === null ? -1 : Date.now() + t)))
+        const exact = await reader.deadline(full(k))
+        const ttl = exact === undefined || exact === null ? await reader.ttl(full(k)) : null
+        const at: number = typeof exact === 'number' ? exact : ttl === null ? -1 : Date.now() + ttl
         if (item) out.set(k, { data: item.value.toString('base64'), expire: at })
       }
       return out
