@@ -152,6 +152,21 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     expect((await b.get('/page/get/')).body).toMatch(/Pema <br>\s+20 seconds <br>\s+600 seconds <br>/)
   })
 
+  it('takes the save time from Django again once Django saves a session edited here (issue 21.4)', async () => {
+    const b = browser()
+    await b.get('/p1/set/')
+    const key = (await b.cookie('sessionid'))!
+    await inspector.api.updateSessionData({ key, data: { name: 'Pema', lname: 'Lhamo' } })
+    const editedAt = Date.parse((await inspector.api.getSession({ key })).savedAt!)
+    await new Promise((r) => setTimeout(r, 2100))
+    await b.get('/p1/set/') // Django modifies and saves it: a new expiry, SESSION_COOKIE_AGE from now
+    const after = await inspector.api.getSession({ key })
+    const expire = Date.parse(after.expireDate!)
+    // Django's save, worked out from its expiry (whole seconds in the Date header aside), not the edit's.
+    expect(Date.parse(after.savedAt!)).toBeGreaterThanOrEqual(editedAt + 1500)
+    expect(Math.abs(expire - 20_000 - Date.parse(after.savedAt!))).toBeLessThan(1000)
+  })
+
   it('ages the app’s sessions with the clock, so Django itself sees them expire', async () => {
     const b = browser()
     await b.get('/page/set/')

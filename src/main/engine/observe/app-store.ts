@@ -154,18 +154,28 @@ export function encodeSigned(ctx: AppStoreContext, data: SessionData, salt: stri
 /** True when a record could not be read because the key does not sign it. */
 export const wrongKey = (r: SessionRecord): boolean => Boolean(r.decodeError?.includes('wrong SECRET_KEY'))
 
-/** Save times this process made (engine ms), the oldest forgotten first. */
+/**
+ * Save times this process made (engine ms), with the expiry each save wrote, the oldest
+ * forgotten first. A save time holds only while the session still has that expiry: once
+ * Django saves it again (a new expiry), its time is worked out from the store instead.
+ */
 export class SaveTimes {
-  private readonly times = new Map<string, number>()
+  private readonly times = new Map<string, { at: number; expire: number | null }>()
   private readonly oldest = new OldestKey(() => this.times.keys())
-  note(key: string, at: number): void {
+  note(key: string, at: number, expire: number | null = null): void {
     this.times.delete(key)
-    this.times.set(key, at)
+    this.times.set(key, { at, expire })
     if (this.times.size > 100_000) this.times.delete(this.oldest.take() as string)
   }
-  get(key: string): Date | null {
-    const at = this.times.get(key)
-    return at === undefined ? null : new Date(at)
+  /** The save time noted for key, if its expiry (engine ms) is still the one written then, within toleranceMs. */
+  get(key: string, expire?: Date | null, toleranceMs = 1): Date | null {
+    const t = this.times.get(key)
+    if (!t) return null
+    if (t.expire !== null && expire !== undefined && (expire === null || Math.abs(expire.getTime() - t.expire) > toleranceMs)) {
+      this.times.delete(key)
+      return null
+    }
+    return new Date(t.at)
   }
   forget(key: string): void {
     this.times.delete(key)

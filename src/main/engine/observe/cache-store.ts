@@ -85,7 +85,8 @@ export class CacheAppStore implements AppStore {
     const { data, error } = decodeCached(this.format, item)
     const now = this.ctx.clock.nowMs()
     const expireDate = ttl === null ? null : new Date(now + ttl)
-    const savedAt = this.saves.get(key) ?? savedAtFrom(data, expireDate, this.ctx.settings().SESSION_COOKIE_AGE)
+    // A TTL read back is whole seconds on memcached: an expiry within 2 s is still our save's.
+    const savedAt = this.saves.get(key, expireDate, 2000) ?? savedAtFrom(data, expireDate, this.ctx.settings().SESSION_COOKIE_AGE)
     return { key, data, expireDate, savedAt, ...(error ? { decodeError: error } : {}) }
   }
 
@@ -111,8 +112,9 @@ export class CacheAppStore implements AppStore {
     if (!(await this.cache.get(full))) return null
     // Django: cache.set(key, session, get_expiry_age()).
     const now = this.ctx.clock.now()
-    await this.cache.set(full, encodeCached(this.format, data), getExpiryAge(data[EXPIRY_KEY], now, this.ctx.settings().SESSION_COOKIE_AGE) * 1000)
-    this.saves.note(key, now.getTime())
+    const age = getExpiryAge(data[EXPIRY_KEY], now, this.ctx.settings().SESSION_COOKIE_AGE) * 1000
+    await this.cache.set(full, encodeCached(this.format, data), age)
+    this.saves.note(key, now.getTime(), now.getTime() + age)
     return key
   }
 

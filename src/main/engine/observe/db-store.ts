@@ -96,7 +96,7 @@ export class DbAppStore implements AppStore {
     const expireDate = new Date(row.expire.getTime() + this.applied)
     const worked = savedAtFrom(data, expireDate, this.ctx.settings().SESSION_COOKIE_AGE)
     const now = this.ctx.clock.nowMs()
-    const savedAt = this.saves.get(row.key) ?? (worked && worked.getTime() > now ? new Date(now) : worked)
+    const savedAt = this.saves.get(row.key, expireDate) ?? (worked && worked.getTime() > now ? new Date(now) : worked)
     return { key: row.key, data, expireDate, savedAt, ...(error ? { decodeError: error } : {}) }
   }
 
@@ -113,7 +113,7 @@ export class DbAppStore implements AppStore {
     const now = this.ctx.clock.now()
     const expire = getExpiryDate(data[EXPIRY_KEY], now, this.ctx.settings().SESSION_COOKIE_AGE, { modification: now })
     const ok = await this.table.update(key, encodeSigned(this.ctx, data, SESSION_SALT, this.appNow()), new Date(expire.getTime() - this.applied))
-    if (ok) this.saves.note(key, now.getTime())
+    if (ok) this.saves.note(key, now.getTime(), expire.getTime())
     return ok ? key : null
   }
 
