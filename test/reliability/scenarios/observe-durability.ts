@@ -14,6 +14,8 @@ import { compareDumps, fileApp, mariadbApp, memcachedApp, postgresApp, redisApp,
 import { atLeast, zero, type Figure, type Scenario, type ScenarioOptions, type ScenarioResult } from './types'
 
 const TOKEN = 'observe-durability-token-0123456789'
+/** Marks an edit the kill cut: written or not. */
+const MAYBE = '?'
 
 export const OBSERVED_APPS: { name: string; open: (dir: string) => Promise<ObservedApp> }[] = [
   { name: 'sqlite', open: sqliteApp },
@@ -48,6 +50,8 @@ export async function runObserved(open: (dir: string) => Promise<ObservedApp>, r
   const app = await open(dir)
   const tally: ObserveTally = { rounds: 0, differences: 0, editedWrong: 0, killsDuringChange: 0, changes: 0, agedSeen: 0, examples: [] }
   const edited = new Map<string, string>()
+  /** Edits the kill cut before their answer: the value sent, and the one before it. */
+  const cut = new Map<string, { value: string; prev: string | undefined }>()
   let cli: RunningInspector | null = null
   try {
     const keys = await app.seed(sessions)
@@ -60,6 +64,17 @@ export async function runObserved(open: (dir: string) => Promise<ObservedApp>, r
       const api = cli && httpApi(cli.controlUrl, TOKEN)
       if (api) for (const [key, value] of edited) {
         const s = await api.getSession({ key }).catch(() => null)
+        const c = cut.get(key)
+        if (value.startsWith(MAYBE) && c) {
+          cut.delete(key)
+          // Written: edited from here on. Not written: as it was before (edited earlier, or untouched).
+          if (s?.data.edited === c.value) edited.set(key, c.value)
+          else if (c.prev !== undefined) edited.set(key, c.prev)
+          else edited.delete(key)
+          if (s?.data.edited === c.value || c.prev === undefined || s?.data.edited === c.prev) continue
+          wrong++
+          continue
+        }
         if (s?.data.edited !== value) wrong++
       }
       tally.differences += diffs.length
@@ -87,9 +102,13 @@ export async function runObserved(open: (dir: string) => Promise<ObservedApp>, r
               const key = pick(keys)
               const value = `r${round}-${Math.random().toString(36).slice(2, 8)}`
               inChange = false
-              // An edit is the user's intent: it stands once the answer came back.
+              // An edit is the user's intent: it stands once the answer came back. One cut by
+              // the kill may or may not have been written: either is right.
+              cut.set(key, { value, prev: edited.get(key) })
+              edited.set(key, `${MAYBE}${value}`)
               await api.updateSessionData({ key, data: { n: -1, edited: value } })
               edited.set(key, value)
+              cut.delete(key)
               continue
             }
             tally.changes++
@@ -108,7 +127,7 @@ export async function runObserved(open: (dir: string) => Promise<ObservedApp>, r
       cli = await startInspectorCli(args)
       const { diffs, wrong } = await check(`round ${round}`)
       tally.rounds++
-      log(`${app.name} round ${round}: ${diffs} difference(s), ${wrong} edited session(s) not as edited`)
+      log(`${app.name} round ${round}: ${diffs} difference(s), ${wrong} edited session(s) not as edited${diffs ? ` (${tally.examples.at(-1) ?? ''})` : ''}`)
     }
     await cli.stop()
     cli = null

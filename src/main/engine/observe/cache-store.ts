@@ -194,14 +194,16 @@ export class CacheAppStore implements AppStore {
   private async giveBackOne(e: JournalEntry, now: number): Promise<boolean> {
     const full = this.fullKey(e.key)
     const left = Number(e.old) - now
-    if (e.next === PARKED) {
-      // Run out on its own meanwhile, or Django has written the key again: nothing to put back.
-      if (left <= 0 || !e.extra) return left <= 0
-      return this.putBack(full, unpackItem(e.extra), Number(e.old))
-    }
     const exact = await this.cache.deadline?.(full)
     const ttl = exact === undefined ? await this.cache.ttl(full) : null
-    if (exact === null || (exact === undefined && ttl === null)) return false
+    const absent = exact === null || (exact === undefined && ttl === null)
+    // Kept aside (or about to be, or about to be put back when the run ended): put back, unless
+    // it ran out on its own meanwhile or Django has written the key again.
+    if (absent) {
+      if ((e.next !== PARKED && e.prev !== PARKED) || !e.extra) return false
+      if (left <= 0) return true
+      return this.putBack(full, unpackItem(e.extra), Number(e.old))
+    }
     const at = exact ?? now + (ttl as number)
     // Exact deadlines: Redis to the ms, memcached to the second.
     const tolerance = exact === undefined ? TOLERANCE_MS : 1000
