@@ -4,6 +4,7 @@
 import type { ObserveTarget } from './engine/observe/targets'
 import { describeCache, describeDatabase, parseCacheTarget, parseDatabaseTarget } from './engine/observe/targets'
 import { readDjangoProject } from './service/django-project'
+import { djangoSeries } from '../shared/django-versions'
 import { ENGINES, maskSecret, type EngineName } from '../shared/settings'
 
 /** parseArgs definitions of the observe flags (merged into cli.ts's). */
@@ -84,13 +85,20 @@ export interface ResolvedObserve {
   settings: Record<string, unknown>
   /** The block to print: what was found and where the sessions are. */
   banner: string[]
+  /** The names in `settings` that the project's settings.py gave (the command line did not). */
+  projectSettings: string[]
+  /** The project's Django release, e.g. "5.2.17". */
+  djangoRelease?: string
 }
 
 /** Reads the project (when asked) and merges the flags over it; throws a one-line Error. */
 export async function resolveObserve(r: ObserveRequest, settings: Record<string, unknown>): Promise<ResolvedObserve> {
   const project = r.project ? await readDjangoProject(r.project) : null
   const observe = targetOfFlags(r, project?.observe)
-  const merged: Record<string, unknown> = { ...project?.settings, ...settings, SESSION_ENGINE: observe.engine }
+  const series = project ? djangoSeries(project.django) : null
+  const fromProject: Record<string, unknown> = { ...project?.settings, ...(series ? { DJANGO_VERSION: series } : {}) }
+  const merged: Record<string, unknown> = { ...fromProject, ...settings, SESSION_ENGINE: observe.engine }
+  const projectSettings = project ? [...Object.keys(fromProject), 'SESSION_ENGINE'].filter((n) => !(n in settings) && !(n === 'SESSION_ENGINE' && r.engine)) : []
   const fallbacks = project?.secretKeyFallbacks ?? []
   const where = [observe.database && describeDatabase(observe.database), observe.cache && describeCache(observe.cache), observe.filePath && `files in ${observe.filePath}`]
     .filter(Boolean)
@@ -104,5 +112,5 @@ export async function resolveObserve(r: ObserveRequest, settings: Record<string,
     `  secret:  SECRET_KEY ${secret}${fallbacks.length ? ` + ${fallbacks.length} fallback key(s)` : ''}`,
     ...(project?.notes ?? []).map((n) => `  note:    ${n}`)
   ]
-  return { observe, secretKeyFallbacks: fallbacks, settings: merged, banner }
+  return { observe, secretKeyFallbacks: fallbacks, settings: merged, banner, projectSettings, ...(project ? { djangoRelease: project.django } : {}) }
 }

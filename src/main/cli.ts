@@ -2,14 +2,15 @@
 // control server, print the two URLs, run until SIGINT/SIGTERM, then close cleanly.
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
-import { ENGINES } from '../shared/settings'
+import { DEFAULT_DJANGO_VERSION, DJANGO_VERSIONS } from '../shared/django-versions'
+import { DEFAULT_SETTINGS, ENGINES, validateSettingsPatch } from '../shared/settings'
 import { CI_FLAGS, CI_HELP, EXIT, parseCiFlags, removeReadyFile, watchStdin, writeReadyFile, type CiOptions } from './cli-ci'
 import { OBSERVE_FLAGS, OBSERVE_HELP, parseObserveFlags, resolveObserve, type ObserveRequest } from './cli-observe'
-import { loadOrCreateToken, startControlServer } from './control'
+import { loadOrCreateToken, readTokenFile, startControlServer, TOKEN_ENV } from './control'
 import { Inspector, VERSION } from './inspector'
-import { DEFAULT_CONTROL, DEFAULT_LISTEN, defaultDataDir } from './inspector-options'
+import { appDataDir, DEFAULT_CONTROL, DEFAULT_LISTEN, defaultDataDir } from './inspector-options'
 import { parseUpstream } from './proxy/upstream'
-import { settingsBannerLines } from './settings-banner'
+import { djangoBannerLine, settingsBannerLines } from './settings-banner'
 import { RESTORE_HELP, runRestore } from './cli-restore'
 
 const HELP = `session-inspector ${VERSION}: a reverse proxy with Django's session engine, a clock you control, and a live inspector.
@@ -20,12 +21,16 @@ Usage: session-inspector [options]
   --upstream URL|demo   app to proxy (default: demo, the built-in demo app)
   --listen HOST:PORT    proxy address (default ${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port})
   --control HOST:PORT   control API + web UI address (default ${DEFAULT_CONTROL.host}:${DEFAULT_CONTROL.port})
-  --data-dir DIR        where the SQLite database, settings, secret and token live
-                        (default: ${defaultDataDir()})
+  --data-dir DIR        where the SQLite database, settings, secret and token live (default: a
+                        folder per app under ${defaultDataDir()}; the demo's is that folder itself)
   --database FILE|URL   the db engine's SQLite file (default DATA_DIR/sessions.sqlite3); observing,
                         the app's database: its db.sqlite3, postgresql://… or mysql://…
-  --token TOKEN         control API token (default: SESSION_INSPECTOR_TOKEN, else random, kept in DATA_DIR)
+  --token-file FILE     read the control API token from FILE (default: SESSION_INSPECTOR_TOKEN, else
+                        random, kept in DATA_DIR/token)
+  --token TOKEN         the token itself: other users of this machine can read it in the process list
   --engine NAME         SESSION_ENGINE for this run (${ENGINES.join(', ')})
+  --django X.Y          the Django whose session behaviour to follow this run: ${DJANGO_VERSIONS.join(', ')}
+                        (default ${DEFAULT_DJANGO_VERSION}; a drop-in app's middleware reports its own)
   --set NAME=VALUE      any setting for this run (repeatable; not saved), e.g. --set SESSION_COOKIE_AGE=20;
                         VALUE is read as JSON when it parses (20, true, null, "x"), else as text
 ${OBSERVE_HELP}${CI_HELP}  --open                open the web UI in the default browser
@@ -40,8 +45,11 @@ export interface CliOptions extends CiOptions {
   listen: { host: string; port: number }
   control: { host: string; port: number }
   dataDir: string
+  /** Where dataDir came from: --data-dir, the app's own folder, or the default one (the demo's). */
+  dataDirFrom: 'option' | 'app' | 'default'
   database?: string
   token?: string
+  tokenFile?: string
   settings: Record<string, unknown>
   observeDjango: boolean
   /** observe-django: where the app's sessions are (flags, or the project to read them from). */
@@ -85,7 +93,9 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
         'data-dir': { type: 'string' },
         database: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         engine: { type: 'string' },
+        django: { type: 'string' },
         set: { type: 'string', multiple: true },
         ...OBSERVE_FLAGS,
         ...CI_FLAGS,
@@ -110,6 +120,11 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
   }
   const settings: Record<string, unknown> = {}
   if (v.engine !== undefined) settings.SESSION_ENGINE = v.engine
+  if (v.django !== undefined) {
+    const r = validateSettingsPatch({ ...DEFAULT_SETTINGS, SECRET_KEY: '-' }, { DJANGO_VERSION: v.django })
+    if (!r.ok) throw new UsageError(`--django: ${r.errors[0]!.message.replace(/^DJANGO_VERSION: /, '')}`)
+    settings.DJANGO_VERSION = r.settings.DJANGO_VERSION
+  }
   for (const item of v.set ?? []) {
     const [name, value] = parseSet(item)
     settings[name] = value
@@ -122,13 +137,17 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
   } catch (e) {
     throw new UsageError((e as Error).message)
   }
+  if (v.token !== undefined && v['token-file'] !== undefined) throw new UsageError('--token and --token-file: give one of them')
+  const appDir = appDataDir(defaultDataDir(), { upstream, ...(observe?.project ? { project: observe.project.dir } : {}) })
   return {
     upstream,
     listen: parseAddress(v.listen ?? `${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port}`, '--listen', DEFAULT_LISTEN.host),
     control: parseAddress(v.control ?? `${DEFAULT_CONTROL.host}:${DEFAULT_CONTROL.port}`, '--control', DEFAULT_CONTROL.host),
-    dataDir: v['data-dir'] ?? defaultDataDir(),
+    dataDir: v['data-dir'] ?? appDir,
+    dataDirFrom: v['data-dir'] !== undefined ? 'option' : appDir === defaultDataDir() ? 'default' : 'app',
     ...(v.database ? { database: v.database } : {}),
     ...(v.token ? { token: v.token } : {}),
+    ...(v['token-file'] ? { tokenFile: v['token-file'] } : {}),
     settings,
     observeDjango: observe !== null,
     ...(observe ? { observe } : {}),
@@ -141,7 +160,23 @@ export function parseCli(argv: string[]): CliOptions | 'help' | 'version' {
 async function settingsLines(inspector: Inspector, o: CliOptions): Promise<string[]> {
   const settings = await inspector.api.getSettings({})
   const saved = inspector.dataDir.savedSettingNames()
-  return settingsBannerLines(settings, { commandLine: Object.keys(o.settings), saved, settingsFile: inspector.dataDir.file('settings.json') })
+  const status = await inspector.api.getStatus({})
+  return [
+    djangoBannerLine(status),
+    ...settingsBannerLines(settings, { commandLine: Object.keys(o.settings), saved, settingsFile: inspector.dataDir.file('settings.json'), bySetting: status.settingSources })
+  ]
+}
+
+const DATA_DIR_NOTE: Record<CliOptions['dataDirFrom'], string> = {
+  option: '',
+  app: "  (this app's own folder; --data-dir picks another)",
+  default: '  (the demo\'s; another --upstream or --django-project gets a folder of its own)'
+}
+
+function tokenOfFile(file: string): string {
+  const token = readTokenFile(file, 'write the token on its first line')
+  if (token === null) throw new Error(`--token-file ${file}: no such file`)
+  return token
 }
 
 function openInBrowser(url: string): void {
@@ -187,8 +222,8 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', onTerm)
   process.once('SIGHUP', onHup)
   if (o.readyJson) removeReadyFile(o.readyJson)
+  if (o.token !== undefined) log(`--token is visible to every user of this machine in the process list: prefer ${TOKEN_ENV}=… or --token-file FILE`)
   try {
-    const token = loadOrCreateToken(o.dataDir, { explicit: o.token })
     const observed = o.observe ? await resolveObserve(o.observe, o.settings) : null
     if (observed) console.log(observed.banner.join('\n'))
     inspector = await Inspector.start({
@@ -197,9 +232,13 @@ export async function main(argv: string[]): Promise<number> {
       listen: o.listen,
       settings: observed?.settings ?? o.settings,
       observeDjango: o.observeDjango,
-      ...(observed ? { observe: observed.observe, secretKeyFallbacks: observed.secretKeyFallbacks } : o.database ? { databasePath: o.database } : {}),
+      ...(observed
+        ? { observe: observed.observe, secretKeyFallbacks: observed.secretKeyFallbacks, projectSettings: observed.projectSettings, ...(observed.djangoRelease ? { djangoRelease: observed.djangoRelease } : {}) }
+        : o.database ? { databasePath: o.database } : {}),
       log
     })
+    // Read under the data folder's lock (Inspector.start took it): never two starts making two tokens.
+    const token = o.tokenFile !== undefined ? tokenOfFile(o.tokenFile) : loadOrCreateToken(o.dataDir, { explicit: o.token })
     try {
       control = await startControlServer({ api: inspector.api, events: inspector, token, host: o.control.host, port: o.control.port, version: VERSION, log })
     } catch (e) {
@@ -211,7 +250,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`Session Inspector ${VERSION}`)
     console.log(`  proxy:   ${inspector.proxyUrl}  ->  ${upstream}`)
     console.log(`  web UI:  ${uiUrl}`)
-    console.log(`  data:    ${o.dataDir}`)
+    console.log(`  data:    ${o.dataDir}${DATA_DIR_NOTE[o.dataDirFrom]}`)
     for (const line of await settingsLines(inspector, o)) console.log(line)
     if (o.readyJson) {
       const { proxyUrl, controlUrl, upstream: target, mode } = inspector.status()

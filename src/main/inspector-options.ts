@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { basename, join, resolve } from 'node:path'
 import type { ObserveTarget } from './engine/observe/targets'
 
 // How the inspector service is started, by the CLI and by the Electron shell alike.
@@ -16,6 +18,10 @@ export interface InspectorOptions {
   observeDjango?: boolean
   /** Observe mode's store (issue 11): the app's engine and where its sessions live (default: db on databasePath). */
   observe?: ObserveTarget
+  /** The names in `settings` read from the observed project (--django-project): shown as its, and not editable. */
+  projectSettings?: readonly string[]
+  /** The observed project's Django release, e.g. "5.2.17". */
+  djangoRelease?: string
   /** The app's SECRET_KEY_FALLBACKS (Django 4.1+): sessions signed with any of them still load. */
   secretKeyFallbacks?: string[]
   /** Where the control server listens, for Status.controlUrl (set by whoever starts it). */
@@ -39,4 +45,26 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'win32') return `${env.APPDATA ?? `${home}\\AppData\\Roaming`}\\${name}`
   if (platform === 'darwin') return `${home}/Library/Application Support/${name}`
   return `${env.XDG_CONFIG_HOME || `${home}/.config`}/${name}`
+}
+
+/**
+ * The data folder of one app under the default one (issue 21): demo runs keep `base` itself
+ * (the folder earlier versions used for everything, so nothing moves); another upstream, or a
+ * Django project, gets `base/apps/SLUG-HASH`, a readable name and the first 8 hex digits of
+ * a SHA-256 of what identifies it (the upstream's origin and path, or the project's folder).
+ */
+export function appDataDir(base: string, app: { upstream?: string; project?: string }): string {
+  let id: string
+  let name: string
+  if (app.project) {
+    id = `project:${resolve(app.project)}`
+    name = basename(resolve(app.project))
+  } else if (app.upstream && app.upstream !== 'demo') {
+    const url = new URL(app.upstream)
+    const path = url.pathname.replace(/\/+$/, '')
+    id = `upstream:${url.protocol}//${url.host}${path}`
+    name = `${url.hostname.replace(/^\[|\]$/g, '')}-${url.port || (url.protocol === 'https:' ? '443' : '80')}${path}`
+  } else return base
+  const slug = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 40) || 'app'
+  return join(base, 'apps', `${slug}-${createHash('sha256').update(id).digest('hex').slice(0, 8)}`)
 }

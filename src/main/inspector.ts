@@ -11,13 +11,18 @@ import { version } from '../../package.json'
 import { startDemoApp } from './demo'
 import { Clock, Engine, EngineError } from './engine'
 import { DataDir } from './service/data-dir'
+import { checkSessionsFile, openCacheFile } from './service/local-files'
 import { InspectorService } from './service/service'
+import { SettingSources } from './service/setting-sources'
 import { ObservedStore, observeSettings } from './service/observe-django'
-import { openAppStore, type ObserveTarget } from './engine/observe/targets'
+import { openAppStore, userTableTarget, type ObserveTarget } from './engine/observe/targets'
 import { Journal } from './engine/observe/journal'
+import { UserTable } from './engine/observe/user-table'
+import { UserDirectory } from './service/users'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
 import { ClientRegistry } from './proxy/clients'
 import { SessionProxy } from './proxy/proxy-server'
+import { StorageHealth } from './proxy/storage-health'
 import { TrafficLog } from './proxy/traffic-log'
 
 export type { InspectorOptions } from './inspector-options'
@@ -36,9 +41,12 @@ export class Inspector implements EventSource {
   private proxy!: SessionProxy
   private traffic!: TrafficLog
   private clients!: ClientRegistry
+  private storage: StorageHealth | null = null
   private demo: { url: string; close(): Promise<void> } | null = null
   private observer: ObservedStore | null = null
   private journal: Journal | null = null
+  private users: UserDirectory | null = null
+  private sources!: SettingSources
   private proxyAddress = ''
   private controlAddress = ''
   private closing: Promise<void> | null = null
@@ -81,7 +89,9 @@ export class Inspector implements EventSource {
   private async open(): Promise<void> {
     const o = this.options
     const log = o.log ?? (() => undefined)
-    let settings = this.dataDir.loadSettings(log)
+    this.dataDir.acquire(log)
+    const givenKey = o.settings?.SECRET_KEY
+    let settings = this.dataDir.loadSettings(log, typeof givenKey === 'string' && givenKey ? { secretKey: givenKey } : {})
     if (o.settings && Object.keys(o.settings).length) {
       const r = validateSettingsPatch(settings, o.settings)
       if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('; '))
@@ -91,11 +101,14 @@ export class Inspector implements EventSource {
       if (filePath !== null && r.changed.includes('SESSION_FILE_PATH') && !isDirectory(filePath)) {
         throw new Error(`SESSION_FILE_PATH: ${JSON.stringify(filePath)} is not an existing directory, allowed: ${SETTINGS_INFO.SESSION_FILE_PATH.allowed}`)
       }
-      if (r.changed.includes('SECRET_KEY')) this.dataDir.saveSecretKey(settings.SECRET_KEY)
+      // A SECRET_KEY given here (--set, a project's settings) is for this run: the folder's own
+      // key file changes only when the user asks (the API's SECRET_KEY, Regenerate).
     }
+    this.sources = new SettingSources({ saved: this.dataDir.savedSettingNames(), given: Object.keys(o.settings ?? {}), fromProject: o.projectSettings, projectRelease: o.djangoRelease })
     const observe = o.observeDjango ? observeTarget(o) : null
     if (observe) settings = observeSettings(settings, o.settings, observe)
     const databasePath = o.databasePath ?? this.dataDir.file('sessions.sqlite3')
+    if (!observe) checkSessionsFile(databasePath)
     const clock = new Clock()
     // Every change the clock makes to the app's store is journaled here first (issue 18).
     if (observe) this.journal = new Journal(this.dataDir.file(JOURNAL_FILE))
@@ -128,8 +141,19 @@ export class Inspector implements EventSource {
       }
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
-    this.traffic = new TrafficLog(this.dataDir.file('inspector.sqlite3'), o.trafficRetention ?? 100_000, { maxBytes: o.trafficMaxBytes })
-    this.clients = new ClientRegistry(this.dataDir.file('inspector.sqlite3'))
+    // A write to the data folder that fails (disk full) is said once, here and in the header.
+    this.storage = new StorageHealth(log, () => {
+      if (this.proxyAddress) this.emit('status', this.status())
+    })
+    const userTable = observe ? userTableTarget(observe) : null
+    this.users = new UserDirectory({
+      table: userTable ? new UserTable(userTable) : null,
+      secrets: () => ({ secretKey: this.engine.settings().SECRET_KEY, fallbacks: o.secretKeyFallbacks ?? [] }),
+      django: observe?.django ?? o.djangoRelease ?? null,
+      log
+    })
+    const cache = this.dataDir.file('inspector.sqlite3')
+    ;[this.traffic, this.clients] = openCacheFile(cache, 'the traffic log', () => this.openCache(cache), log)
     this.service = new InspectorService({
       engine: this.engine,
       clients: this.clients,
@@ -138,6 +162,8 @@ export class Inspector implements EventSource {
       version,
       status: () => this.status(),
       observer: this.observer,
+      users: this.users,
+      sources: this.sources,
       emit: (type, payload) => this.emit(type, payload)
     })
     this.engine.clock.onChange(() => this.emit('clock', this.service.clockState()))
@@ -155,7 +181,9 @@ export class Inspector implements EventSource {
       upstreamTimeoutMs: o.upstreamTimeoutMs,
       traffic: this.traffic,
       clients: this.clients,
+      storage: this.storage,
       mode: o.observeDjango ? 'observe-django' : 'middleware',
+      auth: this.users,
       events: {
         // Nobody listening: the proxy builds no views and nothing is read back for them.
         wants: (type) => this.wants(type === 'sessions' ? 'session' : type) || (type === 'sessions' && this.wants('sessions')),
@@ -165,6 +193,7 @@ export class Inspector implements EventSource {
           if (cleared) this.emit('sessions', { reason: `clear_expired removed ${cleared}` })
         },
         client: (client) => this.emit('client', client),
+        app: (header) => this.service.appReport(header, log),
         upstream: (state, error) => {
           this.upstream = { state, ...(error ? { error } : {}) }
           if (state === 'down') log(`upstream ${target} is down: ${error}`)
@@ -176,6 +205,18 @@ export class Inspector implements EventSource {
     const listen = o.listen ?? DEFAULT_LISTEN
     this.proxyAddress = await this.proxy.listen(listen.host, listen.port)
     this.controlAddress = o.controlUrl ?? ''
+  }
+
+  /** The traffic log and the clients, in inspector.sqlite3 (what local-files.ts moves aside when damaged). */
+  private openCache(path: string): [TrafficLog, ClientRegistry] {
+    const health = this.storage ?? undefined
+    const traffic = new TrafficLog(path, this.options.trafficRetention ?? 100_000, { maxBytes: this.options.trafficMaxBytes, ...(health ? { health } : {}) })
+    try {
+      return [traffic, new ClientRegistry(path, health)]
+    } catch (e) {
+      void traffic.close()
+      throw e
+    }
   }
 
   /** Proxy URL, e.g. http://127.0.0.1:8080 */
@@ -210,6 +251,10 @@ export class Inspector implements EventSource {
     if (this.observer) s.observe = this.observer.status()
     if (this.demo) s.demoUrl = this.demo.url
     if (this.upstream.error) s.upstreamError = this.upstream.error
+    const problems = this.storage?.list() ?? []
+    if (problems.length) s.storageProblems = problems
+    s.django = this.sources.django(this.engine.settings())
+    s.settingSources = this.sources.all()
     return s
   }
 
@@ -260,7 +305,9 @@ export class Inspector implements EventSource {
       await this.traffic?.close()
       await this.observer?.stop()
       this.journal?.close()
+      await this.users?.close()
       await this.engine?.close()
+      this.dataDir.release()
       this.listeners.clear()
     })()
     return this.closing

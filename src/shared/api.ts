@@ -2,7 +2,8 @@
 // (HTTP + SSE), the Electron IPC bridge and the renderer's client are loops over
 // API_METHODS and ROUTES. Every method takes one plain object and returns JSON data.
 import type { SessionData } from './json'
-import type { EngineName, Settings } from './settings'
+import type { EngineName, SettingName, Settings } from './settings'
+import type { DjangoVersion } from './django-versions'
 import type { ReasonCode, ResponseDecision } from './decision'
 import type { WireSession, WireUpdate } from './wire'
 import type { ClockBounds } from './clock-bounds'
@@ -20,6 +21,23 @@ export interface ClockState {
   frozen: boolean
   /** How far the clock may go before a stored date leaves what the store and Django hold. */
   bounds?: ClockBounds
+}
+
+/** Who a session belongs to: django.contrib.auth's `_auth_user_id`, with the username where it can be read. */
+export interface SessionUser {
+  /** `_auth_user_id` as stored (the user's primary key, as text). */
+  id: string
+  /** The user's USERNAME_FIELD, or null when it cannot be read (then only the id is known). */
+  username: string | null
+  /** `_auth_user_backend`, e.g. "django.contrib.auth.backends.ModelBackend", or null. */
+  backend: string | null
+  /** Where the username came from: the app's user table (observe mode), the drop-in middleware, or nowhere. */
+  source: 'user-table' | 'middleware' | null
+  /**
+   * Set when Django will log this session out on its next request, one sentence why (its
+   * `_auth_user_hash` no longer matches the user's password hash; the user is gone).
+   */
+  stale?: string
 }
 
 /** One session as the inspector sees it in the store. */
@@ -43,6 +61,22 @@ export interface SessionInfo {
   engine: EngineName
   /** Set when the data could not be decoded, e.g. "cannot decode: wrong SECRET_KEY?". */
   decodeError?: string
+  /** The logged-in user (sessions holding `_auth_user_id`), else null; the service always sends it. */
+  user?: SessionUser | null
+}
+
+/** One of a user's sessions, with the browser that holds it. */
+export interface UserSession extends SessionInfo {
+  /** The client last seen with this session: its display name and User-Agent. */
+  browser: { id: string; displayName: string; userAgent: string } | null
+  /** Engine time of that client's last request (ISO), or null. */
+  lastRequest: string | null
+}
+
+/** A user's view: every session of theirs in the store, most recent first. */
+export interface UserSessions {
+  user: { id: string; username: string | null; source: SessionUser['source'] }
+  sessions: UserSession[]
 }
 
 export interface SessionList {
@@ -131,7 +165,12 @@ export interface SessionSnapshot {
   data: SessionData
 }
 
-/** One request through the proxy, as listed. */
+/** A session named in a listed request: its key only (the detail, getTraffic, has its data). */
+export interface SessionSummary {
+  key: string | null
+}
+
+/** One request through the proxy, as listed: no session data, whatever its size. */
 export interface TrafficSummary {
   id: number
   /** Engine time when the request arrived (ISO). */
@@ -144,8 +183,8 @@ export interface TrafficSummary {
   status: number | null
   durationMs: number
   clientId: string | null
-  sessionBefore: SessionSnapshot | null
-  sessionAfter: SessionSnapshot | null
+  sessionBefore: SessionSummary | null
+  sessionAfter: SessionSummary | null
   /** The session cookie's Set-Cookie (or deletion) sent on this response, if any. */
   setCookie: string | null
   effect: SessionEffect
@@ -158,6 +197,8 @@ export interface TrafficSummary {
 
 /** One request with everything the detail view shows. */
 export interface TrafficEntry extends TrafficSummary {
+  sessionBefore: SessionSnapshot | null
+  sessionAfter: SessionSnapshot | null
   requestHeaders: [string, string][]
   responseHeaders: [string, string][]
   /** What the proxy sent the app in X-Session, decoded. */
@@ -192,6 +233,47 @@ export interface Status {
   databasePath: string
   /** observe-django: the app's own store, and whether its sessions can be read. */
   observe?: ObserveStatus
+  /** What of the data folder cannot be written now (e.g. disk full): the header says it. */
+  storageProblems?: StorageProblem[]
+  /** The Django whose session behaviour the engine follows (DJANGO_VERSION), and the app's own release when known. */
+  django?: DjangoStatus
+  /** Where each setting's current value comes from. */
+  settingSources?: Partial<Record<SettingName, SettingSource>>
+}
+
+/** One part of the data folder that cannot be written, since when. */
+export interface StorageProblem {
+  area: 'traffic' | 'clients' | 'sessions'
+  /** e.g. "disk full: traffic not recorded" */
+  problem: string
+  /** ISO */
+  since: string
+}
+
+/**
+ * Where a setting's value comes from: Django's default, the data folder's settings.json, the
+ * command line (this run), the app's settings.py as its drop-in middleware reported it, the
+ * project observe mode read (--django-project), or a change made in the UI or API this run.
+ */
+export type SettingSource = 'default' | 'settings.json' | 'command line' | 'settings.py' | 'project' | 'ui'
+
+/** One line per source, for banners and the Settings screen. */
+export const SETTING_SOURCE_LABELS: Record<SettingSource, string> = {
+  default: "Django's default",
+  'settings.json': 'saved in settings.json',
+  'command line': 'command line, this run only',
+  'settings.py': "from the app's settings.py (its middleware reported it)",
+  project: "read from the project's settings.py (--django-project)",
+  ui: 'changed here (saved in settings.json)'
+}
+
+export interface DjangoStatus {
+  /** The release series the engine behaves as. */
+  version: DjangoVersion
+  /** Where that came from; settings.py / project: the app's own Django. */
+  source: SettingSource
+  /** The app's Django release as it reported it (drop-in) or as it was read (observe), e.g. "5.2.17". */
+  release?: string
 }
 
 /** Observe mode's view of the app's session store (issue 11). */
@@ -237,7 +319,16 @@ export interface HarExport {
 // ---------------------------------------------------------------- method inputs
 
 export type Empty = Record<string, never>
-export interface ListSessionsInput { search?: string; limit?: number; offset?: number }
+export interface ListSessionsInput {
+  search?: string
+  limit?: number
+  offset?: number
+  /** Only sessions of this user (`_auth_user_id`). */
+  user?: string
+}
+export interface UserIdInput { id: string }
+/** `except`: a session key to keep (log out the others). */
+export interface LogoutUserInput { id: string; except?: string }
 export interface SessionKeyInput { key: string }
 export interface UpdateSessionDataInput { key: string; data: SessionData }
 /** value as set_expiry takes it: seconds, 0, ISO datetime, or null (global policy). */
@@ -259,7 +350,11 @@ export interface ListTrafficInput {
   effect?: SessionEffect
 }
 export interface TrafficIdInput { id: number }
-export interface ExportHarInput { ids?: number[] }
+export interface ExportHarInput {
+  ids?: number[]
+  /** false: keep session cookie values, `_auth_user_hash` and X-Session* payloads (default true: masked). */
+  redact?: boolean
+}
 
 // ---------------------------------------------------------------- the API
 
@@ -296,6 +391,11 @@ export interface Api {
   deleteSession(input: SessionKeyInput): Promise<{ deleted: true }>
   clearExpired(input: Empty): Promise<{ removed: number }>
 
+  /** A user's sessions with their browsers. */
+  getUser(input: UserIdInput): Promise<UserSessions>
+  /** Deletes every session of a user (but `except`) in the store the app uses. */
+  logoutUser(input: LogoutUserInput): Promise<{ deleted: number }>
+
   listClients(input: Empty): Promise<{ clients: ClientInfo[] }>
   renameClient(input: RenameClientInput): Promise<ClientInfo>
   /** Simulated browser close for one client, or all when `client` is absent. */
@@ -318,6 +418,7 @@ export const API_METHODS = [
   'getSettings', 'updateSettings', 'resetSettings', 'revealSecretKey', 'regenerateSecretKey', 'previewCookie',
   'getClock', 'advanceClock', 'setClock', 'freezeClock', 'resetClock',
   'listSessions', 'getSession', 'updateSessionData', 'setSessionExpiry', 'expireSession', 'deleteSession', 'clearExpired',
+  'getUser', 'logoutUser',
   'listClients', 'renameClient', 'closeBrowser',
   'listTraffic', 'getTraffic', 'clearTraffic', 'exportHar'
 ] as const satisfies readonly ApiMethod[]

@@ -10,7 +10,7 @@ export interface Route {
   /** Path with `:name` parameters, e.g. /api/sessions/:key */
   path: string
   /** Query parameters read into the input, with their types. */
-  query?: Record<string, 'string' | 'number' | 'number-list'>
+  query?: Record<string, 'string' | 'number' | 'number-list' | 'boolean'>
   /** Where the JSON body goes: merged into the input (default), or under one field. */
   body?: 'merge' | { field: string } | 'none'
   /** Path parameters that are numbers. */
@@ -36,13 +36,16 @@ export const ROUTES: readonly Route[] = [
   { method: 'freezeClock', verb: 'POST', path: '/api/clock/freeze' },
   { method: 'resetClock', verb: 'POST', path: '/api/clock/reset', body: 'none' },
 
-  { method: 'listSessions', verb: 'GET', path: '/api/sessions', query: { search: 'string', limit: 'number', offset: 'number' } },
+  { method: 'listSessions', verb: 'GET', path: '/api/sessions', query: { search: 'string', limit: 'number', offset: 'number', user: 'string' } },
   { method: 'clearExpired', verb: 'POST', path: '/api/sessions/clear-expired', body: 'none' },
   { method: 'getSession', verb: 'GET', path: '/api/sessions/:key' },
   { method: 'updateSessionData', verb: 'PUT', path: '/api/sessions/:key/data' },
   { method: 'setSessionExpiry', verb: 'PUT', path: '/api/sessions/:key/expiry' },
   { method: 'expireSession', verb: 'POST', path: '/api/sessions/:key/expire', body: 'none' },
   { method: 'deleteSession', verb: 'DELETE', path: '/api/sessions/:key', status: 204 },
+
+  { method: 'getUser', verb: 'GET', path: '/api/users/:id' },
+  { method: 'logoutUser', verb: 'POST', path: '/api/users/:id/logout' },
 
   { method: 'listClients', verb: 'GET', path: '/api/clients' },
   { method: 'renameClient', verb: 'PATCH', path: '/api/clients/:id' },
@@ -53,7 +56,7 @@ export const ROUTES: readonly Route[] = [
     query: { limit: 'number', before: 'number', sessionKey: 'string', search: 'string', effect: 'string' }
   },
   { method: 'clearTraffic', verb: 'DELETE', path: '/api/traffic' },
-  { method: 'exportHar', verb: 'GET', path: '/api/har', query: { ids: 'number-list' } },
+  { method: 'exportHar', verb: 'GET', path: '/api/har', query: { ids: 'number-list', redact: 'boolean' } },
   { method: 'getTraffic', verb: 'GET', path: '/api/traffic/:id', numericParams: ['id'] }
 ]
 
@@ -102,6 +105,7 @@ export function readQuery(route: Route, search: URLSearchParams): Record<string,
     const raw = search.get(name)
     if (raw === null || raw === '') continue
     if (type === 'number') out[name] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw
+    else if (type === 'boolean') out[name] = raw === 'true' ? true : raw === 'false' ? false : raw
     else if (type === 'number-list') out[name] = raw.split(',').map((p) => (/^\d+$/.test(p) ? Number(p) : p))
     else out[name] = raw
   }

@@ -1,5 +1,6 @@
 // The settings of SESSIONS.md: names, Django's defaults, one-line explanations, and the
 // one validator that every transport (HTTP, IPC, CLI, UI) runs.
+import { DEFAULT_DJANGO_VERSION, DJANGO_VERSIONS, djangoSeries, type DjangoVersion } from './django-versions'
 import { isPlainObject } from './json'
 
 /** The five session engines, by their short names. */
@@ -25,6 +26,10 @@ export interface Settings {
   SESSION_SAVE_EVERY_REQUEST: boolean
   SESSION_SERIALIZER: 'json'
   SECRET_KEY: string
+  /** Django 4.1+: older keys that still verify; the next save signs with SECRET_KEY. */
+  SECRET_KEY_FALLBACKS: string[]
+  /** The Django release whose session behaviour the engine follows (docs/django-versions.md). */
+  DJANGO_VERSION: DjangoVersion
   /**
    * Django's CACHES, reduced to one URL per alias: `locmem://` (Django's LocMemCache: LRU,
    * and a full cache culls its least recently used third; add `?max_entries=N`, default 300
@@ -38,6 +43,7 @@ export type SettingsPatch = { [K in SettingName]?: unknown }
 
 /** The order in which settings are shown. */
 export const SETTING_NAMES: readonly SettingName[] = [
+  'DJANGO_VERSION',
   'SESSION_ENGINE',
   'SESSION_COOKIE_AGE',
   'SESSION_EXPIRE_AT_BROWSER_CLOSE',
@@ -52,7 +58,8 @@ export const SETTING_NAMES: readonly SettingName[] = [
   'CACHES',
   'SESSION_FILE_PATH',
   'SESSION_SERIALIZER',
-  'SECRET_KEY'
+  'SECRET_KEY',
+  'SECRET_KEY_FALLBACKS'
 ]
 
 /** The cookie the proxy uses to recognise a browser profile; the session cookie may not take it. */
@@ -65,8 +72,17 @@ export const CLIENT_COOKIE_NAME = 'si_client'
  */
 export const OBSERVE_EDITABLE_SETTINGS: readonly SettingName[] = ['SECRET_KEY', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_AGE']
 
+/** What the inspector itself uses each of those for, in observe mode (the Settings screen says it). */
+export const OBSERVE_PURPOSE: Partial<Record<SettingName, string>> = {
+  SECRET_KEY: "The inspector uses it to decode the app's sessions and to sign what you edit.",
+  SESSION_COOKIE_NAME: "The inspector uses it to find the app's session cookie in each request and response.",
+  SESSION_COOKIE_AGE: 'The inspector uses it to tell when each session was saved and when its cookie ends.'
+}
+
 /** Django's defaults. SECRET_KEY has none: it is generated per data dir. */
 export const DEFAULT_SETTINGS: Omit<Settings, 'SECRET_KEY'> = {
+  DJANGO_VERSION: DEFAULT_DJANGO_VERSION,
+  SECRET_KEY_FALLBACKS: [],
   SESSION_CACHE_ALIAS: 'default',
   SESSION_COOKIE_AGE: 1209600,
   SESSION_COOKIE_DOMAIN: null,
@@ -92,7 +108,7 @@ export interface SettingInfo {
   allowed: string
   /** One line, from the user's notes on Django sessions. */
   help: string
-  kind: 'integer' | 'boolean' | 'string' | 'nullable-string' | 'choice' | 'secret' | 'caches'
+  kind: 'integer' | 'boolean' | 'string' | 'nullable-string' | 'choice' | 'secret' | 'secret-list' | 'caches'
   choices?: readonly (string | null)[]
 }
 
@@ -166,6 +182,16 @@ export const SETTINGS_INFO: Record<SettingName, SettingInfo> = {
     name: 'SECRET_KEY', djangoDefault: '(generated per data folder)', kind: 'secret',
     allowed: 'a non-empty string',
     help: "Signs session data; set it to a Django project's SECRET_KEY to share its sessions."
+  },
+  SECRET_KEY_FALLBACKS: {
+    name: 'SECRET_KEY_FALLBACKS', djangoDefault: '[]', kind: 'secret-list',
+    allowed: 'a list of non-empty strings (old SECRET_KEYs)',
+    help: 'Django 4.1+: sessions signed with one of these old keys still load; their next save signs them with SECRET_KEY.'
+  },
+  DJANGO_VERSION: {
+    name: 'DJANGO_VERSION', djangoDefault: "'5.2' (the current LTS)", kind: 'choice', choices: DJANGO_VERSIONS,
+    allowed: '"3.2", "4.2" or "5.2" (a full version such as "5.2.17" is read as its series)',
+    help: 'The Django release whose session behaviour the engine follows: Vary, 5xx saves, SECRET_KEY_FALLBACKS, old formats.'
   },
   CACHES: {
     name: 'CACHES', djangoDefault: "{'default': locmem}", kind: 'caches',
@@ -264,6 +290,13 @@ const NORMALIZERS: Record<SettingName, Normalizer> = {
     return bad()
   },
   SECRET_KEY: (v) => (typeof v === 'string' && v.length > 0 ? ok(v) : bad()),
+  SECRET_KEY_FALLBACKS: (v) => (Array.isArray(v) && v.length <= 50 && v.every((k) => typeof k === 'string' && k.length > 0) ? ok([...(v as string[])]) : bad()),
+  DJANGO_VERSION: (v) => {
+    const text = typeof v === 'number' ? String(v) : v
+    if (typeof text !== 'string' || !/^\s*\d+\.\d+(?:\.\d+)?\s*$/.test(text)) return bad()
+    const series = djangoSeries(text)
+    return series ? ok(series) : bad('Django 3.2 or later')
+  },
   CACHES: (v) => {
     if (!isPlainObject(v) || Object.keys(v).length === 0) return bad()
     const out: Record<string, string> = {}
@@ -316,15 +349,37 @@ export function validateSettingsPatch(current: Settings, patch: unknown): Settin
   return errors.length ? { ok: false, errors } : { ok: true, settings: next, changed }
 }
 
+/** The settings that hold secrets: masked whenever settings leave the process. */
+export const SECRET_SETTINGS: readonly SettingName[] = ['SECRET_KEY', 'SECRET_KEY_FALLBACKS']
+
+/** Settings as they leave the process: SECRET_KEY and each fallback masked. */
+export function maskSettings(settings: Settings): Settings {
+  return { ...settings, SECRET_KEY: maskSecret(settings.SECRET_KEY), SECRET_KEY_FALLBACKS: settings.SECRET_KEY_FALLBACKS.map(maskSecret) }
+}
+
+/**
+ * Takes out of a patch the secrets that come back masked (a GET-then-PATCH round trip):
+ * they mean "unchanged". A fallback list is unchanged only when every item is its masked self.
+ */
+export function dropMaskedSecrets(patch: Record<string, unknown>, current: Settings): Record<string, unknown> {
+  const clean = { ...patch }
+  if ('SECRET_KEY' in clean && isMaskedSecret(clean.SECRET_KEY, current.SECRET_KEY)) delete clean.SECRET_KEY
+  const fallbacks = clean.SECRET_KEY_FALLBACKS
+  if (Array.isArray(fallbacks) && fallbacks.length === current.SECRET_KEY_FALLBACKS.length && fallbacks.every((v, i) => isMaskedSecret(v, current.SECRET_KEY_FALLBACKS[i]!))) {
+    delete clean.SECRET_KEY_FALLBACKS
+  }
+  return clean
+}
+
 /** True when a setting has Django's default value (SECRET_KEY has no default: never). */
 export function isDefaultSetting(name: SettingName, value: unknown): boolean {
   if (name === 'SECRET_KEY') return false
   return JSON.stringify(value) === JSON.stringify(DEFAULT_SETTINGS[name])
 }
 
-/** The settings whose value differs from Django's default, in display order (SECRET_KEY is never listed). */
+/** The settings whose value differs from Django's default, in display order (secrets are never listed). */
 export function settingsDifferingFromDefaults(settings: Settings): SettingName[] {
-  return SETTING_NAMES.filter((name) => name !== 'SECRET_KEY' && !isDefaultSetting(name, settings[name]))
+  return SETTING_NAMES.filter((name) => !SECRET_SETTINGS.includes(name) && !isDefaultSetting(name, settings[name]))
 }
 
 /** A value as Django's settings.py writes it: 20, True, None, 'Lax', {'default': 'locmem://'}. */

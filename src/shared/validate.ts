@@ -97,13 +97,15 @@ const VALIDATORS: { [M in ApiMethod]: Check<ApiInput<M>> } = {
   setClock: object({ now: req(isoDate) }),
   freezeClock: object({ frozen: req(bool) }),
   resetClock: empty,
-  listSessions: object({ search: opt(str(1000)), limit: opt(int(1, 100_000)), offset: opt(int(0, Number.MAX_SAFE_INTEGER)) }),
+  listSessions: object({ search: opt(str(1000)), limit: opt(int(1, 100_000)), offset: opt(int(0, Number.MAX_SAFE_INTEGER)), user: opt(str(200, 1)) }),
   getSession: object({ key }),
   updateSessionData: object({ key, data: req(sessionData) }),
   setSessionExpiry: object({ key, value: req(expiryValue) }),
   expireSession: object({ key }),
   deleteSession: object({ key }),
   clearExpired: empty,
+  getUser: object({ id: req(str(200, 1)) }),
+  logoutUser: object({ id: req(str(200, 1)), except: opt(str(4096, 1)) }),
   listClients: empty,
   renameClient: object({ id: req(str(200, 1)), name: req(str(100)) }),
   closeBrowser: object({ client: opt(str(200, 1)) }),
@@ -116,7 +118,7 @@ const VALIDATORS: { [M in ApiMethod]: Check<ApiInput<M>> } = {
   }),
   getTraffic: object({ id: req(int(1, Number.MAX_SAFE_INTEGER)) }),
   clearTraffic: empty,
-  exportHar: object({ ids: opt(idList) })
+  exportHar: object({ ids: opt(idList), redact: opt(bool) })
 }
 
 /**

@@ -6,6 +6,8 @@ import { checkJson, describeNonJson, isPlainObject, type SessionData } from './j
 
 export const SESSION_HEADER = 'x-session'
 export const UPDATE_HEADER = 'x-session-update'
+/** What the app's adapter says about its project (v1 extension): base64url(JSON WireApp). */
+export const APP_HEADER = 'x-session-django'
 /** An update larger than this (encoded) is refused. */
 export const MAX_UPDATE_BYTES = 1024 * 1024
 
@@ -160,4 +162,32 @@ export function parseWireSession(header: string): WireSession {
 /** True when an update asks for nothing but says the session was read. */
 export function isReadOnlyUpdate(update: WireUpdate): boolean {
   return !update.data && !update.modified && !update.flush && !update.cycleKey && !update.clearExpired
+}
+
+/**
+ * The project behind a drop-in adapter, in `X-Session-Django` on its responses: its Django
+ * release and the SESSION_* values of its settings.py, which the proxy takes as the starting
+ * values of those settings (the command line and the UI still override them for the run).
+ */
+export interface WireApp {
+  /** django.get_version(), e.g. "5.2.17". */
+  version: string
+  settings: Record<string, unknown>
+}
+
+/** The settings an adapter reports: those of the cookie and its lifetime (the store stays the proxy's). */
+export const APP_SETTING_NAMES = [
+  'SESSION_COOKIE_AGE', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_PATH', 'SESSION_COOKIE_DOMAIN', 'SESSION_COOKIE_SECURE',
+  'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'SESSION_SAVE_EVERY_REQUEST'
+] as const
+
+/** Parses `X-Session-Django`; throws an Error naming what is wrong. Unknown settings are left out. */
+export function parseWireApp(header: string | string[]): WireApp {
+  const text = Array.isArray(header) ? header[header.length - 1] ?? '' : header
+  if (text.length > 16 * 1024) throw new Error('X-Session-Django is over 16 KiB')
+  const raw = decodeBase64UrlJson(text.trim())
+  if (!isPlainObject(raw) || typeof raw.version !== 'string' || !isPlainObject(raw.settings)) throw new Error('X-Session-Django must be {version, settings}')
+  const settings: Record<string, unknown> = {}
+  for (const name of APP_SETTING_NAMES) if (Object.hasOwn(raw.settings, name)) settings[name] = raw.settings[name]
+  return { version: raw.version, settings }
 }

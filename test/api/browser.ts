@@ -20,9 +20,19 @@ export class Browser {
   ) {}
 
   async get(path: string): Promise<PageResponse> {
+    return this.request(path)
+  }
+
+  /** POSTs a form (application/x-www-form-urlencoded), e.g. the demo's login. */
+  async post(path: string, form: Record<string, string>): Promise<PageResponse> {
+    return this.request(path, new URLSearchParams(form).toString())
+  }
+
+  private async request(path: string, form?: string): Promise<PageResponse> {
     const headers: Record<string, string> = { 'User-Agent': this.userAgent }
     if (this.cookies.size) headers.Cookie = [...this.cookies].map(([n, v]) => `${n}=${v}`).join('; ')
-    const res = await fetch(this.baseUrl + path, { headers, redirect: 'manual' })
+    if (form !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded'
+    const res = await fetch(this.baseUrl + path, { headers, redirect: 'manual', ...(form !== undefined ? { method: 'POST', body: form } : {}) })
     const setCookies = res.headers.getSetCookie()
     for (const line of setCookies) this.store(line)
     return { status: res.status, body: await res.text(), setCookies }

@@ -45,7 +45,11 @@ export function describeTraffic(get: GetFixture): void {
         ['/p1/get/', 200, 'read'],
         ['/p1/set/', 200, 'created']
       ])
-      const [nowhere, del, read, set] = entries
+      // The list names the sessions; their data comes with each request's detail.
+      expect(entries[0]).not.toHaveProperty('requestHeaders')
+      expect(entries[2]?.sessionBefore).toEqual({ key })
+      const { api } = get()
+      const [nowhere, del, read, set] = await Promise.all(entries.map((e) => api.getTraffic({ id: e.id })))
       expect(set).toMatchObject({ method: 'GET', sessionBefore: null, sessionAfter: { key, data: { name: 'Sonam', lname: 'rathore' } }, clientId: b.clientId, reasonCode: 'created' })
       expect(set?.setCookie).toMatch(new RegExp(`^sessionid=${key};`))
       expect(set?.reason).toMatch(/created/)
@@ -114,7 +118,7 @@ export function describeTraffic(get: GetFixture): void {
     it('exportHar gives a HAR 1.2 log with a _session field per entry, all or by id', async () => {
       const { api, proxyUrl } = get()
       const { entries, b } = await visit(get, PAGES)
-      const all = await api.exportHar({})
+      const all = await api.exportHar({ redact: false })
       expect(all.count).toBe(4)
       const har = JSON.parse(JSON.stringify(all.har)) as HarLog
       expect(har.log.version).toBe('1.2')
@@ -131,6 +135,12 @@ export function describeTraffic(get: GetFixture): void {
       expect(read?.request.cookies).toContainEqual({ name: 'sessionid', value: b.sessionKey() })
       expect(read?._session.reason).toMatch(/read/)
       for (const e of har.log.entries) expect(Date.parse(e.startedDateTime)).not.toBeNaN()
+
+      // By default the session cookie's value is masked everywhere, with a digest that still tells sessions apart.
+      const masked = JSON.stringify((await api.exportHar({})).har)
+      expect(masked).not.toContain(b.sessionKey())
+      expect(masked).toMatch(/sessionid=redacted-[0-9a-f]{8}/)
+      expect(masked).toContain('Session cookie values, _auth_user_hash and X-Session* payloads are masked')
 
       const picked = await api.exportHar({ ids: [entries[0]?.id as number, entries[3]?.id as number] })
       expect(picked.count).toBe(2)

@@ -8,6 +8,7 @@ import { API_METHODS } from '../../src/shared/api'
 import { DEFAULT_SETTINGS, maskSecret, SETTING_NAMES, SETTINGS_INFO } from '../../src/shared/settings'
 import { describeSessions } from './contract-sessions'
 import { describeTraffic } from './contract-traffic'
+import { describeUsers } from './contract-users'
 import { apiError, BASE_SETTINGS, Browser, nameOnPage, type ApiFixture, type MakeApi } from './support'
 
 export type GetFixture = () => ApiFixture
@@ -56,6 +57,7 @@ export function describeApi(name: string, makeApi: MakeApi): void {
     describeClock(get)
     describeSessions(get)
     describeTraffic(get)
+    describeUsers(get)
 
     it('exercised every method of the Api', () => {
       expect(API_METHODS.filter((m) => !called.has(m))).toEqual([])

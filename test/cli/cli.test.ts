@@ -169,6 +169,20 @@ describe('the banner names the settings that differ from Django\'s defaults', ()
     expect((await running.stop('SIGTERM')).code).toBe(0)
     running = null
   })
+
+  it('says which Django the engine follows: 5.2 by default, --django for the run', async () => {
+    const args = ['--data-dir', dataDir(), '--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', '--token', 'T']
+    running = await startCli(args)
+    expect(banner(running)).toContain('  django:   behaves as Django 5.2 (the default; --django 3.2|4.2|5.2 to change)\n')
+    expect((await running.stop('SIGTERM')).code).toBe(0)
+    running = await startCli([...args, '--django', '3.2'])
+    expect(banner(running)).toContain('  django:   behaves as Django 3.2 (command line, this run only)\n')
+    const status = await httpApi(running.controlUrl, 'T').getStatus({})
+    expect(status.django).toEqual({ version: '3.2', source: 'command line' })
+    expect(status.settingSources).toMatchObject({ DJANGO_VERSION: 'command line', SESSION_COOKIE_AGE: 'default' })
+    expect((await running.stop('SIGTERM')).code).toBe(0)
+    running = null
+  })
 })
 
 describe('refusals: one line on stderr and a non-zero exit', () => {
@@ -223,6 +237,9 @@ describe('refusals: one line on stderr and a non-zero exit', () => {
     expectRefusal(await runCli([...common, '--set', 'SESSION_COOKIE_AGES=5']), /SESSION_COOKIE_AGES: unknown setting/)
     expectRefusal(await runCli([...common, '--set', 'NOPE']), /--set: expected NAME=VALUE/)
     expectRefusal(await runCli([...common, '--engine', 'mongo']), /SESSION_ENGINE/)
+    const old = await runCli([...common, '--django', '2.2'])
+    expect(old.code).toBe(2)
+    expect(old.stderr).toMatch(/--django: Django 3\.2 or later; got "2\.2", allowed: "3\.2", "4\.2" or "5\.2"/)
     // Refused here as the API refuses it: the folder must exist.
     expectRefusal(await runCli([...common, '--engine', 'file', '--set', `SESSION_FILE_PATH=${join(dir, 'missing')}`]), /SESSION_FILE_PATH: .*missing.* is not an existing directory/)
   })
@@ -234,7 +251,7 @@ describe('--help and --version', () => {
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     expect(r.stdout).toMatch(/^session-inspector \d+\.\d+\.\d+/)
-    for (const option of ['--upstream', '--listen', '--control', '--data-dir', '--database', '--token', '--engine', '--set', '--open', '--help', '--version']) {
+    for (const option of ['--upstream', '--listen', '--control', '--data-dir', '--database', '--token', '--engine', '--django', '--set', '--open', '--help', '--version']) {
       expect(r.stdout).toContain(option)
     }
   })

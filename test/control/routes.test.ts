@@ -37,20 +37,22 @@ const SAMPLES: { [M in ApiMethod]: ApiInput<M> } = {
   setClock: { now: '2031-02-03T04:05:06Z' },
   freezeClock: { frozen: true },
   resetClock: {},
-  listSessions: { search: 'user id', limit: 5, offset: 10 },
+  listSessions: { search: 'user id', limit: 5, offset: 10, user: '42' },
   getSession: { key: 'abcdefgh12345678' },
   updateSessionData: { key: 'abcdefgh12345678', data: { cart: [1, 2], 'odd key/?': null } },
   setSessionExpiry: { key: 'abcdefgh12345678', value: '2031-01-01T00:00:00Z' },
   expireSession: { key: 'key with spaces/and/slashes' },
   deleteSession: { key: 'abcdefgh12345678' },
   clearExpired: {},
+  getUser: { id: '42' },
+  logoutUser: { id: 'user/with slash', except: 'abcdefgh12345678' },
   listClients: {},
   renameClient: { id: 'c1', name: 'Firefox (QA)' },
   closeBrowser: { client: 'c1' },
   listTraffic: { limit: 50, before: 900, sessionKey: 'abcdefgh12345678', search: 'GET /cart', effect: 'created' },
   getTraffic: { id: 42 },
   clearTraffic: {},
-  exportHar: { ids: [3, 1, 2] }
+  exportHar: { ids: [3, 1, 2], redact: false }
 }
 
 describe('every route', () => {

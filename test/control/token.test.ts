@@ -1,5 +1,5 @@
 // The control token: explicit, from the environment, or generated once and kept in the data dir.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -32,10 +32,15 @@ describe('loadOrCreateToken', () => {
     expect(() => loadOrCreateToken(dir, { env: { [TOKEN_ENV]: 'tab\there' } })).toThrow(/printable/)
   })
 
-  it('replaces a stored token that is unusable', () => {
+  it('never replaces a stored token silently: an unusable one, or a folder, is a one-line error naming it (issue 23)', () => {
     writeFileSync(join(dir, 'token'), '   \n')
-    const token = loadOrCreateToken(dir, { env: {} })
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(() => loadOrCreateToken(dir, { env: {} })).toThrow(`${join(dir, 'token')} holds no usable control API token (it is empty); delete it to have a new token made, or give one in SESSION_INSPECTOR_TOKEN`)
+    expect(readFileSync(join(dir, 'token'), 'utf8')).toBe('   \n')
+    rmSync(join(dir, 'token'))
+    mkdirSync(join(dir, 'token'))
+    expect(() => loadOrCreateToken(dir, { env: {} })).toThrow(`${join(dir, 'token')} is a folder, not a file: it should hold the control API token; delete it to have a new token made, or give one in SESSION_INSPECTOR_TOKEN`)
+    // The environment's token needs no file.
+    expect(loadOrCreateToken(dir, { env: { SESSION_INSPECTOR_TOKEN: 'from-env' } })).toBe('from-env')
   })
 
   it('generates different tokens', () => {

@@ -1,13 +1,15 @@
-// Django's own SessionMiddleware against the adapter behind Session Inspector: the same
+// Django's own SessionMiddleware against the adapter behind Session Inspector, on Debian's
+// Django 3.2 and on Django 5.2.17 (the venv the test run builds): the same
 // request sequences (the seeds' programs, the page session, login and logout, an in-place
 // change) must give the same pages, the same Vary and the same session cookies, attribute
 // for attribute. Max-Age must match exactly; expires is checked on each side against its own
 // clock (no timing between the two runs is compared). The app behind the proxy runs with
 // Django's default session settings: every SESSION_* it obeys comes from the proxy's X-Session.
+// The proxy is not told which Django it fronts: it follows the adapter's X-Session-Django.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { Inspector } from '../../src/main/inspector'
 import type { Settings } from '../../src/shared/settings'
 import { CookieClient, type ClientResponse } from './cookie-client'
@@ -15,6 +17,7 @@ import {
   PAGE_SESSION_SETTINGS,
   PROGRAM_5_SETTINGS,
   PROGRAM_5_TIME_ZONE,
+  DJANGO_PYTHON,
   startDjangoServer,
   type DjangoServer,
   type SessionMiddlewareChoice
@@ -153,11 +156,11 @@ function expectEngineExpires(list: Observation[], engineNowMs: number): void {
 class Servers {
   private readonly started = new Map<string, Promise<DjangoServer>>()
 
-  get(middleware: SessionMiddlewareChoice, settings: Partial<Settings> | undefined, timeZone: string | undefined): Promise<DjangoServer> {
-    const id = JSON.stringify([middleware, settings ?? {}, timeZone ?? 'UTC'])
+  get(python: string, middleware: SessionMiddlewareChoice, settings: Partial<Settings> | undefined, timeZone: string | undefined): Promise<DjangoServer> {
+    const id = JSON.stringify([python, middleware, settings ?? {}, timeZone ?? 'UTC'])
     let server = this.started.get(id)
     if (!server) {
-      server = startDjangoServer({ middleware, settings, timeZone })
+      server = startDjangoServer({ python, middleware, settings, timeZone })
       this.started.set(id, server)
     }
     return server
@@ -168,16 +171,24 @@ class Servers {
   }
 }
 
+/** The Djangos every comparison runs on: Debian's 3.2 and the 5.2 venv. */
+const DJANGOS = [
+  { name: 'Django 3.2', version: '3.2', python: DJANGO_PYTHON },
+  { name: 'Django 5.2.17', version: '5.2', python: inject('django5Python') }
+] as const
+type DjangoChoice = (typeof DJANGOS)[number]
+
 const servers = new Servers()
 /** Django with its own middleware and the scenario's settings. */
-const reference = (scenario: Scenario) => servers.get('django', scenario.settings, scenario.timeZone)
+const reference = (scenario: Scenario, django: DjangoChoice = DJANGOS[0]) => servers.get(django.python, 'django', scenario.settings, scenario.timeZone)
 /** The adapter with Django's defaults: the proxy supplies the scenario's settings. */
-const behindProxy = (scenario: Scenario) => servers.get('inspector', undefined, scenario.timeZone)
+const behindProxy = (scenario: Scenario, django: DjangoChoice = DJANGOS[0]) => servers.get(django.python, 'inspector', undefined, scenario.timeZone)
 
 beforeAll(async () => {
-  // Started together up front; each configuration once for the whole file.
-  await Promise.all(SCENARIOS.flatMap((s) => [reference(s), behindProxy(s)]))
-})
+  // Started up front; each configuration once for the whole file, one Django at a time (the
+  // machine is shared: 44 runservers at once starve each other).
+  for (const django of DJANGOS) await Promise.all(SCENARIOS.flatMap((s) => [reference(s, django), behindProxy(s, django)]))
+}, 240_000)
 afterAll(() => servers.stopAll())
 
 describe('the comparison harness (Django against Django)', () => {
@@ -215,17 +226,17 @@ describe('the comparison harness (Django against Django)', () => {
   })
 })
 
-describe('Django behind Session Inspector against Django alone', () => {
+describe.each(DJANGOS)('$name behind Session Inspector against $name alone', (djangoChoice) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'si-compare-'))
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-  async function compare(scenario: Scenario): Promise<Observation[]> {
-    const [django, app] = await Promise.all([reference(scenario), behindProxy(scenario)])
+  async function compare(scenario: Scenario, extra: Partial<Settings> = {}): Promise<Observation[]> {
+    const [django, app] = await Promise.all([reference(scenario, djangoChoice), behindProxy(scenario, djangoChoice)])
     const inspector = await Inspector.start({
-      dataDir: join(dataDir, String(SCENARIOS.indexOf(scenario))),
+      dataDir: join(dataDir, `${SCENARIOS.indexOf(scenario)}${Object.keys(extra).join('-')}`),
       upstream: app.url,
       listen: { host: '127.0.0.1', port: 0 },
-      settings: { ...scenario.settings },
+      settings: { ...scenario.settings, ...extra },
       log: () => undefined
     })
     try {
@@ -241,10 +252,20 @@ describe('Django behind Session Inspector against Django alone', () => {
       // get_expiry_date() in the templates answers from the engine's clock, not the app's.
       for (const date of actual.flatMap((o) => o.dates)) expect(date).toMatch(/\b2041\b/)
       for (const date of expected.flatMap((o) => o.dates)) expect(date).not.toMatch(/\b2041\b/)
+      // The proxy followed the app's Django, as its middleware reported it.
+      const status = await inspector.api.getStatus({})
+      if (!extra.DJANGO_VERSION) expect(status.django).toMatchObject({ version: djangoChoice.version, source: 'settings.py', release: expect.stringMatching(new RegExp(`^${djangoChoice.version.replace('.', '\\.')}\\.`)) })
       return actual
     } finally {
       await inspector.close()
     }
+  }
+
+  if (djangoChoice.version === '5.2') {
+    it('told to behave as Django 3.2 (--django 3.2 wins over the app), the proxy differs from Django 5.2 where 3.2 did: Vary', async () => {
+      const scenario = SCENARIOS.find((s) => s.name === 'SESSION_SAVE_EVERY_REQUEST')!
+      await expect(compare(scenario, { DJANGO_VERSION: '3.2' })).rejects.toThrow(/vary/i)
+    })
   }
 
   for (const scenario of SCENARIOS) {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { readDjangoProject } from '../../src/main/service/django-project'
+import type { ObserveTarget } from '../../src/main/engine/observe/targets'
 import { startCli } from '../cli/support'
 import { freePort } from '../support/processes'
 import { usePostgres } from '../support/servers'
@@ -27,6 +28,9 @@ const envOf = (extra: Record<string, string>) => ({ ...process.env, DJANGO_SETTI
 const read = (env: Record<string, string>) => readDjangoProject({ dir: FIXTURE_DIR, python: DJANGO_PYTHON, env: envOf(env) })
 
 describe("reading a Django project's session settings with its own Python", () => {
+  /** The store part of an observe target (without the user table and Django's version). */
+  const storeOf = ({ users: _users, django: _django, ...store }: ObserveTarget) => store
+
   it('finds db sessions in its SQLite file, its SECRET_KEY and SESSION_* (manage.py names the settings module)', async () => {
     const p = await read({ DJANGO_DB_PATH: '/tmp/some/db.sqlite3', SECRET_KEY: 'the-projects-key', ...settingsEnv({ SESSION_COOKIE_NAME: 'appsession', SESSION_COOKIE_AGE: 600, SESSION_COOKIE_SAMESITE: null }) })
     expect(p).toMatchObject({ settingsModule: 'fixture_site.settings', django: expect.stringMatching(/^3\.2/), observe: { engine: 'db', database: { kind: 'sqlite', path: '/tmp/some/db.sqlite3' } }, secretKeyFallbacks: [] })
@@ -35,7 +39,11 @@ describe("reading a Django project's session settings with its own Python", () =
 
   it('finds cached_db sessions in PostgreSQL with a django-redis cache (KEY_PREFIX, JSON, zlib)', async () => {
     const p = await read({ DJANGO_DATABASE_URL: 'postgresql://app:s3cret@db.example:6543/shop', SESSION_ENGINE: 'cached_db', CACHES: JSON.stringify({ default: 'django-redis+redis://127.0.0.1:6390/2?key_prefix=shop&serializer=json&compressor=zlib' }) })
-    expect(p.observe).toEqual({
+    const users = { table: 'auth_user', pk: 'id', username: 'username', password: 'password', isActive: 'is_active' }
+    // AUTH_USER_MODEL's table, in the database its router reads it from (the same one here).
+    expect(p.observe.users).toEqual({ database: p.observe.database, ...users })
+    expect(p.observe.django).toMatch(/^3\.2/)
+    expect(storeOf(p.observe)).toEqual({
       engine: 'cached_db',
       database: { kind: 'postgresql', host: 'db.example', port: 6543, user: 'app', password: 's3cret', database: 'shop' },
       cache: { kind: 'redis', url: 'redis://127.0.0.1:6390/2', keyPrefix: 'shop', format: { kind: 'django-redis', serializer: 'json', compressor: 'zlib' } }
@@ -43,12 +51,12 @@ describe("reading a Django project's session settings with its own Python", () =
   })
 
   it('finds cache sessions in memcached, file sessions in the folder Django uses, and signed cookies', async () => {
-    expect((await read({ SESSION_ENGINE: 'cache', CACHES: JSON.stringify({ default: 'memcached://127.0.0.1:11999' }) })).observe).toEqual({ engine: 'cache', cache: { kind: 'memcached', server: '127.0.0.1:11999' } })
+    expect(storeOf((await read({ SESSION_ENGINE: 'cache', CACHES: JSON.stringify({ default: 'memcached://127.0.0.1:11999' }) })).observe)).toEqual({ engine: 'cache', cache: { kind: 'memcached', server: '127.0.0.1:11999' } })
     const dir = tempDir('si-project-files-')
-    expect((await read({ SESSION_ENGINE: 'file', SESSION_FILE_PATH: dir })).observe).toEqual({ engine: 'file', filePath: dir })
+    expect(storeOf((await read({ SESSION_ENGINE: 'file', SESSION_FILE_PATH: dir })).observe)).toEqual({ engine: 'file', filePath: dir })
     // No SESSION_FILE_PATH: Django's tempfile.gettempdir() as the project's Python sees it.
-    expect((await read({ SESSION_ENGINE: 'file', TMPDIR: dir })).observe).toEqual({ engine: 'file', filePath: dir })
-    expect((await read({ SESSION_ENGINE: 'signed_cookies' })).observe).toEqual({ engine: 'signed_cookies' })
+    expect(storeOf((await read({ SESSION_ENGINE: 'file', TMPDIR: dir })).observe)).toEqual({ engine: 'file', filePath: dir })
+    expect(storeOf((await read({ SESSION_ENGINE: 'signed_cookies' })).observe)).toEqual({ engine: 'signed_cookies' })
     expect((await read({ SESSION_ENGINE: 'cache' })).observe.cache).toMatchObject({ kind: 'unreachable', backend: 'LocMemCache', inProcess: true })
   })
 

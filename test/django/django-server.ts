@@ -3,6 +3,7 @@
 // the given session settings, on a fresh copy of a migrated SQLite database in a temporary
 // directory, and stops the server and removes the directory afterwards.
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -45,6 +46,8 @@ export interface DjangoServerOptions {
   debug?: boolean
   /** More environment variables for manage.py. */
   env?: Record<string, string>
+  /** The Python (and so the Django) to run: default DJANGO_PYTHON (Debian's 3.2); inject('django5Python') for 5.2. */
+  python?: string
   /** Where Python finds session_inspector_django (default: the source tree, src/adapters/django). */
   adapterPath?: string
   /**
@@ -102,9 +105,10 @@ function baseEnv(options: DjangoServerOptions, dbPath: string): NodeJS.ProcessEn
   }
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs manage.py with the fixture's environment (e.g. createsuperuser on a server's database). */
+export function run(args: string[], env: NodeJS.ProcessEnv, python = DJANGO_PYTHON): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(DJANGO_PYTHON, ['manage.py', ...args], { cwd: FIXTURE_DIR, env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(python, ['manage.py', ...args], { cwd: FIXTURE_DIR, env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`manage.py ${args.join(' ')} failed: ${error.message}\n${stdout}${stderr}`))
       else resolve(stdout + stderr)
     })
@@ -146,8 +150,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer)
 }
 
-async function launch(port: number, env: NodeJS.ProcessEnv, timeoutMs: number) {
-  const child = spawn(DJANGO_PYTHON, ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'], {
+async function launch(port: number, env: NodeJS.ProcessEnv, timeoutMs: number, python = DJANGO_PYTHON) {
+  const child = spawn(python, ['manage.py', 'runserver', `127.0.0.1:${port}`, '--noreload'], {
     cwd: FIXTURE_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe']
@@ -161,7 +165,7 @@ async function launch(port: number, env: NodeJS.ProcessEnv, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     const failed = await Promise.race([spawnError, new Promise<null>((r) => setTimeout(() => r(null), 50))])
-    if (failed) throw new Error(`cannot run ${DJANGO_PYTHON} (apt-get install python3-django): ${failed.message}`)
+    if (failed) throw new Error(`cannot run ${python} (apt-get install python3-django): ${failed.message}`)
     if (child.exitCode !== null || child.signalCode !== null) {
       await closed
       return { child, output: () => output, ready: false as const }
@@ -173,7 +177,8 @@ async function launch(port: number, env: NodeJS.ProcessEnv, timeoutMs: number) {
 }
 
 const TEMPLATE_PREFIX = 'si-django-template-'
-let template: Promise<string> | undefined
+/** One migrated database per Python (each Django writes its own migrations table). */
+const templates = new Map<string, Promise<string>>()
 
 /** Test workers may be killed before 'exit' handlers run: remove the templates of dead processes. */
 function removeStaleTemplates(): void {
@@ -192,34 +197,36 @@ function removeStaleTemplates(): void {
  * The fixture's database, migrated once per test process: the schema and the test user do
  * not depend on the session settings, and migrating costs a second or more per server.
  */
-function migratedTemplate(): Promise<string> {
+function migratedTemplate(python = DJANGO_PYTHON): Promise<string> {
+  let template = templates.get(python)
   template ??= (async () => {
     removeStaleTemplates()
     const dir = join(tmpdir(), `${TEMPLATE_PREFIX}${process.pid}`)
-    const path = join(dir, 'db.sqlite3')
+    const path = join(dir, python === DJANGO_PYTHON ? 'db.sqlite3' : `db-${createHash('sha256').update(python).digest('hex').slice(0, 12)}.sqlite3`)
     if (existsSync(path)) return path // migrated by an earlier test file in this process
     mkdirSync(dir, { recursive: true })
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
     const partial = join(dir, `migrating-${Date.now()}.sqlite3`)
-    await run(['migrate', '--noinput'], baseEnv({ middleware: 'django' }, partial))
+    await run(['migrate', '--noinput'], baseEnv({ middleware: 'django' }, partial), python)
     renameSync(partial, path)
     return path
   })()
+  templates.set(python, template)
   return template
 }
 
 /** Starts runserver on a free loopback port on a migrated database; resolves once it accepts connections. */
 export async function startDjangoServer(options: DjangoServerOptions, timeoutMs = 30_000): Promise<DjangoServer> {
-  const templatePath = options.databaseUrl ? '' : await migratedTemplate()
+  const templatePath = options.databaseUrl ? '' : await migratedTemplate(options.python)
   const dir = mkdtempSync(join(tmpdir(), 'si-django-'))
   const dbPath = join(dir, 'db.sqlite3')
   const env = baseEnv(options, dbPath)
   try {
-    if (options.databaseUrl) await run(['migrate', '--noinput'], env)
+    if (options.databaseUrl) await run(['migrate', '--noinput'], env, options.python)
     else copyFileSync(templatePath, dbPath)
     for (let attempt = 1; ; attempt++) {
       const port = await freePort()
-      const started = await launch(port, env, timeoutMs)
+      const started = await launch(port, env, timeoutMs, options.python)
       if (!started.ready) {
         // Another process may have taken the port between freePort() and runserver.
         if (attempt < 3 && /port is already in use/i.test(started.output())) continue

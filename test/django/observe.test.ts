@@ -64,7 +64,8 @@ describe("a Django app with its own SessionMiddleware, observed on its database"
     const entries = (await inspector.api.listTraffic({ search: url, limit: 50 })).entries
     const summary = entries.find((e) => e.url === url)
     if (!summary) throw new Error(`no traffic entry for ${url}`)
-    return summary
+    // The detail: with the session data (the list names the sessions only).
+    return inspector.api.getTraffic({ id: summary.id })
   }
 
   it('runs on the db engine with the settings owned by the app, and cannot freeze the clock', async () => {

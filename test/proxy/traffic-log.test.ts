@@ -180,7 +180,8 @@ describe('the traffic log through the proxy', () => {
 })
 
 describe('the traffic log is bounded by size too', () => {
-  const big = (id: number, size: number): TrafficEntry => ({ ...entry(id, `/big/${id}`), sessionAfter: { key: 'k'.repeat(32), data: { blob: 'x'.repeat(size) } } })
+  // Each its own data: the same data is stored once, however many entries name it.
+  const big = (id: number, size: number): TrafficEntry => ({ ...entry(id, `/big/${id}`), sessionAfter: { key: 'k'.repeat(32), data: { blob: 'x'.repeat(size), id } } })
 
   for (const thread of ['worker', 'in-process'] as const) {
     it(`keeps its stored bytes within maxBytes, dropping the oldest entries first (${thread})`, async () => {
@@ -193,7 +194,7 @@ describe('the traffic log is bounded by size too', () => {
       expect(entries.map((e) => e.id)).toEqual([40, 39, 38, 37, 36, 35, 34, 33, 32])
       await log.close()
       const db = new Database(file, { readonly: true })
-      const stored = (db.prepare('SELECT SUM(length(summary) + length(detail)) AS n FROM traffic').get() as { n: number }).n
+      const stored = (db.prepare('SELECT (SELECT SUM(length(entry)) FROM traffic) + (SELECT SUM(length(data)) FROM session_data_text) AS n').get() as { n: number }).n
       db.close()
       expect(stored).toBeLessThanOrEqual(100_000)
       // After a restart the budget goes on from what is stored.
@@ -219,8 +220,23 @@ describe('the traffic log is bounded by size too', () => {
     old.close()
     const log = new TrafficLog(file, 100_000, { maxBytes: 50_000 })
     log.add(entry(log.nextId(), '/new'))
-    expect((await log.list({})).entries.map((e) => e.url)).toEqual(['/new', '/big/10', '/big/9', '/big/8', '/big/7'])
+    expect(log.nextId()).toBe(12)
+    // Its rows are upgraded in the background, then trimmed by the budget like any other.
+    const expected = ['/new', '/big/10', '/big/9', '/big/8', '/big/7']
+    let urls: string[] = []
+    for (let tries = 0; tries < 500 && urls.join() !== expected.join(); tries++) {
+      await new Promise((r) => setTimeout(r, 10))
+      log.add(entry(log.nextId(), '/new'))
+      await log.flush()
+      urls = (await log.list({})).entries.map((e) => e.url).filter((u, i) => i === 0 || u !== '/new')
+    }
+    expect(urls).toEqual(expected)
+    expect((await log.get(10))?.sessionAfter?.data).toEqual({ blob: 'x'.repeat(10_000), id: 10 })
     await log.close()
+    const db = new Database(file, { readonly: true })
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'traffic_v1'").all()).toEqual([])
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    db.close()
   })
 
   it('cuts what can be huge (a refused update, a header) to 16 KiB with a marker of the full size; session data stays whole', async () => {

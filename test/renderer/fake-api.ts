@@ -2,8 +2,10 @@
 // the clock live in memory, inputs go through the real shared validators, and tests can
 // emit events, simulate the connection dropping, and read every call made.
 import type {
+  UserSessions,
   ApiEvent, BrowserCloseResult, ClientInfo, ClockState, CookiePreview, EventMap, EventName, ListTrafficInput, SessionInfo, SessionList, Status, TrafficEntry
 } from '../../src/shared/api'
+import { authUserId } from '../../src/shared/auth'
 import { clientDisplayName } from '../../src/shared/client-name'
 import { ApiError } from '../../src/shared/errors'
 import { expiryToStore, getExpireAtBrowserClose, getExpiryAge, getExpiryDate, httpDate, EXPIRY_KEY } from '../../src/shared/expiry'
@@ -170,8 +172,22 @@ export class FakeApi implements ApiClient {
       savedAt: new Date(s.savedAt).toISOString(),
       customExpiry: typeof stored === 'number' || typeof stored === 'string' ? stored : null,
       clientId: s.clientId,
-      engine: this.settings.SESSION_ENGINE
+      engine: this.settings.SESSION_ENGINE,
+      user: this.userOf(s.data)
     }
+  }
+
+  /** Usernames by user id, as the app's user table would give them (tests set them). */
+  readonly usernames = new Map<string, string>()
+  /** Users whose sessions Django will drop (a changed password), by id. */
+  readonly staleUsers = new Set<string>()
+
+  private userOf(data: SessionData): SessionInfo['user'] {
+    const id = authUserId(data)
+    if (id === null) return null
+    const username = this.usernames.get(id) ?? null
+    const backend = typeof data._auth_user_backend === 'string' ? data._auth_user_backend : null
+    return { id, username, backend, source: username ? 'user-table' : null, ...(this.staleUsers.has(id) ? { stale: "_auth_user_hash no longer matches the user's password hash (the password changed): Django flushes this session on its next request" } : {}) }
   }
 
   // ------------------------------------------------------------ ApiClient
@@ -303,8 +319,8 @@ export class FakeApi implements ApiClient {
       return this.clockChanged()
     })
 
-  listSessions = (input: { search?: string; limit?: number; offset?: number }) =>
-    this.run('listSessions', input, ({ search, limit = 1000, offset = 0 }: { search?: string; limit?: number; offset?: number }): SessionList => {
+  listSessions = (input: { search?: string; limit?: number; offset?: number; user?: string }) =>
+    this.run('listSessions', input, ({ search, limit = 1000, offset = 0, user }: { search?: string; limit?: number; offset?: number; user?: string }): SessionList => {
       if (this.settings.SESSION_ENGINE === 'signed_cookies' && this.status.observe) {
         // Observe mode lists the signed cookies seen in traffic, and says that is all.
         return { total: this.sessions.size, sessions: [...this.sessions.values()].map((s) => this.info(s)), note: this.status.observe.limits.list }
@@ -315,6 +331,7 @@ export class FakeApi implements ApiClient {
       const needle = search?.toLowerCase()
       const all = [...this.sessions.values()]
         .filter((s) => !needle || `${s.key}\n${JSON.stringify(s.data)}`.toLowerCase().includes(needle))
+        .filter((s) => user === undefined || authUserId(s.data) === user)
         .sort((a, b) => b.savedAt - a.savedAt)
       return { total: all.length, sessions: all.slice(offset, offset + limit).map((s) => this.info(s)) }
     })
@@ -363,6 +380,30 @@ export class FakeApi implements ApiClient {
       return { removed }
     })
 
+  getUser = (input: { id: string }) =>
+    this.run('getUser', input, ({ id }: { id: string }): UserSessions => {
+      const sessions = [...this.sessions.values()].filter((s) => authUserId(s.data) === id).sort((a, b) => b.savedAt - a.savedAt)
+      const username = this.usernames.get(id) ?? null
+      return {
+        user: { id, username, source: username ? 'user-table' : null },
+        sessions: sessions.map((s) => {
+          const c = this.clients.find((x) => x.id === s.clientId)
+          return { ...this.info(s), browser: c ? { id: c.id, displayName: c.displayName, userAgent: c.userAgent } : null, lastRequest: c?.lastSeen ?? null }
+        })
+      }
+    })
+  logoutUser = (input: { id: string; except?: string }) =>
+    this.run('logoutUser', input, ({ id, except }: { id: string; except?: string }) => {
+      let deleted = 0
+      for (const s of [...this.sessions.values()]) {
+        if (authUserId(s.data) !== id || s.key === except) continue
+        this.sessions.delete(s.key)
+        this.emit('session', { key: s.key, change: 'deleted', session: null })
+        deleted++
+      }
+      return { deleted }
+    })
+
   listClients = (input: unknown) => this.run('listClients', input, () => ({ clients: this.clients.map((c) => ({ ...c })) }))
   renameClient = (input: { id: string; name: string }) =>
     this.run('renameClient', input, ({ id, name }: { id: string; name: string }) => {
@@ -403,7 +444,7 @@ export class FakeApi implements ApiClient {
       return structuredClone(e)
     })
   clearTraffic = (input: unknown) => this.run('clearTraffic', input, () => ({ cleared: this.traffic.clear() }))
-  exportHar = (input: { ids?: number[] }) =>
+  exportHar = (input: { ids?: number[]; redact?: boolean }) =>
     this.run('exportHar', input, ({ ids }: { ids?: number[] }) => this.traffic.har(ids, this.status.proxyUrl, this.status.version))
 }
 

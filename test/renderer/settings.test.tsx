@@ -225,7 +225,8 @@ describe('settings', () => {
   it("is read-only in observe mode, except the app's values the inspector needs: SECRET_KEY, SESSION_COOKIE_NAME, SESSION_COOKIE_AGE", async () => {
     const fake = new FakeApi({ now: T0, frozen: true, status: { mode: 'observe-django', settingsOwnedByApp: true } })
     await renderSettings(fake)
-    expect(screen.getByRole('note').textContent).toContain('owned by the app (observe mode)')
+    expect(screen.getByTestId('observe-settings-note').textContent).toContain('The inspector needs SECRET_KEY, SESSION_COOKIE_NAME, SESSION_COOKIE_AGE to match the app’s')
+    expect(field('SESSION_COOKIE_AGE').textContent).toContain('The inspector uses it to tell when each session was saved')
     expect(input('SESSION_COOKIE_PATH').readOnly).toBe(true)
     expect((within(field('SESSION_SAVE_EVERY_REQUEST')).getByRole('switch') as HTMLButtonElement).disabled).toBe(true)
     expect(input('SESSION_COOKIE_NAME').readOnly).toBe(false)
@@ -234,5 +235,25 @@ describe('settings', () => {
     expect(within(field('SECRET_KEY')).getByRole('button', { name: 'Regenerate' })).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Reset all to defaults' })).toBeNull()
     expect(screen.queryByRole('button', { name: /^Reset .* to Django's default$/ })).toBeNull()
+  })
+
+  it('observing a project (--django-project): what it read is read-only and says so; nothing to type', async () => {
+    const settingSources = { SECRET_KEY: 'project', SESSION_COOKIE_NAME: 'project', SESSION_COOKIE_AGE: 'project', SESSION_ENGINE: 'project', SESSION_COOKIE_PATH: 'default' } as const
+    const fake = new FakeApi({ now: T0, frozen: true, status: { mode: 'observe-django', settingsOwnedByApp: true, settingSources } })
+    await renderSettings(fake)
+    expect(screen.getByTestId('observe-settings-note').textContent).toContain('Everything the inspector needs was read from the project')
+    expect(input('SESSION_COOKIE_NAME').readOnly).toBe(true)
+    expect(input('SESSION_COOKIE_AGE').readOnly).toBe(true)
+    expect(within(field('SECRET_KEY')).queryByRole('button', { name: 'Regenerate' })).toBeNull()
+    expect(screen.getByTestId('setting-source-SESSION_COOKIE_AGE').textContent).toBe("Read-only: read from the project's settings.py (--django-project)")
+    expect(screen.getByTestId('setting-source-SESSION_COOKIE_PATH').textContent).toBe("Read-only: Django's default")
+  })
+
+  it("drop-in mode: each setting says where its value comes from, the app's settings.py included", async () => {
+    const fake = new FakeApi({ now: T0, frozen: true, status: { settingSources: { SESSION_COOKIE_AGE: 'settings.py', DJANGO_VERSION: 'command line', SESSION_ENGINE: 'default' } } })
+    await renderSettings(fake)
+    expect(screen.getByTestId('setting-source-SESSION_COOKIE_AGE').textContent).toBe("from the app's settings.py (its middleware reported it)")
+    expect(screen.getByTestId('setting-source-DJANGO_VERSION').textContent).toBe('command line, this run only')
+    expect(input('SESSION_COOKIE_AGE').readOnly).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  DEFAULT_SETTINGS, isDefaultSetting, pythonLiteral, SETTING_NAMES, SETTINGS_INFO, settingsDifferingFromDefaults, validateSettingsPatch, type SettingName, type Settings
+  DEFAULT_SETTINGS, dropMaskedSecrets, isDefaultSetting, maskSettings, pythonLiteral, SETTING_NAMES, SETTINGS_INFO, settingsDifferingFromDefaults, validateSettingsPatch, type SettingName, type Settings
 } from '../../src/shared/settings'
 
 const current: Settings = { ...DEFAULT_SETTINGS, SECRET_KEY: 'k'.repeat(50) }
@@ -69,6 +69,8 @@ describe('every setting refuses a bad value by name, with its allowed values', (
     SESSION_SAVE_EVERY_REQUEST: 'true',
     SESSION_SERIALIZER: 'django.core.serializers.yaml',
     SECRET_KEY: '',
+    SECRET_KEY_FALLBACKS: ['ok', ''],
+    DJANGO_VERSION: '2.2',
     CACHES: {}
   }
 
@@ -98,5 +100,31 @@ describe('what differs from Django’s defaults', () => {
   it('writes values as settings.py does', () => {
     expect([20, true, false, null, 'Lax', "it's"].map(pythonLiteral)).toEqual(['20', 'True', 'False', 'None', "'Lax'", "'it\\'s'"])
     expect(pythonLiteral({ default: 'locmem://' })).toBe("{'default': 'locmem://'}")
+  })
+})
+
+describe('DJANGO_VERSION and SECRET_KEY_FALLBACKS', () => {
+  const current = { ...DEFAULT_SETTINGS, SECRET_KEY: 'k' }
+  it('defaults to the current LTS and no fallbacks', () => {
+    expect(DEFAULT_SETTINGS.DJANGO_VERSION).toBe('5.2')
+    expect(DEFAULT_SETTINGS.SECRET_KEY_FALLBACKS).toEqual([])
+  })
+  it('reads a version as the LTS of its series', () => {
+    for (const [given, series] of [['3.2', '3.2'], ['4.2', '4.2'], ['5.2', '5.2'], ['5.2.17', '5.2'], ['4.1.8', '4.2'], ['3.2.25', '3.2'], [5.2, '5.2'], ['6.0', '5.2']] as const) {
+      const r = validateSettingsPatch(current, { DJANGO_VERSION: given })
+      expect(r.ok && r.settings.DJANGO_VERSION, String(given)).toBe(series)
+    }
+    const old = validateSettingsPatch(current, { DJANGO_VERSION: '2.2' })
+    expect(old.ok).toBe(false)
+    if (!old.ok) expect(old.errors[0]!.message).toMatch(/^DJANGO_VERSION: Django 3.2 or later; got "2.2", allowed: "3.2", "4.2" or "5.2"/)
+  })
+  it('masks every fallback and takes a masked round trip as unchanged', () => {
+    const settings = { ...current, SECRET_KEY: 'a-new-secret-key-0123456789', SECRET_KEY_FALLBACKS: ['an-old-secret-key-abcdefgh', 'short'] }
+    const masked = maskSettings(settings)
+    expect(masked.SECRET_KEY_FALLBACKS).toEqual(['********efgh', '********'])
+    expect(JSON.stringify(masked)).not.toContain('an-old-secret')
+    expect(dropMaskedSecrets({ ...masked }, settings)).not.toHaveProperty('SECRET_KEY_FALLBACKS')
+    expect(dropMaskedSecrets({ SECRET_KEY_FALLBACKS: ['x'] }, settings)).toEqual({ SECRET_KEY_FALLBACKS: ['x'] })
+    expect(settingsDifferingFromDefaults(settings)).not.toContain('SECRET_KEY_FALLBACKS')
   })
 })

@@ -97,6 +97,10 @@ export function attachSession(req: IncomingMessage, res: ServerResponse, options
     sent = encodeWireUpdate(update)
     if (sent.length > MAX_UPDATE_BYTES) {
       warn(`${describe(req)}: the session update is ${sent.length} bytes, over the proxy's 1 MiB limit: it will not be saved`)
+      // The proxy refuses it whatever its size; only enough of it to be refused is sent, since
+      // a head over the 4 MiB the proxy reads would cost the browser the answer (a 502).
+      res.setHeader(UPDATE_HEADER, sent.slice(0, MAX_UPDATE_BYTES + 1))
+      return
     }
     res.setHeader(UPDATE_HEADER, sent)
   })

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { attachSession, SessionKeyError, type WireSession } from '../../adapters'
 import { html } from './html'
 import { landingPage } from './landing'
+import { handleLogin } from './login'
 import { keyErrorPage, notFoundPage, page, serverErrorPage, type ProgramNav } from './layout'
 import { PROGRAMS, programNav, type Program, type View } from './programs'
 import { DEMO_CSS } from './style'
@@ -80,7 +81,7 @@ export function createDemoHandler(options: Pick<DemoAppOptions, 'warn'> = {}): (
     if (path === '/demo.css') return send(res, 200, DEMO_CSS, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=3600' })
     if (path === '/favicon.ico') return send(res, 404, '', { 'Content-Type': 'text/plain; charset=utf-8' })
     // Django's APPEND_SLASH (CommonMiddleware): /p1/set → 301 /p1/set/
-    if (!path.endsWith('/') && (routes.has(`${path}/`) || indexes.has(`${path}/`))) {
+    if (!path.endsWith('/') && (routes.has(`${path}/`) || indexes.has(`${path}/`) || /^\/login(\/private|\/logout)?$/.test(path))) {
       res.setHeader('Location', `${path}/${url.search}`)
       return send(res, 301, '')
     }
@@ -88,6 +89,13 @@ export function createDemoHandler(options: Pick<DemoAppOptions, 'warn'> = {}): (
     const session = attachSession(req, res, { warn })
     if (!session) return
     if (path === '/') return send(res, 200, landingPage(session))
+    if (path.startsWith('/login/')) {
+      void handleLogin(req, res, path, session, (status, body, headers) => send(res, status, body, headers ? { ...HTML_HEADERS, ...headers } : HTML_HEADERS)).catch((e: Error) => {
+        warn(`${req.method} ${path}: ${e.message}`)
+        if (!res.headersSent) send(res, 400, serverErrorPage(e, session))
+      })
+      return
+    }
     const index = indexes.get(path)
     if (index) return send(res, 200, programIndex(index, session))
     const route = routes.get(path)

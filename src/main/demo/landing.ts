@@ -3,6 +3,7 @@
 import type { WireSession } from '../../adapters'
 import { html } from './html'
 import { page } from './layout'
+import { LOGIN_NAV, LOGIN_SUMMARY } from './login'
 import { PROGRAMS, programNav, type Program } from './programs'
 
 function settingValue(value: number | string | boolean): string {
@@ -44,6 +45,11 @@ the store, and its window shows what every request did to the session and why a 
 was not set. Fast-forward its clock to watch a session expire.</p>
 <p class="note">Program 5 sets <code>SESSION_COOKIE_SECURE = True</code>: browsers then keep the
 cookie only over HTTPS or on localhost.</p>
-${PROGRAMS.map(programSection)}`
+${PROGRAMS.map(programSection)}
+<section class="program">
+  <h2>${LOGIN_NAV.title}</h2>
+  <p>${LOGIN_SUMMARY}</p>
+  <p class="links">${LOGIN_NAV.links.map(([, href]) => html`<a href="${href}">${href}</a> `)}</p>
+</section>`
   })
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { app, clipboard, dialog, ipcMain, Menu, protocol, session, shell, type BrowserWindow } from 'electron'
 import { loadOrCreateToken, startControlServer, type ControlServer } from '../control'
 import { Inspector } from '../inspector'
+import { appDataDir } from '../inspector-options'
 import type { ClockState } from '../../shared/api'
 import { describeCloseAll } from '../../shared/browser-close'
 import { APP_SCHEME_PRIVILEGES, serveAppFile } from './app-protocol'
@@ -43,7 +44,8 @@ if (!app.requestSingleInstanceLock()) {
 
 async function boot(): Promise<void> {
   for (const warning of options.warnings) log(`ignored: ${warning}`)
-  dataDir = options.dataDir ?? app.getPath('userData')
+  // One folder per app (issue 21): the demo keeps userData itself, another --upstream gets its own.
+  dataDir = options.dataDir ?? appDataDir(app.getPath('userData'), { upstream: options.upstream })
   token = loadOrCreateToken(dataDir)
   const uiDir = join(app.getAppPath(), 'out', 'renderer')
   protocol.handle(APP_SCHEME, (request) => serveAppFile(uiDir, request))

@@ -4,6 +4,7 @@
 // delete_cookie as Python's SimpleCookie writes them).
 import type { LifetimeSource, ReasonCode, ResponseDecision } from '../../shared/decision'
 import { EXPIRY_KEY, httpDate } from '../../shared/expiry'
+import { djangoBehaviour } from '../../shared/django-versions'
 import type { Settings } from '../../shared/settings'
 import { SessionInterrupted, UpdateError } from './errors'
 import type { SessionStore } from './session-store'
@@ -53,7 +54,8 @@ export type Plan =
  * The response step as a pure function: given whether the cookie was sent, the session's
  * flags, the settings and the status, what to do. Django's order: an empty session with a
  * cookie → delete; else Vary if accessed; save if (modified or SAVE_EVERY_REQUEST) and not
- * empty, unless the status is 5xx (current Django; 3.2 skipped only 500).
+ * empty, unless the status is 5xx (4.2+; 3.2 skipped only 500); from 5.2, Vary whenever the
+ * cookie is set (DJANGO_VERSION decides: src/shared/django-versions.ts).
  */
 export function decideResponse(input: DecideInput): Plan {
   const { cookieSent, state, settings, status, now } = input
@@ -76,8 +78,12 @@ export function decideResponse(input: DecideInput): Plan {
     expires = new Date(now.getTime() + maxAge * 1000)
     lifetime = expiry.customExpiry === null ? 'SESSION_COOKIE_AGE' : 'set_expiry'
   }
-  if (status >= 500) return plan('server-error', false, vary, null, maxAge, expires, lifetime, expiry.customExpiry)
-  return plan(state.modified ? 'modified' : 'saved-every-request', true, vary, 'set', maxAge, expires, lifetime, expiry.customExpiry)
+  const version = settings.DJANGO_VERSION
+  if (djangoBehaviour.skipSaveOn5xx(version) ? status >= 500 : status === 500) {
+    return plan('server-error', false, vary, null, maxAge, expires, lifetime, expiry.customExpiry)
+  }
+  const varyOnSet = vary || djangoBehaviour.varyWhenCookieSet(version)
+  return plan(state.modified ? 'modified' : 'saved-every-request', true, varyOnSet, 'set', maxAge, expires, lifetime, expiry.customExpiry)
 }
 
 /** A decided plan, built in one shape (this runs on every proxied request). */

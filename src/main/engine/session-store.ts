@@ -9,7 +9,8 @@ import type { ExpiryOptions, ExpiryValue } from '../../shared/expiry'
 import type { EngineName, Settings } from '../../shared/settings'
 import type { Clock } from './clock'
 import { BadSignature, CreateError, SerializationError } from './errors'
-import { dumps, loads } from './signing'
+import { djangoBehaviour } from '../../shared/django-versions'
+import { constantTimeEqual, dumps, loads, saltedHmacSha1, type SignerOptions } from './signing'
 import type { SecurityLog } from './security-log'
 
 export const VALID_KEY_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -393,15 +394,48 @@ export abstract class SessionStore {
    */
   tryDecode(text: string, log = true): { data: SessionData; error?: string } {
     try {
-      const value = loads(text, { key: this.settings.SECRET_KEY, salt: this.keySalt }, this.now())
+      const value = loads(text, this.signerOptions(this.keySalt), this.now())
       if (isPlainObject(value)) return { data: value as SessionData }
       return { data: {}, error: 'cannot decode: the data is not an object' }
     } catch (e) {
-      if (e instanceof BadSignature) {
+      // Django 3.2 then tries the pre-3.1 format ("Session data corrupted" when that fails too).
+      const legacy = djangoBehaviour.legacyDecode(this.settings.DJANGO_VERSION) ? this.legacyDecode(text) : null
+      if (legacy) return { data: legacy }
+      if (e instanceof BadSignature || legacy === false) {
         if (log) this.ctx.log.warning('Session data corrupted')
         return { data: {}, error: 'cannot decode: wrong SECRET_KEY? (bad signature)' }
       }
       return { data: {}, error: `cannot decode: ${(e as Error).message}` }
+    }
+  }
+
+  /** How this Django signs and checks: SECRET_KEY, then SECRET_KEY_FALLBACKS (4.1+) or SHA-1 signatures (3.2). */
+  protected signerOptions(salt: string): SignerOptions {
+    const s = this.settings
+    if (djangoBehaviour.legacyDecode(s.DJANGO_VERSION)) return { key: s.SECRET_KEY, salt, legacySha1: true }
+    if (djangoBehaviour.secretKeyFallbacks(s.DJANGO_VERSION) && s.SECRET_KEY_FALLBACKS.length) return { key: s.SECRET_KEY, salt, fallbackKeys: s.SECRET_KEY_FALLBACKS }
+    return { key: s.SECRET_KEY, salt }
+  }
+
+  /**
+   * Django 3.2's _legacy_decode: base64 of "<sha1 salted_hmac hex>:<json>" (sessions saved
+   * before 3.1). The data, or false for a hash that does not match (logged as corrupted),
+   * or null when the text is not in that format at all.
+   */
+  private legacyDecode(text: string): SessionData | false | null {
+    if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return false
+    const raw = Buffer.from(text, 'base64')
+    const colon = raw.indexOf(0x3a)
+    if (colon === -1) return false
+    const hash = raw.subarray(0, colon).toString('latin1')
+    const serialized = raw.subarray(colon + 1)
+    const expected = saltedHmacSha1('django.contrib.sessionsSessionStore', serialized, this.settings.SECRET_KEY).toString('hex')
+    if (!constantTimeEqual(hash, expected)) return false
+    try {
+      const value: unknown = JSON.parse(serialized.toString('utf8'))
+      return isPlainObject(value) ? (value as SessionData) : false
+    } catch {
+      return false
     }
   }
 }

@@ -1,6 +1,6 @@
 // Port of django/core/signing.py (Signer, TimestampSigner, dumps, loads) and
 // django/utils/crypto.py (salted_hmac, constant_time_compare), byte-compatible with Django.
-import { createHash, hash, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto'
 import { deflate, inflate } from './deflate'
 import { BadSignature, SignatureExpired } from './errors'
 
@@ -108,6 +108,23 @@ export interface SignerOptions {
   /** SECRET_KEY */
   key: string
   salt: string
+  /** SECRET_KEY_FALLBACKS (Django 4.1+): tried in order when `key` does not match; signing always uses `key`. */
+  fallbackKeys?: readonly string[]
+  /** Django 3.2: a signature made with SHA-1 under `key` (Django 3.0 and older) still matches. */
+  legacySha1?: boolean
+}
+
+/** salted_hmac(key_salt, value, secret, algorithm='sha1'): Django 3.2's default, for the pre-3.1 formats. */
+export function saltedHmacSha1(keySalt: string, value: string | Buffer, secret: string): Buffer {
+  const key = createHash('sha1').update(keySalt + secret).digest()
+  return createHmac('sha1', key).update(value).digest()
+}
+
+/** Does `sig` sign `value` under SECRET_KEY, one of the fallbacks, or (3.2) SHA-1? */
+function signatureMatches(sig: string, value: string, opts: SignerOptions): boolean {
+  if (constantTimeEqual(sig, signature(value, opts))) return true
+  for (const key of opts.fallbackKeys ?? []) if (constantTimeEqual(sig, signature(value, { key, salt: opts.salt }))) return true
+  return opts.legacySha1 === true && constantTimeEqual(sig, b64Encode(saltedHmacSha1(`${opts.salt}signer`, value, opts.key)))
 }
 
 function signature(value: string, { key, salt }: SignerOptions): string {
@@ -126,7 +143,7 @@ export function unsignWithTimestamp(signed: string, opts: SignerOptions, now: Da
   if (cut === -1) throw new BadSignature(`No "${SEP}" found in value`)
   const value = signed.slice(0, cut)
   const sig = signed.slice(cut + 1)
-  if (!constantTimeEqual(sig, signature(value, opts))) throw new BadSignature(`Signature "${sig}" does not match`)
+  if (!signatureMatches(sig, value, opts)) throw new BadSignature(`Signature "${sig}" does not match`)
   const stampCut = value.lastIndexOf(SEP)
   if (stampCut === -1) throw new BadSignature('No timestamp found in value')
   const timestamp = b62Decode(value.slice(stampCut + 1))
@@ -313,8 +330,16 @@ export function loads(signed: string, opts: SignerOptions, now: Date, maxAgeSeco
   const signer = signerScope(opts)
   let json = verified.get(signer, signed)
   if (json === undefined) {
-    json = unsignedJson(signed, opts, now)
-    verified.set(signer, signed, json)
+    const others = (opts.fallbackKeys?.length ?? 0) > 0 || opts.legacySha1 === true
+    try {
+      json = unsignedJson(signed, others ? { key: opts.key, salt: opts.salt } : opts, now)
+      verified.set(signer, signed, json)
+    } catch (e) {
+      // Not under SECRET_KEY: a fallback key (or 3.2's SHA-1) may match. Not memoised under
+      // SECRET_KEY's scope: that would outlive the fallback being taken away.
+      if (!others || !(e instanceof BadSignature)) throw e
+      json = unsignedJson(signed, opts, now)
+    }
   }
   return JSON.parse(json)
 }

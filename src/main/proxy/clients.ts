@@ -11,10 +11,22 @@ import { CLIENT_COOKIE_NAME } from '../../shared/settings'
 import { CookieJar, type StoredCookie } from './cookie-mirror'
 import { OldestKey } from '../engine/oldest-key'
 import { createPrivateFile } from '../engine/private-files'
+import { StorageHealth } from './storage-health'
+import { BUSY_TIMEOUT_MS, migrateInspectorDatabase } from './traffic-schema'
 
 export { CLIENT_COOKIE_NAME }
 const CLIENT_ID = /^[a-f0-9]{32}$/
 const MAX_CLIENTS = 500
+/** After a failed save (disk full), the next try. */
+const RETRY_MS = 2000
+/**
+ * This thread proxies: a save waits at most this long for the file's write lock (held by the
+ * traffic writer a few milliseconds at a time), then tries again after BUSY_RETRY_MS; it is
+ * said once when the file has stayed busy for BUSY_SAID_AFTER_MS.
+ */
+const BUSY_WAIT_MS = 50
+const BUSY_RETRY_MS = 100
+const BUSY_SAID_AFTER_MS = 5000
 
 export interface Client {
   id: string
@@ -26,13 +38,6 @@ export interface Client {
   requestCount: number
   jar: CookieJar
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS clients (
-  id TEXT PRIMARY KEY,
-  state TEXT NOT NULL
-);
-`
 
 interface SavedClient extends Omit<Client, 'jar'> {
   cookies: StoredCookie[]
@@ -47,15 +52,19 @@ export class ClientRegistry {
   private removed = new Set<string>()
   private timer: NodeJS.Timeout | null = null
   private closed = false
+  private readonly health: StorageHealth
+  private busySince: number | null = null
 
-  constructor(path: string) {
+  /** `health`: where a failed save is said (once) and cleared when one succeeds again. */
+  constructor(path: string, health = new StorageHealth()) {
+    this.health = health
     if (path !== ':memory:') {
       mkdirSync(dirname(path), { recursive: true })
       createPrivateFile(path)
     }
     this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.exec(SCHEMA)
+    migrateInspectorDatabase(this.db)
+    this.db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`)
     const saved: SavedClient[] = []
     for (const row of this.db.prepare('SELECT state FROM clients').all() as { state: string }[]) {
       try {
@@ -141,10 +150,32 @@ export class ClientRegistry {
     }
   }
 
+  /**
+   * Writes the changed clients. A failure (disk full, the file locked past its busy timeout)
+   * never reaches the request that caused it: it is said once and tried again later, the
+   * clients staying in memory meanwhile.
+   */
   flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     if (this.closed || (this.dirty.size === 0 && this.removed.size === 0)) return
+    try {
+      this.write()
+      this.busySince = null
+      this.health.ok('clients')
+    } catch (e) {
+      // The traffic log's writer holds the lock a few milliseconds at a time: a busy file is
+      // tried again soon, and said only when it stays busy.
+      const busy = (e as { code?: unknown }).code === 'SQLITE_BUSY'
+      const now = Date.now()
+      if (busy) this.busySince ??= now
+      if (!busy || now - (this.busySince ?? now) >= BUSY_SAID_AFTER_MS) this.health.fail('clients', e)
+      this.timer = setTimeout(() => this.flush(), busy ? BUSY_RETRY_MS : RETRY_MS)
+      this.timer.unref()
+    }
+  }
+
+  private write(): void {
     const upsert = this.db.prepare('INSERT INTO clients (id, state) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state')
     const remove = this.db.prepare('DELETE FROM clients WHERE id = ?')
     this.db.transaction(() => {
@@ -162,7 +193,10 @@ export class ClientRegistry {
 
   close(): void {
     if (this.closed) return
+    // The last save may wait its full turn for the lock.
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     this.flush()
+    if (this.timer) clearTimeout(this.timer)
     this.closed = true
     this.db.close()
   }

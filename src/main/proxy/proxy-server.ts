@@ -15,11 +15,13 @@ import { forgetCookie, type StoredCookie } from './cookie-mirror'
 import { pipeRequest, pipeTarget, type PipeTarget } from './pipe'
 import { observeAfter, observeBefore, type Observation, type ObservedRequest } from './observe-django'
 import { interrupted, RequestSession, type FinishResult } from './session-middleware'
+import { describeStorageError, type StorageHealth } from './storage-health'
 import { trafficSummary, type TrafficLog, type TrafficRecord } from './traffic-log'
 import { describeUpstreamError, errorPage, html, parseUpstream, upstreamAgent, UpstreamMonitor } from './upstream'
 import { isWebSocketUpgrade, rawBody, setCookieHeader, stripHopByHop } from './request-headers'
 import { proxyUpgrade } from './upgrade-proxy'
 import { encodeWireSession, isSessionHeader, stripSessionHeaders } from './wire-protocol'
+import { authAfter, authBefore, USER_HEADER, withAuthReason, type AuthChecks, type AuthHooks } from './auth-hooks'
 
 export interface ProxyEvents {
   /** Whether anyone wants these events now (absent: always); when not, the proxy builds none. */
@@ -28,6 +30,7 @@ export interface ProxyEvents {
   sessions(changes: { key: string; change: 'saved' | 'deleted' }[], clearedExpired: number): void
   client(client: ClientInfo): void
   upstream(state: UpstreamState, error?: string): void
+  app?(header: string | string[]): void // the adapter's X-Session-Django, before its response is processed
 }
 
 export interface ProxyOptions {
@@ -42,6 +45,10 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number
   /** How the 502 page names the app (default: the URL). */
   upstreamLabel?: string
+  /** Where a session save that fails for want of space is said (once), and cleared. */
+  storage?: StorageHealth
+  /** Who a session's user is, for the reasons of logins and logouts (issue 20). */
+  auth?: AuthHooks
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade'])
@@ -61,6 +68,8 @@ interface Ctx {
   session: RequestSession | null
   /** observe-django: the app's session as its own middleware will load it. */
   observed?: ObservedRequest
+  /** The session's user before and after the request, when it had one (auth-hooks.ts). */
+  auth?: AuthChecks
   /** As the browser sent them (req.rawHeaders). */
   requestHeaders: string[]
   /** X-Session as sent to the app. */
@@ -137,6 +146,7 @@ export class SessionProxy {
     } else {
       c.observed = await observeBefore(this.opts.engine, req.headers)
     }
+    if (this.opts.auth) c.auth = await authBefore(this.opts.auth, (c.session?.before ?? c.observed?.before)?.data)
     this.forward(req, res, c, body)
   }
 
@@ -215,10 +225,12 @@ export class SessionProxy {
     const header = proxyRes.headers['x-session-update']
     const parsed = this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null
     const update: WireUpdate | null = parsed?.ok ? parsed.value : null
+    if (this.mode === 'middleware' && proxyRes.headers['x-session-django'] !== undefined) this.opts.events.app?.(proxyRes.headers['x-session-django'])
     let result: FinishResult | null = null
     if (c.session) {
       try {
         result = await c.session.finish(update, status)
+        this.opts.storage?.ok('sessions')
       } catch (e) {
         // The app's answer is dropped either way: drain it so its connection is reused.
         proxyRes.resume()
@@ -228,6 +240,7 @@ export class SessionProxy {
           return
         }
         const message = e instanceof Error ? e.message : String(e)
+        if (describeStorageError(e) === 'disk full') this.opts.storage?.fail('sessions', e)
         return this.page(req, res, 500, 'Session store error', [`The session could not be saved: <code>${html.escape(message)}</code>`], 'untouched', `session store: ${message}`)
       }
     }
@@ -257,6 +270,7 @@ export class SessionProxy {
     else if (observed) c.client.sessionKey = observed.after?.key ?? null
 
     const rejected = parsed && !parsed.ok ? parsed.error : undefined
+    if (this.opts.auth) c.auth = await authAfter(this.opts.auth, this.mode === 'middleware' ? proxyRes.headers[USER_HEADER] : undefined, (c.session?.before ?? c.observed?.before)?.data, (result?.after ?? observed?.after)?.data, c.auth)
     c.entry = this.entry(c, req, status, {
       responseHeaders: out,
       update,
@@ -295,7 +309,7 @@ export class SessionProxy {
   ): TrafficRecord {
     const d = r.result?.decision ?? null
     const effect: SessionEffect = r.effect ?? (r.rejected ? 'rejected' : (r.result?.effect ?? r.observed?.effect ?? 'untouched'))
-    const reason = d
+    let reason = d
       ? explainDecision(d, { flushed: r.update?.flush, cycled: r.update?.cycleKey, rejectedUpdate: r.rejected })
       : r.error
         ? `No session step: ${r.error}`
@@ -307,6 +321,9 @@ export class SessionProxy {
               : 'Observed: the app runs its own session middleware'
             : 'No session step'
     const drop = this.sessionCookieDrop(c)
+    const sessionBefore = c.session?.before ?? r.observed?.before ?? null
+    const sessionAfter = r.result?.after ?? r.observed?.after ?? null
+    if (c.auth) reason = withAuthReason(reason, sessionBefore?.data, sessionAfter?.data, c.auth)
     const entry: TrafficRecord = {
       id: c.id,
       timeMs: c.time.getTime(),
@@ -316,8 +333,8 @@ export class SessionProxy {
       status,
       durationMs: 0,
       clientId: c.client.id,
-      sessionBefore: c.session?.before ?? r.observed?.before ?? null,
-      sessionAfter: r.result?.after ?? r.observed?.after ?? null,
+      sessionBefore,
+      sessionAfter,
       setCookie: r.setCookie ?? drop?.forget ?? null,
       // The browser is told to drop its session cookie: for the badge, that is a deletion.
       effect: drop && !r.setCookie && (effect === 'untouched' || effect === 'read') ? 'deleted' : effect,
@@ -375,12 +392,13 @@ export class SessionProxy {
     // A timeout's own error already says so ("timed out (ETIMEDOUT): no answer within 60 s").
     const words = describeUpstreamError(err)
     const label = this.opts.upstreamLabel ?? this.target.origin
-    this.monitor.down(words)
+    const own = this.monitor.failed(err, words)
     if (res.headersSent) {
       if (c?.entry) c.entry.error = `the app's response broke off: ${words}`
       res.destroy()
       return
     }
+    if (own) return this.page(req, res, 503, 'Service Unavailable', [`Session Inspector could not reach the app at <code>${html.escape(label)}</code>: ${html.escape(words)}.`, 'The app is not at fault. Reload in a moment.'], 'upstream-error', words)
     this.page(req, res, 502, 'Bad Gateway', [
       `Session Inspector could not get an answer from the app at <code>${html.escape(label)}</code>.`,
       `Error: <code>${html.escape(words)}</code>`,
@@ -449,7 +467,7 @@ export class SessionProxy {
     entry.status = null
     entry.effect = 'upstream-error'
     entry.error = `upstream: ${words}`
-    this.monitor.down(words)
+    this.monitor.failed(err, words)
     // Nothing of the app's answer reached the browser yet: say why, as for plain requests.
     if (!c.answered && socket.writable) {
       const label = this.opts.upstreamLabel ?? this.target.origin

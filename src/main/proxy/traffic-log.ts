@@ -1,306 +1,83 @@
 // The traffic log: every proxied request with its session before and after and the
 // middleware's reason, in SQLite in the data dir so it survives a restart. The proxy hands
-// over what it has (raw headers, X-Session and X-Session-Update as sent, the reason): it is
-// packed as it is when a batch goes (every 50 ms, or sooner under a burst) to a writer
-// thread (traffic-writer.ts), and the API's entries are built from it when they are read,
-// on this thread's own connection once the writer has committed everything added before
-// them. Ids are assigned at once, so the live event and the row agree.
+// over what it has (raw headers, X-Session and X-Session-Update as sent, the reason); it is
+// packed (traffic-codec.ts) and goes in batches (every 50 ms, or sooner under a burst) to a
+// writer thread (traffic-writer.ts), which stores each session's data once per version.
+// Reads run on this thread's own connection once the writer has committed everything added
+// before them: lists carry summaries (no session data), the detail loads the data.
+// Ids are assigned at once, so the live event and the row agree.
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { ListTrafficInput, SessionEffect, SessionSnapshot, TrafficEntry, TrafficSummary } from '../../shared/api'
-import type { ReasonCode, ResponseDecision } from '../../shared/decision'
+import type { ListTrafficInput, TrafficEntry, TrafficSummary } from '../../shared/api'
 import type { SessionData } from '../../shared/json'
-import { truncatedMark } from '../../shared/truncate'
-import { decodeBase64UrlJson, parseWireUpdate, type WireSession, type WireUpdate } from '../../shared/wire'
 import { createPrivateFile } from '../engine/private-files'
-import { TRAFFIC_COLUMNS, trafficWriter, type TrafficRow, type WriterPort, type WriterReply, type WriterRequest } from './traffic-writer'
+import { StorageHealth } from './storage-health'
+import { entryFromStored, summaryFromStored, toWriterRow, type StoredEntry, type TrafficRecord, type WriterRow } from './traffic-codec'
+import { hasLegacyTraffic, migrateInspectorDatabase } from './traffic-schema'
+import { trafficWriter, type WriterPort, type WriterReply, type WriterRequest } from './traffic-writer'
 
-/** summary is '' and detail the packed entry (Packed, below); older rows hold both as JSON objects. */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS traffic (
-  id INTEGER PRIMARY KEY,
-  time TEXT NOT NULL,
-  method TEXT NOT NULL,
-  url TEXT NOT NULL,
-  status INTEGER,
-  effect TEXT NOT NULL,
-  key_before TEXT,
-  key_after TEXT,
-  bytes INTEGER NOT NULL DEFAULT 0,
-  search TEXT NOT NULL,
-  summary TEXT NOT NULL,
-  detail TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS traffic_key_before ON traffic (key_before);
-CREATE INDEX IF NOT EXISTS traffic_key_after ON traffic (key_after);
-`
+export { MAX_STORED_TEXT, trafficSummary, type TrafficRecord } from './traffic-codec'
 
 /** A batch goes to the writer after this long, or at this many entries, whichever comes first. */
 const BATCH_MS = 50
 const BATCH_ROWS = 500
 
-/** The stored log's default byte budget (summary + detail of every entry). */
+/** The stored log's default byte budget (entries and session data). */
 export const DEFAULT_TRAFFIC_MAX_BYTES = 256 * 1024 * 1024
-/**
- * Longest header value, refused update, error or Set-Cookie kept whole in an entry; longer
- * ones are cut here and end with truncatedMark(). Session data (before, after, X-Session,
- * the applied update) is kept whole: the diff needs it, and the byte budget bounds it.
- */
-export const MAX_STORED_TEXT = 16 * 1024
+
+/** Searches this short cannot use the trigram index: they scan the search column instead. */
+const MIN_INDEXED_SEARCH = 3
 
 /**
- * One request as the proxy has it when its response is over: mostly strings that exist
- * already (raw headers, X-Session and X-Session-Update as sent, Set-Cookie, the reason).
- * The log stores them packed as they are and builds the TrafficEntry when it is read.
+ * The writer thread's file: traffic-writer.js next to the built bundle (out/main; this code
+ * may sit in out/main/chunks), or, run from source (tests, benches under tsx), the .ts entry
+ * with tsx's loader.
  */
-export interface TrafficRecord extends Omit<TrafficSummary, 'time' | 'realTime'> {
-  /** Engine time and real time when the request arrived (epoch ms; the summary's are ISO). */
-  timeMs: number
-  realTimeMs: number
-  /** As they came: name, value, name, value, ... */
-  requestHeaders: string[]
-  responseHeaders: string[]
-  /** X-Session as sent (base64url JSON), and the data object it was encoded from. */
-  xSession: { header: string; data: SessionData } | null
-  /** X-Session-Update as the app sent it, when it was applied. */
-  xSessionUpdate: string | null
-  rejectedUpdate?: string
-  decision: ResponseDecision | null
-  droppedCookies: string[]
-}
-
-/** A session snapshot packed: null, [key] (its data is X-Session's), or [key, data]. */
-type PackedSnapshot = null | [string | null] | [string | null, SessionData]
-
-/** A stored entry (the detail column of rows whose summary is ''), as JSON. */
-type Packed = [
-  v: 1,
-  time: number | string,
-  realTime: number | string,
-  method: string,
-  url: string,
-  status: number | null,
-  durationMs: number,
-  clientId: string | null,
-  before: PackedSnapshot,
-  after: PackedSnapshot,
-  setCookie: string | null,
-  effect: SessionEffect,
-  reasonCode: ReasonCode | null,
-  reason: string,
-  error: string | null,
-  requestHeaders: string[],
-  responseHeaders: string[],
-  /** base64url JSON as sent, or the decoded value */
-  xSession: string | WireSession | null,
-  xSessionUpdate: string | WireUpdate | null,
-  rejectedUpdate: string | null,
-  decision: ResponseDecision | null,
-  droppedCookies: string[]
-]
-
-type Detail = Omit<TrafficEntry, keyof TrafficSummary>
-
-function cut(text: string): string {
-  return text.length > MAX_STORED_TEXT ? text.slice(0, MAX_STORED_TEXT) + truncatedMark(Buffer.byteLength(text)) : text
-}
-
-function cutAll(texts: string[]): string[] {
-  return texts.some((t) => t.length > MAX_STORED_TEXT) ? texts.map(cut) : texts
-}
-
-const flat = (headers: [string, string][]): string[] => headers.flat()
-
-function pairs(raw: string[]): [string, string][] {
-  const out: [string, string][] = []
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
-  return out
-}
-
-function packSnapshot(s: SessionSnapshot | null, wireData: SessionData | undefined): PackedSnapshot {
-  if (!s) return null
-  return wireData !== undefined && s.data === wireData ? [s.key] : [s.key, s.data]
-}
-
-/** A whole entry (tests, scripts) in the record's shape. */
-function recordOf(e: TrafficEntry | TrafficRecord): TrafficRecord & { time?: string; realTime?: string; wire?: WireSession | null; update?: WireUpdate | null } {
-  if ('timeMs' in e) return e
-  return {
-    ...e,
-    timeMs: NaN,
-    realTimeMs: NaN,
-    requestHeaders: flat(e.requestHeaders),
-    responseHeaders: flat(e.responseHeaders),
-    xSession: null,
-    xSessionUpdate: null,
-    wire: e.xSession,
-    update: e.xSessionUpdate
+function writerWorkerFile(): { file: string; execArgv?: string[] } {
+  const here = fileURLToPath(import.meta.url)
+  if (here.endsWith('.ts')) {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+    return { file: join(dirname(here), 'traffic-writer-worker.ts'), execArgv: ['--import', tsx] }
   }
+  const built = [join(dirname(here), 'traffic-writer.js'), join(dirname(here), '..', 'traffic-writer.js')].find((f) => existsSync(f))
+  if (!built) throw new Error(`traffic-writer.js is not next to ${here}`)
+  return { file: built }
 }
-
-/** The row stored for a record: scalar columns for the list's filters, the packed entry, its size. */
-function toRow(entry: TrafficEntry | TrafficRecord): TrafficRow {
-  const r = recordOf(entry)
-  const url = cut(r.url)
-  const error = r.error !== undefined ? cut(r.error) : null
-  const packed: Packed = [
-    1,
-    r.time ?? r.timeMs,
-    r.realTime ?? r.realTimeMs,
-    r.method,
-    url,
-    r.status,
-    r.durationMs,
-    r.clientId,
-    packSnapshot(r.sessionBefore, r.xSession?.data),
-    packSnapshot(r.sessionAfter, r.xSession?.data),
-    r.setCookie ? cut(r.setCookie) : r.setCookie,
-    r.effect,
-    r.reasonCode,
-    r.reason,
-    error,
-    cutAll(r.requestHeaders),
-    cutAll(r.responseHeaders),
-    r.xSession ? r.xSession.header : (r.wire ?? null),
-    r.xSessionUpdate ?? r.update ?? null,
-    r.rejectedUpdate !== undefined ? cut(r.rejectedUpdate) : null,
-    r.decision,
-    r.droppedCookies
-  ]
-  const keyBefore = r.sessionBefore?.key ?? null
-  const keyAfter = r.sessionAfter?.key ?? null
-  const search = [r.method, url, r.status ?? '', r.reason, error ?? '', keyBefore ?? '', keyAfter ?? '', r.effect].join(' ').toLowerCase()
-  const detail = JSON.stringify(packed)
-  const time = typeof packed[1] === 'number' ? new Date(packed[1]).toISOString() : packed[1]
-  return [r.id, time, r.method, url, r.status, r.effect, keyBefore, keyAfter, Buffer.byteLength(detail), search, '', detail]
-}
-
-const iso = (t: number | string) => (typeof t === 'number' ? new Date(t).toISOString() : t)
-
-function unpackSnapshot(s: PackedSnapshot, wire: WireSession | null): SessionSnapshot | null {
-  if (!s) return null
-  return { key: s[0], data: s.length === 2 ? s[1] : (wire?.data ?? {}) }
-}
-
-function decodeWire(x: string | WireSession | null): WireSession | null {
-  if (typeof x !== 'string') return x
-  try {
-    return decodeBase64UrlJson(x) as WireSession
-  } catch {
-    return null
-  }
-}
-
-function decodeUpdate(u: string | WireUpdate | null): WireUpdate | null {
-  if (typeof u !== 'string') return u
-  const parsed = parseWireUpdate(u)
-  return parsed.ok ? parsed.value : null
-}
-
-/** The summary of a record, as list() will read it back: for the live event. */
-export function trafficSummary(r: TrafficRecord): TrafficSummary {
-  const s: TrafficSummary = {
-    id: r.id,
-    time: iso(r.timeMs),
-    realTime: iso(r.realTimeMs),
-    method: r.method,
-    url: r.url,
-    status: r.status,
-    durationMs: r.durationMs,
-    clientId: r.clientId,
-    sessionBefore: r.sessionBefore,
-    sessionAfter: r.sessionAfter,
-    setCookie: r.setCookie,
-    effect: r.effect,
-    reasonCode: r.reasonCode,
-    reason: r.reason
-  }
-  if (r.error !== undefined) s.error = r.error
-  return s
-}
-
-/** A stored row back as the API's entry (summary only, or with the detail). */
-interface StoredRow {
-  id: number
-  summary: string
-  detail: string
-}
-
-function fromRow(row: StoredRow, withDetail: false): TrafficSummary
-function fromRow(row: StoredRow, withDetail: true): TrafficEntry
-function fromRow(row: StoredRow, withDetail: boolean): TrafficSummary | TrafficEntry {
-  // Rows written before entries were packed: summary and detail as JSON objects.
-  if (row.summary !== '') {
-    const summary = JSON.parse(row.summary) as TrafficSummary
-    return withDetail ? { ...summary, ...(JSON.parse(row.detail) as Detail) } : summary
-  }
-  const p = JSON.parse(row.detail) as Packed
-  const needsWire = withDetail || (p[8] !== null && p[8].length === 1) || (p[9] !== null && p[9].length === 1)
-  const wire = needsWire ? decodeWire(p[17]) : null
-  const s: TrafficSummary = {
-    id: row.id,
-    time: iso(p[1]),
-    realTime: iso(p[2]),
-    method: p[3],
-    url: p[4],
-    status: p[5],
-    durationMs: p[6],
-    clientId: p[7],
-    sessionBefore: unpackSnapshot(p[8], wire),
-    sessionAfter: unpackSnapshot(p[9], wire),
-    setCookie: p[10],
-    effect: p[11],
-    reasonCode: p[12],
-    reason: p[13]
-  }
-  if (p[14] !== null) s.error = p[14]
-  if (!withDetail) return s
-  const e: TrafficEntry = {
-    ...s,
-    requestHeaders: pairs(p[15]),
-    responseHeaders: pairs(p[16]),
-    xSession: wire,
-    xSessionUpdate: decodeUpdate(p[18]),
-    decision: p[20],
-    droppedCookies: p[21]
-  }
-  if (p[19] !== null) e.rejectedUpdate = p[19]
-  return e
-}
-
-/** The writer's source for an eval'd worker: its body, with better-sqlite3 loaded from where this process found it. */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.sqlite)
-;(${trafficWriter.toString()})(Database, parentPort, workerData)
-`
 
 /** The writer in this thread, for where a worker cannot start: replies come back synchronously. */
-function inProcessWriter(path: string, maxBytes: number, onReply: (reply: WriterReply) => void): (request: WriterRequest) => void {
+function inProcessWriter(path: string, maxBytes: number, db: Database.Database | undefined, onReply: (reply: WriterReply) => void): (request: WriterRequest) => void {
   let listener: ((request: WriterRequest) => void) | null = null
   const port: WriterPort = {
     on: (_event, l) => (listener = l),
     postMessage: onReply
   }
-  trafficWriter(Database as never, port, { path, columns: TRAFFIC_COLUMNS, maxBytes })
+  trafficWriter(port, { path, maxBytes, ...(db ? { db } : {}) })
   return (request) => listener?.(request)
+}
+
+interface StoredRow {
+  id: number
+  entry: string
+  data_refs: string
 }
 
 export class TrafficLog {
   /** This thread's connection: schema, the last id, and every read. */
   private readonly db: Database.Database
-  private queue: TrafficRow[] = []
+  private queue: WriterRow[] = []
   private timer: NodeJS.Timeout | null = null
   private lastId: number
   private seq = 0
   private readonly waiting = new Map<number, { resolve(changes: number): void; reject(e: Error): void }>()
+  private readonly health: StorageHealth
   private send: (request: WriterRequest) => void
   private worker: Worker | null = null
   private closed: Promise<void> | null = null
-  /** Set once a write failed: said once, on stderr, and by list() until a write succeeds again. */
+  /** Set once a write failed: said once (StorageHealth), until a write succeeds again. */
   private writeError: string | null = null
   private readonly maxBytes: number
 
@@ -308,31 +85,32 @@ export class TrafficLog {
   constructor(
     private readonly path: string,
     private readonly retention = 100_000,
-    options: { thread?: 'worker' | 'in-process'; maxBytes?: number } = {}
+    options: { thread?: 'worker' | 'in-process'; maxBytes?: number; health?: StorageHealth } = {}
   ) {
     this.maxBytes = options.maxBytes ?? DEFAULT_TRAFFIC_MAX_BYTES
+    this.health = options.health ?? new StorageHealth()
     if (path !== ':memory:') {
       mkdirSync(dirname(path), { recursive: true })
       createPrivateFile(path)
     }
     this.db = new Database(path)
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = NORMAL')
-    this.db.exec(SCHEMA)
-    // Logs written before the byte budget have no sizes: measure their rows once.
-    if (!(this.db.pragma('table_info(traffic)') as { name: string }[]).some((c) => c.name === 'bytes')) {
-      this.db.exec('ALTER TABLE traffic ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0; UPDATE traffic SET bytes = length(CAST(summary AS BLOB)) + length(CAST(detail AS BLOB))')
-    }
-    this.lastId = (this.db.prepare('SELECT MAX(id) AS id FROM traffic').get() as { id: number | null }).id ?? 0
+    migrateInspectorDatabase(this.db)
+    const maxId = (table: string) => (this.db.prepare(`SELECT MAX(id) FROM ${table}`).pluck().get() as number | null) ?? 0
+    // An older log's rows are upgraded by the writer in the background; their ids are kept.
+    this.lastId = Math.max(maxId('traffic'), hasLegacyTraffic(this.db) ? maxId('traffic_v1') : 0)
     // ':memory:' is one database per connection: its writer must share this thread's.
     const thread = path === ':memory:' ? 'in-process' : (options.thread ?? 'worker')
-    this.send = thread === 'worker' ? this.startWorker() : inProcessWriter(path, this.maxBytes, (r) => this.reply(r))
+    this.send = thread === 'worker' ? this.startWorker() : this.inProcess()
+  }
+
+  private inProcess(): (request: WriterRequest) => void {
+    return inProcessWriter(this.path, this.maxBytes, this.path === ':memory:' ? this.db : undefined, (r) => this.reply(r))
   }
 
   private startWorker(): (request: WriterRequest) => void {
     try {
-      const sqlite = createRequire(import.meta.url).resolve('better-sqlite3')
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, path: this.path, columns: TRAFFIC_COLUMNS, maxBytes: this.maxBytes } })
+      const { file, execArgv } = writerWorkerFile()
+      const worker = new Worker(file, { workerData: { path: this.path, maxBytes: this.maxBytes }, ...(execArgv ? { execArgv } : {}) })
       worker.on('message', (r: WriterReply) => this.reply(r))
       worker.on('error', (e) => this.writerFailed(e))
       worker.unref()
@@ -341,7 +119,7 @@ export class TrafficLog {
     } catch (e) {
       // No worker here (or no better-sqlite3 path to give it): write on this thread instead.
       process.stderr.write(`session-inspector: the traffic log writes on the main thread (${e instanceof Error ? e.message : String(e)})\n`)
-      return inProcessWriter(this.path, this.maxBytes, (r) => this.reply(r))
+      return this.inProcess()
     }
   }
 
@@ -351,11 +129,11 @@ export class TrafficLog {
     this.noteWriteError(`the traffic log's writer stopped: ${e.message}`)
     for (const [, w] of this.waiting) w.reject(new Error(this.writeError ?? 'the traffic log writer stopped'))
     this.waiting.clear()
-    this.send = inProcessWriter(this.path, this.maxBytes, (r) => this.reply(r))
+    this.send = this.inProcess()
   }
 
-  private noteWriteError(message: string): void {
-    if (this.writeError === null) process.stderr.write(`session-inspector: ${message}\n`)
+  private noteWriteError(message: string, e: unknown = message): void {
+    this.health.fail('traffic', e)
     this.writeError = message
   }
 
@@ -363,7 +141,7 @@ export class TrafficLog {
     const w = this.waiting.get(r.seq)
     this.waiting.delete(r.seq)
     if (r.type === 'error') {
-      this.noteWriteError(`cannot write the traffic log: ${r.message}`)
+      this.noteWriteError(`cannot write the traffic log: ${r.message}`, Object.assign(new Error(r.message), r.code ? { code: r.code } : {}))
       w?.reject(new Error(r.message))
       return
     }
@@ -393,7 +171,7 @@ export class TrafficLog {
   add(entry: TrafficRecord | TrafficEntry): void {
     if (this.closed) return
     try {
-      this.queue.push(toRow(entry))
+      this.queue.push(toWriterRow(entry))
     } catch (e) {
       // Not one request's entry may stop the proxy: say so, as for a failed write.
       this.noteWriteError(`cannot store traffic entry ${entry.id}: ${e instanceof Error ? e.message : String(e)}`)
@@ -414,7 +192,10 @@ export class TrafficLog {
     this.queue = []
     if (rows.length === 0 && this.waiting.size === 0) return
     await this.request((seq) => ({ type: 'write', seq, rows, trimThrough: this.lastId - this.retention }))
-    this.writeError = null
+    if (rows.length) {
+      this.writeError = null
+      this.health.ok('traffic')
+    }
   }
 
   /** Before a read: everything added so far is committed (a failed write leaves what is there to read). */
@@ -436,41 +217,81 @@ export class TrafficLog {
     await this.settled()
     const where: string[] = []
     const args: (string | number)[] = []
+    let from = 'traffic t'
+    if (input.search) {
+      const text = input.search.toLowerCase()
+      if ([...text].length >= MIN_INDEXED_SEARCH) {
+        // The trigram index: a quoted phrase matches as a substring.
+        from = 'traffic_search s JOIN traffic t ON t.id = s.rowid'
+        where.push('traffic_search MATCH ?')
+        args.push(`"${text.replace(/"/g, '""')}"`)
+      } else {
+        where.push("t.search LIKE ? ESCAPE '\\'")
+        args.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+      }
+    }
     if (input.sessionKey) {
-      where.push('(key_before = ? OR key_after = ?)')
+      where.push('(t.key_before = ? OR t.key_after = ?)')
       args.push(input.sessionKey, input.sessionKey)
     }
     if (input.effect) {
-      where.push('effect = ?')
+      where.push('t.effect = ?')
       args.push(input.effect)
     }
-    if (input.search) {
-      where.push("search LIKE ? ESCAPE '\\'")
-      args.push(`%${input.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-    }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : ''
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM traffic ${filter}`).get(...args) as { n: number }).n
-    const page = input.before ? `${filter ? `${filter} AND` : 'WHERE'} id < ?` : filter
+    // Search alone: counted and paged in the index itself (its rowids are the ids, newest first).
+    if (from !== 'traffic t' && where.length === 1) return this.listMatches(args[0] as string, input)
+    const total = this.db.prepare(`SELECT COUNT(*) FROM ${from} ${filter}`).pluck().get(...args) as number
+    const page = input.before ? `${filter ? `${filter} AND` : 'WHERE'} t.id < ?` : filter
     const rows = this.db
-      .prepare(`SELECT id, summary, detail FROM traffic ${page} ORDER BY id DESC LIMIT ?`)
-      .all(...args, ...(input.before ? [input.before] : []), input.limit ?? 1000) as StoredRow[]
-    return { entries: rows.map((r) => fromRow(r, false)), total }
+      .prepare(`SELECT t.id AS id, t.entry AS entry FROM ${from} ${page} ORDER BY t.id DESC LIMIT ?`)
+      .all(...args, ...(input.before ? [input.before] : []), input.limit ?? 1000) as { id: number; entry: string }[]
+    return { entries: rows.map((r) => summaryFromStored(r.id, JSON.parse(r.entry) as StoredEntry)), total }
+  }
+
+  private listMatches(match: string, input: ListTrafficInput): { entries: TrafficSummary[]; total: number } {
+    const total = this.db.prepare('SELECT COUNT(*) FROM traffic_search WHERE traffic_search MATCH ?').pluck().get(match) as number
+    const ids = this.db
+      .prepare(`SELECT rowid FROM traffic_search WHERE traffic_search MATCH ? ${input.before ? 'AND rowid < ?' : ''} ORDER BY rowid DESC LIMIT ?`)
+      .pluck()
+      .all(match, ...(input.before ? [input.before] : []), input.limit ?? 1000) as number[]
+    const one = this.db.prepare('SELECT entry FROM traffic WHERE id = ?').pluck()
+    const entries: TrafficSummary[] = []
+    for (const id of ids) {
+      const entry = one.get(id) as string | undefined
+      if (entry !== undefined) entries.push(summaryFromStored(id, JSON.parse(entry) as StoredEntry))
+    }
+    return { entries, total }
+  }
+
+  /** A stored row as the whole entry, its session data loaded (each version parsed once). */
+  private entryOf(row: StoredRow): TrafficEntry {
+    const refs = JSON.parse(row.data_refs) as string[]
+    const loaded = new Map<number, SessionData>()
+    const data = (ref: number): SessionData => {
+      let d = loaded.get(ref)
+      if (d === undefined) {
+        const text = this.db.prepare('SELECT data FROM session_data_text WHERE hash = ?').pluck().get(refs[ref]) as string | undefined
+        d = text === undefined ? {} : (JSON.parse(text) as SessionData)
+        loaded.set(ref, d)
+      }
+      return d
+    }
+    return entryFromStored(row.id, JSON.parse(row.entry) as StoredEntry, data)
   }
 
   async get(id: number): Promise<TrafficEntry | null> {
     await this.settled()
-    const row = this.db.prepare('SELECT id, summary, detail FROM traffic WHERE id = ?').get(id) as StoredRow | undefined
-    return row ? fromRow(row, true) : null
+    const row = this.db.prepare('SELECT id, entry, data_refs FROM traffic WHERE id = ?').get(id) as StoredRow | undefined
+    return row ? this.entryOf(row) : null
   }
 
   /** Full entries by id (HAR export), oldest first. */
   async getMany(ids: number[] | undefined): Promise<TrafficEntry[]> {
     await this.settled()
-    const one = this.db.prepare('SELECT id, summary, detail FROM traffic WHERE id = ?')
-    const rows = ids ? ids.map((id) => one.get(id)).filter(Boolean) : this.db.prepare('SELECT id, summary, detail FROM traffic ORDER BY id ASC').all()
-    return (rows as StoredRow[])
-      .map((r) => fromRow(r, true))
-      .sort((a, b) => a.id - b.id)
+    const one = this.db.prepare('SELECT id, entry, data_refs FROM traffic WHERE id = ?')
+    const rows = ids ? ids.map((id) => one.get(id)).filter(Boolean) : this.db.prepare('SELECT id, entry, data_refs FROM traffic ORDER BY id ASC').all()
+    return (rows as StoredRow[]).map((r) => this.entryOf(r)).sort((a, b) => a.id - b.id)
   }
 
   /** Removes every entry; resolves with how many there were. */

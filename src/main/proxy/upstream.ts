@@ -1,6 +1,7 @@
 // The app behind the proxy: its URL, a keep-alive agent that accepts large response heads
 // (an X-Session-Update may be up to 1 MiB; Node's default limit is 16 KiB), a monitor that
 // knows whether it is up, and the error pages the browser gets.
+import { openSync, readdirSync, readSync } from 'node:fs'
 import http, { type ClientRequest } from 'node:http'
 import https from 'node:https'
 import { connect } from 'node:net'
@@ -55,7 +56,49 @@ export function describeUpstreamError(error: Error & { code?: string }): string 
   }
   // Any other parse error of llhttp's: the app answered, but not in HTTP ("Parse Error: Invalid status code").
   const words = error.code && (known[error.code] ?? (error.code.startsWith('HPE_') ? 'the app answered with invalid HTTP' : undefined))
+  if (error.code === 'HPE_HEADER_OVERFLOW') return `${words} (${error.code}): the app answered with a head over ${MAX_RESPONSE_HEAD / 1024 / 1024} MiB, more than the proxy reads`
+  if (isOwnFault(error)) return outOfFileDescriptors(error.code as string)
   return words ? `${words} (${error.code})${error.message && !error.message.includes(error.code ?? '') ? `: ${error.message}` : ''}` : error.message || String(error)
+}
+
+/** The proxy's own lack of file descriptors (EMFILE: this process's limit; ENFILE: the system's), not the app's fault. */
+export function isOwnFault(error: { code?: string }): boolean {
+  return error.code === 'EMFILE' || error.code === 'ENFILE'
+}
+
+/**
+ * /proc/self/limits, opened once and kept: when the descriptors run out, reading the limit
+ * must not need a new one (it is read again each time: prlimit can change a running process's).
+ */
+let limitsFd: number | null | undefined
+function readLimit(): string {
+  if (limitsFd === undefined) {
+    try {
+      limitsFd = openSync('/proc/self/limits', 'r')
+    } catch {
+      limitsFd = null // not Linux
+    }
+  }
+  if (limitsFd === null) return '?'
+  try {
+    const buf = Buffer.alloc(4096)
+    const text = buf.toString('utf8', 0, readSync(limitsFd, buf, 0, buf.length, 0))
+    return /^Max open files\s+(\S+)/m.exec(text)?.[1] ?? '?'
+  } catch {
+    return '?'
+  }
+}
+
+/** "the proxy is out of file descriptors: 256 open, limit 256 (EMFILE)", from /proc on Linux. */
+export function outOfFileDescriptors(code: string): string {
+  const limit = readLimit()
+  let open: string
+  try {
+    open = String(readdirSync('/proc/self/fd').length - 1) // less the one that lists them
+  } catch {
+    open = limit // EMFILE: every descriptor under the limit is taken
+  }
+  return code === 'ENFILE' ? `the system is out of file descriptors (ENFILE): the proxy has ${open} open, its limit ${limit}` : `the proxy is out of file descriptors: ${open} open, limit ${limit} (EMFILE)`
 }
 
 /** Tracks whether the upstream answers; probes with a TCP connect while it is down. */
@@ -64,12 +107,16 @@ export class UpstreamMonitor {
   error: string | undefined
   private timer: NodeJS.Timeout | null = null
   private closed = false
+  private lastOwnNotice = 0
 
   constructor(
     private readonly url: URL,
     private readonly onChange: (state: UpstreamState, error?: string) => void,
-    private readonly probeEveryMs = 2000
-  ) {}
+    private readonly probeEveryMs = 2000,
+    private readonly notice: (line: string) => void = (line) => process.stderr.write(`session-inspector: ${line}\n`)
+  ) {
+    readLimit() // its descriptor taken now, while there are some
+  }
 
   start(): void {
     void this.probe()
@@ -81,6 +128,25 @@ export class UpstreamMonitor {
 
   down(error: string): void {
     this.set('down', error)
+  }
+
+  /**
+   * A request to the app failed: the app is down, unless the failure was the proxy's own (out
+   * of file descriptors: said on its own, once a minute at most) or the app did answer, with a
+   * head too large to read. Returns whether it was the proxy's own.
+   */
+  failed(error: Error & { code?: string }, words: string): boolean {
+    if (isOwnFault(error)) {
+      const now = Date.now()
+      if (now - this.lastOwnNotice > 60_000) {
+        this.lastOwnNotice = now
+        this.notice(`${words}; the upstream's state is not changed by it (raise the limit: ulimit -n)`)
+      }
+      return true
+    }
+    if (error.code === 'HPE_HEADER_OVERFLOW') this.set('up')
+    else this.down(words)
+    return false
   }
 
   private set(state: UpstreamState, error?: string): void {
@@ -115,7 +181,13 @@ export class UpstreamMonitor {
       }
       socket.once('connect', () => done())
       socket.once('timeout', () => done('timed out (ETIMEDOUT)'))
-      socket.once('error', (e) => done(describeUpstreamError(e)))
+      // Out of descriptors: no probe can tell, and the app is not down for it.
+      socket.once('error', (e: Error & { code?: string }) => {
+        if (!isOwnFault(e)) return done(describeUpstreamError(e))
+        socket.destroy()
+        this.schedule()
+        resolve()
+      })
     })
   }
 

@@ -1,9 +1,11 @@
 // What lives in the data dir besides the databases and the control token: settings.json
 // and the SECRET_KEY, created on first use and kept across runs (readable only by the user:
-// the folder is created 0700 and every file in it 0600).
+// the folder is created 0700 and every file in it 0600). A file found damaged is never
+// replaced: the start stops with one line naming it and what to do.
 import { randomBytes, randomInt } from 'node:crypto'
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { DataDirLock } from './data-dir-lock'
 import { createPrivateDir, tighten } from '../engine/private-files'
 import { DEFAULT_SETTINGS, isDefaultSetting, SETTING_NAMES, validateSettingsPatch, type SettingName, type Settings } from '../../shared/settings'
 
@@ -22,15 +24,71 @@ function writePrivate(path: string, text: string): void {
   renameSync(temp, path)
 }
 
+const SECRET_KEY_CHOICES =
+  "it holds this data folder's SECRET_KEY, which signs its sessions. Restore it from a backup, or delete it to have a new key made (sessions signed with the old one will no longer load), or run with --set SECRET_KEY=… (this run only)"
+
+/** Creates the folder (0700) or checks the one there: a one-line Error when it is not a writable folder. */
+function openFolder(path: string): void {
+  try {
+    createPrivateDir(path)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    // mkdir -p reports ENOENT or EACCES for a parent it could not make: say what was in the way.
+    const cause = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in its place' : unwritable(nearestExisting(path)) ?? code ?? (e as Error).message
+    throw new Error(`cannot create the data folder ${path}: ${cause}; choose another with --data-dir`)
+  }
+  if (!statSync(path).isDirectory()) throw new Error(`the data folder ${path} is a file, not a folder: move it, or choose another with --data-dir`)
+  const why = unwritable(path)
+  if (why) throw new Error(`the data folder ${path} cannot be written (${why}): Session Inspector keeps its sessions, settings and traffic log there; make it writable, or choose another with --data-dir`)
+}
+
+/** Why `path` cannot be written to ("read-only file system (EROFS)"), or null. */
+function unwritable(path: string): string | null {
+  try {
+    accessSync(path, constants.W_OK)
+    return null
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EROFS') return `${path} is on a read-only file system (EROFS)`
+    if (code === 'EACCES' || code === 'EPERM') return `no permission to write in ${path} (${code})`
+    return `${path}: ${code ?? (e as Error).message}`
+  }
+}
+
+function nearestExisting(path: string): string {
+  let p = path
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p)
+  return p
+}
+
+/** settings.json as an object of settings; anything else is a one-line Error naming the file. */
+function readSettingsFile(path: string): Record<string, unknown> {
+  const fix = 'fix it, or delete it to start from Django\'s defaults (the settings saved in it are then lost)'
+  let value: unknown
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const what = code ? `cannot be read (${code === 'EISDIR' ? 'it is a folder' : code})` : `is not valid JSON (${(e as Error).message.split('\n')[0]})`
+    throw new Error(`${path} ${what}: ${fix}`)
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${path} holds ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not an object of settings: ${fix}`)
+  }
+  return value as Record<string, unknown>
+}
+
 export class DataDir {
   /** What this program keeps here: made 0600 if an older version left them readable to others. */
   static readonly OWN_FILES = ['secret_key', 'token', 'settings.json', 'window-state.json', ...['sessions', 'inspector'].flatMap((db) => ['', '-wal', '-shm'].map((s) => `${db}.sqlite3${s}`))]
   /** What settings.json holds: the settings changed through the API that differ from Django's defaults. */
   private saved: Partial<Record<SettingName, unknown>> = {}
 
+  private lock: DataDirLock | null = null
+
   constructor(readonly path: string) {
     const ours = existsSync(join(path, 'secret_key'))
-    createPrivateDir(path)
+    openFolder(path)
     if (ours) {
       // A data folder made before files were private: close it too (it holds our secret key).
       tighten([path], 0o700)
@@ -42,15 +100,35 @@ export class DataDir {
     return join(this.path, name)
   }
 
-  /** The SECRET_KEY of this data dir, generated on first use. */
+  /** Takes the folder for this process (data-dir-lock.ts): throws a one-line Error when another has it. */
+  acquire(note: (line: string) => void): void {
+    this.lock ??= DataDirLock.acquire(this.path, note)
+  }
+
+  release(): void {
+    this.lock?.release()
+    this.lock = null
+  }
+
+  /**
+   * The SECRET_KEY of this data dir, generated on first use. An existing file that is empty
+   * or cannot be read stops the start: replacing it would make every saved session read
+   * "wrong SECRET_KEY".
+   */
   secretKey(): string {
     const path = this.file('secret_key')
-    if (existsSync(path)) {
-      const key = readFileSync(path, 'utf8').trim()
-      if (key) return key
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT') throw new Error(`${path} cannot be read (${code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message}): ${SECRET_KEY_CHOICES}`)
+      const key = randomSecretKey()
+      writePrivate(path, `${key}\n`)
+      return key
     }
-    const key = randomSecretKey()
-    writePrivate(path, `${key}\n`)
+    const key = text.trim()
+    if (!key) throw new Error(`${path} is empty: ${SECRET_KEY_CHOICES}`)
     return key
   }
 
@@ -62,17 +140,12 @@ export class DataDir {
    * The saved settings over Django's defaults. A damaged file or a value that no longer
    * validates is skipped with a warning, never fatal.
    */
-  loadSettings(warn: (line: string) => void): Settings {
-    const base: Settings = { ...DEFAULT_SETTINGS, SECRET_KEY: this.secretKey() }
+  loadSettings(warn: (line: string) => void, given: { secretKey?: string } = {}): Settings {
+    // A SECRET_KEY given for this run (--set, a project's settings) leaves the folder's file alone.
+    const base: Settings = { ...DEFAULT_SETTINGS, SECRET_KEY: given.secretKey ?? this.secretKey() }
     const path = this.file('settings.json')
     if (!existsSync(path)) return base
-    let saved: Record<string, unknown>
-    try {
-      saved = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
-    } catch (e) {
-      warn(`ignoring ${path}: ${(e as Error).message}`)
-      return base
-    }
+    const saved = readSettingsFile(path)
     let settings = base
     for (const [name, value] of Object.entries(saved)) {
       if (name === 'SECRET_KEY') continue

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { ENGINES, type EngineName } from '../../shared/settings'
 import type { CacheTarget, DatabaseTarget, ObserveTarget } from '../engine/observe/targets'
+import type { UserTableTarget } from '../engine/observe/user-table'
 import script from './read_django_settings.py?raw'
 
 export interface DjangoProjectOptions {
@@ -43,6 +44,7 @@ interface Raw {
   database: Record<string, unknown>
   cache: Record<string, unknown>
   file_path: string | null
+  users: { table: string; pk: string; username: string; password: string; is_active: string | null; database: Record<string, unknown> } | null
 }
 
 const MARKER = '@@SESSION-INSPECTOR@@'
@@ -119,6 +121,19 @@ function cacheTarget(cache: Record<string, unknown>, notes: string[]): CacheTarg
   return { kind: 'unreachable', backend: short, inProcess: /locmem|dummy/i.test(backend), ...common }
 }
 
+/** AUTH_USER_MODEL's table where observe mode can read it (SQLite, PostgreSQL, MySQL), else null. */
+function userTable(raw: Raw, dir: string): UserTableTarget | null {
+  const u = raw.users
+  if (!u) return null
+  let database: DatabaseTarget
+  try {
+    database = databaseTarget(u.database, dir)
+  } catch {
+    return null // a database observe mode cannot read: sessions show the user's id only
+  }
+  return { database, table: u.table, pk: u.pk, username: u.username, password: u.password, isActive: u.is_active }
+}
+
 /** Reads the project's settings with its Python; throws a one-line Error. */
 export async function readDjangoProject(o: DjangoProjectOptions): Promise<DjangoProject> {
   const dir = resolve(o.dir)
@@ -137,6 +152,8 @@ export async function readDjangoProject(o: DjangoProjectOptions): Promise<Django
   if (engine === 'db' || engine === 'cached_db') observe.database = databaseTarget(raw.database, dir)
   if (engine === 'cache' || engine === 'cached_db') observe.cache = cacheTarget(raw.cache, notes)
   if (engine === 'file') observe.filePath = raw.file_path ?? undefined
+  observe.django = raw.django
+  observe.users = userTable(raw, dir)
   const settings: Record<string, unknown> = { SECRET_KEY: raw.SECRET_KEY }
   for (const name of ['SESSION_COOKIE_AGE', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_PATH', 'SESSION_COOKIE_DOMAIN', 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE', 'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'SESSION_SAVE_EVERY_REQUEST']) {
     if (name in s) settings[name] = s[name]

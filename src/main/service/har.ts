@@ -2,14 +2,20 @@
 // of each request kept in a `_session` field.
 import type { TrafficEntry } from '../../shared/api'
 import { parseCookieHeader, parseSetCookie } from '../../shared/cookies'
+import { redactEntry, type Redaction } from './har-redact'
 
 const header = ([name, value]: [string, string]) => ({ name, value })
 
-export function buildHar(entries: TrafficEntry[], baseUrl: string, version: string): unknown {
+/** `redact`: mask session cookie values, `_auth_user_hash` and X-Session* payloads (har-redact.ts); null keeps them. */
+export function buildHar(all: TrafficEntry[], baseUrl: string, version: string, redact: Redaction | null = null): unknown {
+  const entries = redact ? all.map((e) => redactEntry(e, redact)) : all
   return {
     log: {
       version: '1.2',
       creator: { name: 'Session Inspector', version },
+      comment: redact
+        ? 'Session cookie values, _auth_user_hash and X-Session* payloads are masked (export with redact=false to keep them)'
+        : 'Not redacted: holds session cookie values that log in as their users',
       pages: [],
       entries: entries.map((e) => {
         const url = new URL(e.url, baseUrl)

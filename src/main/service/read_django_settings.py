@@ -5,7 +5,8 @@ Run once with the project's own Python:
 It imports the project's settings as Django resolves them (manage.py's DJANGO_SETTINGS_MODULE
 unless one is given), and prints one JSON line after a marker: SESSION_*, SECRET_KEY (and
 SECRET_KEY_FALLBACKS from Django 4.1), the database the Session model is written to, the cache
-SESSION_CACHE_ALIAS names and the file store's folder. Nothing is written anywhere."""
+SESSION_CACHE_ALIAS names, the file store's folder, and AUTH_USER_MODEL's table and columns
+(USERNAME_FIELD, password) with the database it is read from. Nothing is written anywhere."""
 import json
 import os
 import re
@@ -54,6 +55,7 @@ def main():
         alias = router.db_for_write(Session) or 'default'
     except Exception:
         pass  # no sessions app, or a router that needs more: the default database
+    users = user_model(settings)
     names = [n for n in dir(settings) if n.startswith('SESSION_')]
     session = {n: getattr(settings, n) for n in names}
     db = dict(settings.DATABASES.get(alias, {}))
@@ -76,7 +78,38 @@ def main():
         'database': dict(db, alias=alias, NAME=str(db.get('NAME', ''))),
         'cache': dict(cache, alias=cache_alias),
         'file_path': file_path and os.path.abspath(file_path),
+        'users': users,
     })
+
+
+def user_model(settings):
+    """AUTH_USER_MODEL's table and the columns sessions need (its primary key, USERNAME_FIELD,
+    password, is_active), and the database it is read from; None without django.contrib.auth."""
+    try:
+        from django.contrib.auth import get_user_model
+        from django.db import router
+        model = get_user_model()
+        opts = model._meta
+        username = opts.get_field(model.USERNAME_FIELD)
+        password = opts.get_field('password')
+        try:
+            active = opts.get_field('is_active').column
+        except Exception:
+            active = None
+        alias = router.db_for_read(model) or 'default'
+        db = dict(settings.DATABASES.get(alias, {}))
+        return {
+            'model': settings.AUTH_USER_MODEL,
+            'table': opts.db_table,
+            'pk': opts.pk.column,
+            'username_field': model.USERNAME_FIELD,
+            'username': username.column,
+            'password': password.column,
+            'is_active': active,
+            'database': dict(db, alias=alias, NAME=str(db.get('NAME', ''))),
+        }
+    except Exception:
+        return None
 
 
 try:

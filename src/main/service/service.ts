@@ -4,7 +4,8 @@ import type { Api, ClientInfo, ClockState, Empty, SessionInfo, SessionList, Stat
 import type * as A from '../../shared/api'
 import { ApiError } from '../../shared/errors'
 import { EXPIRY_KEY, parseIsoDate } from '../../shared/expiry'
-import { DEFAULT_SETTINGS, isMaskedSecret, maskSecret, OBSERVE_EDITABLE_SETTINGS, type Settings } from '../../shared/settings'
+import { DEFAULT_SETTINGS, dropMaskedSecrets, maskSettings, OBSERVE_EDITABLE_SETTINGS, type SettingName, type Settings } from '../../shared/settings'
+import type { SettingSources } from './setting-sources'
 import { Unsupported, sessionDeleteCookie, sessionSetCookie, type Engine, type InspectedSession } from '../engine'
 import type { ClientRegistry } from '../proxy/clients'
 import type { TrafficLog } from '../proxy/traffic-log'
@@ -13,6 +14,8 @@ import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable, type ObservedStore } fr
 import { buildHar } from './har'
 import { clockBounds } from './clock-bounds'
 import { clockBoundError } from '../../shared/clock-bounds'
+import type { UserDirectory } from './users'
+import { authUserId } from '../../shared/auth'
 
 export interface ServiceDeps {
   engine: Engine
@@ -23,6 +26,10 @@ export interface ServiceDeps {
   status(): Status
   /** observe-django: the app's own store (its state, and the clock passed on to it). */
   observer?: ObservedStore | null
+  /** Who each session's user is (issue 20). */
+  users: UserDirectory
+  /** Where each setting comes from (absent: the embedder does not track it). */
+  sources?: SettingSources
   emit: <E extends A.EventName>(type: E, payload: A.EventMap[E]) => void
 }
 
@@ -72,7 +79,7 @@ export class InspectorService implements Api {
     return map
   }
 
-  toInfo(s: InspectedSession, clients = this.clientOfSession()): SessionInfo {
+  toInfo(s: InspectedSession, clients = this.clientOfSession(), users: Awaited<ReturnType<UserDirectory['rowsOf']>> = new Map()): SessionInfo {
     const info: SessionInfo = {
       key: s.key,
       data: s.data,
@@ -83,10 +90,17 @@ export class InspectorService implements Api {
       savedAt: s.savedAt ? s.savedAt.toISOString() : null,
       customExpiry: s.customExpiry,
       clientId: clients.get(s.key) ?? null,
-      engine: this.engine.settings().SESSION_ENGINE
+      engine: this.engine.settings().SESSION_ENGINE,
+      user: this.d.users.userOf(s.data, users)
     }
     if (s.decodeError) info.decodeError = s.decodeError
     return info
+  }
+
+  /** SessionInfo for a page of sessions, their users read in one query. */
+  private async infos(sessions: InspectedSession[], clients = this.clientOfSession()): Promise<SessionInfo[]> {
+    const rows = await this.d.users.rowsOf(sessions.map((s) => authUserId(s.data)).filter((id): id is string => id !== null))
+    return sessions.map((s) => this.toInfo(s, clients, rows))
   }
 
   private async store<T>(fn: () => Promise<T>): Promise<T> {
@@ -107,27 +121,28 @@ export class InspectorService implements Api {
   /** Tells the UI about one session; returns its info. */
   async announce(key: string, change: A.SessionEvent['change']): Promise<SessionInfo | null> {
     const found = change === 'deleted' ? null : await this.engine.find(key).catch(() => null)
-    const session = found ? this.toInfo(found) : null
+    const session = found ? ((await this.infos([found]))[0] as SessionInfo) : null
     this.d.emit('session', { key, change: found || change === 'deleted' ? change : 'deleted', session })
     return session
   }
 
   private maskedSettings(): Settings {
-    const s = this.engine.settings()
-    return { ...s, SECRET_KEY: maskSecret(s.SECRET_KEY) }
+    return maskSettings(this.engine.settings())
   }
 
   private applySettings(patch: Record<string, unknown>): Settings {
     const before = this.engine.settings()
-    const clean = { ...patch }
-    if ('SECRET_KEY' in clean && isMaskedSecret(clean.SECRET_KEY, before.SECRET_KEY)) delete clean.SECRET_KEY
+    const clean = dropMaskedSecrets(patch, before)
     if (this.d.status().settingsOwnedByApp) {
-      const locked = Object.keys(clean).filter((k) => !OBSERVE_EDITABLE.has(k))
-      if (locked.length) throw new ApiError('invalid_setting', `${locked[0]}: owned by the app in observe mode (only ${[...OBSERVE_EDITABLE].join(', ')} can change here)`, locked.map((setting) => ({ setting, message: `${setting}: owned by the app in observe mode` })))
+      const fromProject = (k: string) => this.d.sources?.source(k as SettingName) === 'project'
+      const locked = Object.keys(clean).filter((k) => !OBSERVE_EDITABLE.has(k) || fromProject(k))
+      const why = (k: string) => (fromProject(k) ? "read from the project's settings.py (--django-project): change it there and restart" : 'owned by the app in observe mode')
+      if (locked.length) throw new ApiError('invalid_setting', `${locked[0]}: ${why(locked[0]!)} (only ${[...OBSERVE_EDITABLE].filter((k) => !fromProject(k)).join(', ') || 'nothing'} can change here)`, locked.map((setting) => ({ setting, message: `${setting}: ${why(setting)}` })))
     }
     const result = this.engine.updateSettings(clean)
     if (!result.ok) throw new ApiError('invalid_setting', result.errors.map((e) => e.message).join('; '), result.errors)
     if (result.changed.length) {
+      this.d.sources?.changedByUser(result.changed)
       this.d.dataDir.saveChangedSettings(result.settings, result.changed)
       if (result.changed.includes('SECRET_KEY')) this.d.dataDir.saveSecretKey(result.settings.SECRET_KEY)
       this.d.emit('settings', this.maskedSettings())
@@ -136,6 +151,18 @@ export class InspectorService implements Api {
       if (result.changed.some((c) => storeChanged.includes(c))) this.d.emit('sessions', { reason: `${result.changed.join(', ')} changed` })
     }
     return this.maskedSettings()
+  }
+
+  /** The drop-in adapter's X-Session-Django: its Django and settings.py, as starting values. */
+  appReport(header: string | string[], log: (line: string) => void): void {
+    if (!this.d.sources) return
+    const r = this.d.sources.appReport(header, (patch) => this.engine.updateSettings(patch))
+    if (r.error) log(r.error)
+    if (r.changed.length) {
+      log(`the app's settings.py: ${r.changed.map((n) => `${n} = ${JSON.stringify(this.engine.settings()[n])}`).join(', ')}`)
+      this.d.emit('settings', this.maskedSettings())
+      this.d.emit('status', this.d.status())
+    }
   }
 
   // ---------------------------------------------------------------- Api
@@ -158,7 +185,9 @@ export class InspectorService implements Api {
 
   async resetSettings(_: Empty): Promise<Settings> {
     const owned = this.d.status().settingsOwnedByApp
-    return this.applySettings(owned ? { SESSION_COOKIE_NAME: DEFAULT_SETTINGS.SESSION_COOKIE_NAME } : { ...DEFAULT_SETTINGS })
+    if (!owned) return this.applySettings({ ...DEFAULT_SETTINGS })
+    // Observe mode: only what the inspector itself uses, and not what the project's settings.py gave.
+    return this.applySettings(this.d.sources?.source('SESSION_COOKIE_NAME') === 'project' ? {} : { SESSION_COOKIE_NAME: DEFAULT_SETTINGS.SESSION_COOKIE_NAME })
   }
 
   async revealSecretKey(_: Empty): Promise<{ secretKey: string }> {
@@ -231,17 +260,18 @@ export class InspectorService implements Api {
       throw e
     }
     const needle = input.search?.trim().toLowerCase()
-    const matching = needle ? all.filter((s) => s.key.includes(needle) || JSON.stringify(s.data).toLowerCase().includes(needle)) : all
+    const mine = input.user === undefined ? all : all.filter((s) => authUserId(s.data) === input.user)
+    const matching = needle ? mine.filter((s) => s.key.includes(needle) || JSON.stringify(s.data).toLowerCase().includes(needle)) : mine
     const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
     matching.sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
     const offset = input.offset ?? 0
     const clients = this.clientOfSession()
     const note = observer?.store.limits.list
-    return { total: matching.length, sessions: matching.slice(offset, offset + (input.limit ?? 1000)).map((s) => this.toInfo(s, clients)), ...(note ? { note } : {}) }
+    return { total: matching.length, sessions: await this.infos(matching.slice(offset, offset + (input.limit ?? 1000)), clients), ...(note ? { note } : {}) }
   }
 
   async getSession(input: A.SessionKeyInput): Promise<SessionInfo> {
-    return this.toInfo(await this.existing(input.key))
+    return (await this.infos([await this.existing(input.key)]))[0] as SessionInfo
   }
 
   async updateSessionData(input: A.UpdateSessionDataInput): Promise<SessionInfo> {
@@ -286,6 +316,36 @@ export class InspectorService implements Api {
     const removed = await this.engine.clearExpired()
     if (removed) this.d.emit('sessions', { reason: `clear_expired removed ${removed}` })
     return { removed }
+  }
+
+  /** Every session of one user in the store, newest save first. */
+  private async sessionsOf(id: string): Promise<InspectedSession[]> {
+    const all = await this.store(() => this.engine.list())
+    const time = (s: InspectedSession) => (s.savedAt ?? s.expireDate)?.getTime() ?? 0
+    return all.filter((s) => authUserId(s.data) === id).sort((a, b) => time(b) - time(a) || a.key.localeCompare(b.key))
+  }
+
+  async getUser(input: A.UserIdInput): Promise<A.UserSessions> {
+    const clients = this.clientOfSession()
+    const infos = await this.infos(await this.sessionsOf(input.id), clients)
+    const sessions = infos.map((info): A.UserSession => {
+      const client = info.clientId ? this.clientView(info.clientId) : null
+      return { ...info, browser: client && { id: client.id, displayName: client.displayName, userAgent: client.userAgent }, lastRequest: client?.lastSeen ?? null }
+    })
+    const named = sessions.find((s) => s.user?.username)?.user ?? (await this.d.users.usersOf([{ data: { _auth_user_id: input.id } }]))[0]
+    return { user: { id: input.id, username: named?.username ?? null, source: named?.source ?? null }, sessions }
+  }
+
+  async logoutUser(input: A.LogoutUserInput): Promise<{ deleted: number }> {
+    this.writable('log a user out')
+    let deleted = 0
+    for (const s of await this.sessionsOf(input.id)) {
+      if (s.key === input.except) continue
+      if (!(await this.store(() => this.engine.remove(s.key)))) continue
+      deleted++
+      this.d.emit('session', { key: s.key, change: 'deleted', session: null })
+    }
+    return { deleted }
   }
 
   clientView(id: string): ClientInfo | null {
@@ -336,6 +396,7 @@ export class InspectorService implements Api {
 
   async exportHar(input: A.ExportHarInput): Promise<A.HarExport> {
     const entries = await this.d.traffic.getMany(input.ids)
-    return { har: buildHar(entries, this.d.status().proxyUrl, this.d.version), count: entries.length }
+    const redact = input.redact !== false
+    return { har: buildHar(entries, this.d.status().proxyUrl, this.d.version, redact ? { sessionCookie: this.engine.settings().SESSION_COOKIE_NAME } : null), count: entries.length }
   }
 }

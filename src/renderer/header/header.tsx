@@ -3,6 +3,7 @@ import { useAppState } from '../app/app-state'
 import { ClockControls } from './clock-controls'
 import { ClockDisplay } from './clock-display'
 import { CloseBrowserButton } from './close-browser-button'
+import { DjangoVersion } from './django-version'
 import { ProxyRoute } from './proxy-route'
 
 export function Header() {
@@ -15,6 +16,7 @@ export function Header() {
           Session Inspector
         </div>
         {status ? <ProxyRoute status={status} /> : <span className="muted">Connecting…</span>}
+        {status && <DjangoVersion status={status} />}
         <div className="header-spacer" />
         <CloseBrowserButton />
       </div>

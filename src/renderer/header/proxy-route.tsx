@@ -4,6 +4,7 @@ import { Badge } from '../components/badge'
 import { CopyButton } from '../components/copy-button'
 import { IconArrow } from '../components/icons'
 import { ObserveState } from './observe-state'
+import { StorageState } from './storage-state'
 
 const STATE_TONE = { up: 'ok', down: 'danger', unknown: 'neutral' } as const
 
@@ -33,6 +34,7 @@ export function ProxyRoute({ status }: { status: Status }) {
         </span>
       )}
       <ObserveState status={status} />
+      <StorageState status={status} />
     </div>
   )
 }

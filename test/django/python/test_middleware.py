@@ -59,3 +59,27 @@ class SystemCheckTests(SimpleTestCase):
     def test_the_check_fails_without_it(self):
         ids = [e.id for e in checks.run_checks() if e.level >= checks.ERROR]
         self.assertIn('admin.E410', ids)
+
+
+@override_settings(ROOT_URLCONF='scenario_urls')
+class AppReportTests(SimpleTestCase):
+    """X-Session-Django: this Django's release and the SESSION_* settings.py sets, which the
+    proxy takes as starting values (issue 21: SESSION_COOKIE_AGE = 20 was ignored)."""
+
+    def report(self, response):
+        import json
+        from session_inspector_django.wire import decode_base64url_json
+        return json.loads(json.dumps(decode_base64url_json(response['X-Session-Django'])))
+
+    def test_every_response_names_the_django_release(self):
+        import django
+        response = self.client.get('/op/nothing/', HTTP_X_SESSION=header())
+        self.assertEqual(self.report(response)['version'], django.get_version())
+
+    @override_settings(SESSION_COOKIE_AGE=20, SESSION_COOKIE_SAMESITE=None, SESSION_CACHE_ALIAS='other')
+    def test_it_carries_what_settings_py_sets_and_only_the_cookie_settings(self):
+        settings = self.report(self.client.get('/op/get/', HTTP_X_SESSION=header()))['settings']
+        self.assertEqual(settings['SESSION_COOKIE_AGE'], 20)
+        self.assertIsNone(settings['SESSION_COOKIE_SAMESITE'])
+        self.assertNotIn('SESSION_CACHE_ALIAS', settings)  # the store is the proxy's
+        self.assertNotIn('SECRET_KEY', settings)

@@ -63,6 +63,8 @@ const tokenChars = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvw
 
 /** For every setting, values its validator must refuse. */
 export const INVALID_SETTING: Record<SettingName, fc.Arbitrary<unknown>> = {
+  DJANGO_VERSION: fc.oneof(fc.constantFrom('', '2.2', '1.11', 'five', '5', 5, 'latest', null, true, [5.2], 'v5.2'), smallObject),
+  SECRET_KEY_FALLBACKS: fc.oneof(fc.constantFrom('old-key', null, true, 3, [''], [1], ['ok', null], {}), smallObject),
   SESSION_ENGINE: fc.oneof(
     notString,
     fc.constantFrom('', 'DB', ' db', 'signed-cookies', 'cached-db', 'redis', 'django.contrib.sessions.backends.redis', 'django.contrib.sessions.backends.'),

@@ -8,13 +8,31 @@ header and tells the proxy what the view did in an X-Session-Update header.
 
 It subclasses Django's middleware so that checks looking for it (the admin's admin.E410)
 still pass; none of the parent's cookie handling runs."""
+import django
+from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.cache import patch_vary_headers
 
 from .exceptions import NO_HEADER_MESSAGE, BadSessionHeader
 from .store import SessionStore
-from .wire import UPDATE_HEADER, WireError, encode_wire_update, parse_wire_session
+from .users import USER_HEADER, user_header
+from .wire import (
+    APP_HEADER, APP_SETTING_NAMES, UPDATE_HEADER, WireError, encode_base64url_json, encode_wire_update,
+    parse_wire_session,
+)
+
+
+def app_report():
+    """X-Session-Django: this Django's release and the SESSION_* values settings.py sets
+    (is_overridden: not Django's defaults), which the proxy takes as its starting values."""
+    values = {}
+    for name in APP_SETTING_NAMES:
+        if settings.is_overridden(name):
+            value = getattr(settings, name)
+            if value is None or isinstance(value, (bool, int, str)):
+                values[name] = value
+    return encode_base64url_json({'version': django.get_version(), 'settings': values})
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
@@ -37,6 +55,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_response(self, request, response):
         """Tell the proxy what the view did to the session. No header means it did nothing;
         the proxy decides on saving and on the cookie, as Django's process_response would."""
+        # Every response says which Django and settings.py the proxy is in front of (cheap to
+        # build; the proxy reads it only when it changes).
+        response[APP_HEADER] = app_report()
         session = getattr(request, 'session', None)
         if not isinstance(session, SessionStore):
             return response
@@ -45,6 +66,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
         update = session.wire_update()
         if update is not None:
             response[UPDATE_HEADER] = self._encode(update, response)
+        named = user_header(session.data_after())
+        if named:
+            response[USER_HEADER] = named
         return response
 
     @staticmethod

@@ -250,6 +250,13 @@ class SessionStore(SessionBase):
 
     # What the middleware sends back.
 
+    def data_after(self):
+        """What the session holds now, without marking it accessed (for X-Session-User)."""
+        data = self.__dict__.get('_session_cache')
+        if data is None:
+            data = {} if self._flushed else self._wire.data
+        return data
+
     def wire_update(self):
         """This request's effect on the session as X-Session-Update fields (PROTOCOL.md),
         or None when the session was never touched. The proxy applies flush, cycleKey,

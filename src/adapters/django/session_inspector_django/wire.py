@@ -8,6 +8,13 @@ from datetime import datetime, timedelta, timezone
 
 SESSION_HEADER = 'X-Session'
 UPDATE_HEADER = 'X-Session-Update'
+APP_HEADER = 'X-Session-Django'
+# The settings the proxy takes from settings.py (APP_SETTING_NAMES in src/shared/wire.ts).
+APP_SETTING_NAMES = (
+    'SESSION_COOKIE_AGE', 'SESSION_COOKIE_NAME', 'SESSION_COOKIE_PATH', 'SESSION_COOKIE_DOMAIN',
+    'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SAMESITE',
+    'SESSION_EXPIRE_AT_BROWSER_CLOSE', 'SESSION_SAVE_EVERY_REQUEST',
+)
 # The proxy refuses a larger update (wire.ts MAX_UPDATE_BYTES).
 MAX_UPDATE_BYTES = 1024 * 1024
 

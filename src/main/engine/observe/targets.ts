@@ -14,6 +14,7 @@ import { RedisAppCache } from './redis-cache'
 import { MysqlTable } from './mysql-table'
 import { PgTable } from './pg-table'
 import { SqliteTable } from './sqlite-table'
+import { DEFAULT_USER_TABLE, type UserTableTarget } from './user-table'
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string }
@@ -41,6 +42,10 @@ export interface ObserveTarget {
   cache?: CacheTarget
   /** file: the app's SESSION_FILE_PATH (or the temporary directory its Python uses). */
   filePath?: string
+  /** AUTH_USER_MODEL's table (default: auth_user in `database`), read for usernames and password hashes; null: none. */
+  users?: UserTableTarget | null
+  /** The app's Django version, e.g. "5.2.17" (the session auth hash's algorithm depends on it); absent: unknown. */
+  django?: string
 }
 
 /**
@@ -162,4 +167,10 @@ export function openAppStore(target: ObserveTarget, ctx: AppStoreContext): AppSt
     case 'signed_cookies':
       return new SignedCookiesAppStore(ctx)
   }
+}
+
+/** The user table observe mode reads: the one named, else Django's default auth_user in the sessions' database. */
+export function userTableTarget(target: ObserveTarget): UserTableTarget | null {
+  if (target.users !== undefined) return target.users
+  return target.database ? { database: target.database, ...DEFAULT_USER_TABLE } : null
 }

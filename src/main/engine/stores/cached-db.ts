@@ -1,4 +1,5 @@
 // Port of django/contrib/sessions/backends/cached_db.py: write-through cache over the db store.
+import { djangoBehaviour } from '../../../shared/django-versions'
 import type { SessionData } from '../../../shared/json'
 import type { Cache } from '../caches'
 import { fromDjangoDate } from '../database'
@@ -55,7 +56,14 @@ export class CachedDbSessionStore extends DbSessionStore {
 
   override async save(mustCreate = false): Promise<void> {
     await super.save(mustCreate)
-    await this.cache.set(await this.cacheKey(), await this.getSession(), await this.getExpiryAge())
+    try {
+      await this.cache.set(await this.cacheKey(), await this.getSession(), await this.getExpiryAge())
+    } catch (e) {
+      // Django 5.1+: logged on django.contrib.sessions, and the save (in the database) stands.
+      if (!djangoBehaviour.cachedDbLogsCacheErrors(this.settings.DJANGO_VERSION)) throw e
+      const where = (this.settings.CACHES[this.settings.SESSION_CACHE_ALIAS] ?? 'cache').replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+      this.ctx.log.warning(`Error saving to cache (${where}): ${(e as Error).message}`, 'django.contrib.sessions')
+    }
   }
 
   override async delete(key: string | null = null): Promise<void> {

@@ -21,7 +21,7 @@ export class SignedCookiesSessionStore extends SessionStore {
 
   protected async load(): Promise<SessionData> {
     try {
-      const value = loads(this.sessionKey as string, this.signer, this.now(), this.getSessionCookieAge())
+      const value = loads(this.sessionKey as string, this.signerOptions(SIGNED_COOKIES_SALT), this.now(), this.getSessionCookieAge())
       if (isPlainObject(value)) return value as SessionData
     } catch {
       // BadSignature, SignatureExpired, bad payload: reset the session

@@ -10,6 +10,7 @@ import { IconAlert, IconClose } from '../../components/icons'
 import { JsonEditor } from '../../components/json-editor/json-editor'
 import { ExpiryPanel } from './expiry-panel'
 import { SessionActions } from './session-actions'
+import { SessionUserPanel } from './session-user'
 import { SessionHistory } from '../traffic/session-history'
 import { SAVED_AHEAD_HELP, secondsSavedAhead } from '../../lib/session-state'
 import { Countdown, SavedAt, StateBadge } from './session-cells'
@@ -73,6 +74,12 @@ export function SessionDetail({ sessionKey, session, clientName, onUpdated, onDe
             <div className="inline-note inline-note-danger" role="status">
               <IconAlert /> {session.decodeError}
             </div>
+          )}
+          {session.user && (
+            <section className="detail-section" aria-labelledby="detail-user">
+              <h2 id="detail-user" className="section-title">User</h2>
+              <SessionUserPanel session={session} onDeleted={onDeleted} />
+            </section>
           )}
           <section className="detail-section" aria-labelledby="detail-expiry">
             <h2 id="detail-expiry" className="section-title">Expiry</h2>

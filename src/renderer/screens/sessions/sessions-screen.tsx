@@ -17,6 +17,7 @@ import { SessionDetail } from './session-detail'
 import { SessionsTable } from './sessions-table'
 import { useClientNames } from './use-client-names'
 import { useSessions } from './use-sessions'
+import { matchesUser, UserFilter } from './user-filter'
 
 function SessionsScreen({ param }: ScreenProps) {
   const client = useClient()
@@ -25,6 +26,7 @@ function SessionsScreen({ param }: ScreenProps) {
   const data = useSessions()
   const clientNames = useClientNames()
   const [search, setSearch] = useState('')
+  const [user, setUser] = useState('')
   const needle = useDeferredValue(search.trim().toLowerCase())
   const [selectedKey, setSelectedKey] = useState<string | null>(null)
   const [detailOpen, setDetailOpen] = useState(false)
@@ -37,7 +39,7 @@ function SessionsScreen({ param }: ScreenProps) {
     }
   }, [param])
 
-  const rows = useMemo(() => (needle ? data.rows.filter((s) => sessionMatches(s, needle)) : data.rows), [data.rows, needle])
+  const rows = useMemo(() => (needle || user ? data.rows.filter((s) => (!needle || sessionMatches(s, needle)) && matchesUser(s, user)) : data.rows), [data.rows, needle, user])
   const selected = selectedKey === null ? null : (data.rows.find((s) => s.key === selectedKey) ?? null)
 
   const open = (key: string) => {
@@ -68,8 +70,9 @@ function SessionsScreen({ param }: ScreenProps) {
       <div className="screen-toolbar">
         <h1 id="sessions-title" className="screen-title">Sessions</h1>
         <SearchBox label="Filter sessions by key or data" placeholder="Filter by key or data" value={search} onChange={setSearch} />
+        <UserFilter rows={data.rows} value={user} onChange={setUser} />
         <span className="toolbar-count" aria-live="polite">
-          {data.loading ? <Spinner label="Loading sessions" /> : needle ? `${plural(rows.length, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}` : plural(data.total, 'session')}
+          {data.loading ? <Spinner label="Loading sessions" /> : needle || user ? `${plural(rows.length, 'match', 'matches')} of ${data.rows.length.toLocaleString('en-US')}` : plural(data.total, 'session')}
           {!data.loading && data.total > data.rows.length && ` (showing the newest ${data.rows.length.toLocaleString('en-US')})`}
         </span>
         <div className="header-spacer" />
@@ -100,7 +103,7 @@ function SessionsScreen({ param }: ScreenProps) {
               Open <span className="mono">{status?.proxyUrl ?? 'the proxy URL'}</span> to start a session.
             </EmptyState>
           ) : !data.loading && rows.length === 0 ? (
-            <EmptyState title="No session matches">Nothing in a key or in the data contains “{search.trim()}”.</EmptyState>
+            <EmptyState title="No session matches">{needle ? <>Nothing in a key or in the data contains “{search.trim()}”.</> : 'No session of this user.'}</EmptyState>
           ) : (
             <SessionsTable rows={rows} selectedKey={selectedKey} clientNames={clientNames} onSelect={setSelectedKey} onOpen={open} />
           )}

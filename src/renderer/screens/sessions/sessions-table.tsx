@@ -10,6 +10,7 @@ import { clientNameFor } from '../../lib/client-names'
 import { previewJson } from '../../lib/format'
 import { gridMove, pageOf } from '../../lib/grid-keys'
 import { Countdown, SavedAt, StateBadge } from './session-cells'
+import { userLabel } from './session-user'
 
 export const ROW_HEIGHT = 30
 
@@ -21,7 +22,7 @@ export interface SessionsTableProps {
   onOpen(key: string): void
 }
 
-const COLUMNS = ['State', 'Key', 'Client', 'Data', 'Saved', 'Expires'] as const
+const COLUMNS = ['State', 'Key', 'Client', 'Data', 'Saved', 'Expires', 'User'] as const
 
 export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen }: SessionsTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -53,7 +54,7 @@ export function SessionsTable({ rows, selectedKey, clientNames, onSelect, onOpen
   return (
     <div
       ref={scrollRef}
-      className="sessions-grid"
+      className="sessions-grid session-list"
       role="grid"
       aria-label="Sessions"
       aria-rowcount={rows.length + 1}
@@ -128,6 +129,9 @@ const SessionRow = memo(function SessionRow({ index, top, session, clientName, s
       </div>
       <div role="gridcell" className="grid-cell cell-time">
         <Countdown session={session} nowMs={nowMs} />
+      </div>
+      <div role="gridcell" className="grid-cell cell-user" title={session.user ? `user ${session.user.id}${session.user.stale ? `: ${session.user.stale}` : ''}` : 'anonymous'}>
+        {session.user?.stale && <IconAlert />} {userLabel(session.user) ?? <span className="faint">—</span>}
       </div>
     </div>
   )

@@ -3,8 +3,9 @@
 // typed is checked with the shared validator as it is typed: the API's own message, at once.
 import { useEffect, useMemo, useState } from 'react'
 import {
-  DEFAULT_SETTINGS, isDefaultSetting, pythonLiteral, SETTINGS_INFO, validateSettingsPatch, type SettingError, type SettingName, type Settings
+  DEFAULT_SETTINGS, isDefaultSetting, pythonLiteral, SECRET_SETTINGS, SETTINGS_INFO, validateSettingsPatch, type SettingError, type SettingName, type Settings
 } from '../../../shared/settings'
+import { SETTING_SOURCE_LABELS, type SettingSource } from '../../../shared/api'
 import { Badge } from '../../components/badge'
 import { errorMessage } from '../../components/toast'
 import { CachesEditor } from './caches-editor'
@@ -15,6 +16,12 @@ export interface SettingFieldProps {
   name: SettingName
   settings: Settings
   readOnly: boolean
+  /** Where the value comes from (default, settings.json, command line, settings.py, project, this UI). */
+  source?: SettingSource
+  /** Observe mode: what the inspector itself uses this setting for (only those are editable). */
+  purpose?: string
+  /** Offer "Reset to default" (not in observe mode: there the app's value is what matters). */
+  resettable?: boolean
   /** Validates with the shared validator, then sends; resolves with the errors (none: applied). */
   apply(name: SettingName, value: unknown): Promise<SettingError[]>
 }
@@ -25,7 +32,7 @@ export function draftErrors(settings: Settings, name: SettingName, value: unknow
   return checked.ok ? [] : checked.errors.map((e) => e.message)
 }
 
-export function SettingField({ name, settings, readOnly, apply }: SettingFieldProps) {
+export function SettingField({ name, settings, readOnly, source, purpose, resettable = true, apply }: SettingFieldProps) {
   const info = SETTINGS_INFO[name]
   const [errors, setErrors] = useState<string[]>([])
   const [busy, setBusy] = useState(false)
@@ -59,7 +66,7 @@ export function SettingField({ name, settings, readOnly, apply }: SettingFieldPr
     setErrors([])
   }
 
-  const changed = name !== 'SECRET_KEY' && !isDefaultSetting(name, value)
+  const changed = !SECRET_SETTINGS.includes(name) && !isDefaultSetting(name, value)
   const props = { id, info, readOnly, busy, invalid: shown.length > 0, commit, onDraft }
   return (
     <div className={`setting${shown.length ? ' setting-invalid' : ''}${changed ? ' setting-changed' : ''}`} data-setting={name} data-changed={changed || undefined}>
@@ -77,7 +84,14 @@ export function SettingField({ name, settings, readOnly, apply }: SettingFieldPr
         <p id={`${id}-help`} className="setting-help">
           {info.help} <span className="setting-default">Django default: <code>{info.djangoDefault}</code></span>
         </p>
-        {changed && !readOnly && (
+        {source && (
+          <p className="setting-source muted" data-testid={`setting-source-${name}`}>
+            {readOnly ? 'Read-only: ' : ''}
+            {SETTING_SOURCE_LABELS[source]}
+          </p>
+        )}
+        {purpose && <p className="setting-purpose muted">{purpose}</p>}
+        {changed && !readOnly && resettable && (
           <button
             type="button"
             className="button button-small button-ghost setting-reset"
@@ -116,7 +130,18 @@ function renderInput(kind: string, props: Common, value: Settings[SettingName]) 
       return <CachesEditor {...props} value={value as Record<string, string>} />
     case 'secret':
       return <SecretField {...props} value={value as string} />
+    case 'secret-list':
+      return <SecretList id={props.id} value={value as string[]} />
     default:
       return <TextSetting {...props} value={value as string | number | null} />
   }
+}
+
+/** SECRET_KEY_FALLBACKS, masked: set with --set SECRET_KEY_FALLBACKS='["old key"]' or PATCH /api/settings. */
+function SecretList({ id, value }: { id: string; value: string[] }) {
+  return (
+    <output id={id} className="mono secret-list" title={'Set with --set SECRET_KEY_FALLBACKS=\'["old key"]\' or PATCH /api/settings'}>
+      {value.length === 0 ? 'none' : value.join(', ')}
+    </output>
+  )
 }

@@ -2,7 +2,7 @@
 // are sent, applied from the next request, with the Set-Cookie they produce.
 import { useCallback } from 'react'
 import { ApiError } from '../../../shared/errors'
-import { OBSERVE_EDITABLE_SETTINGS, SETTING_NAMES, settingsDifferingFromDefaults, validateSettingsPatch, type SettingError, type SettingName } from '../../../shared/settings'
+import { OBSERVE_EDITABLE_SETTINGS, OBSERVE_PURPOSE, SETTING_NAMES, settingsDifferingFromDefaults, validateSettingsPatch, type SettingError, type SettingName } from '../../../shared/settings'
 import { useAppState } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
@@ -49,11 +49,18 @@ function SettingsScreen() {
 
   if (!settings) return <div className="loading"><Spinner label="Loading settings" /> Loading settings…</div>
   const differing = settingsDifferingFromDefaults(settings)
+  const sources = status?.settingSources
+  // Observe mode: only what the inspector uses, and not what the project's settings.py gave.
+  const editable = owned ? OBSERVE_EDITABLE_SETTINGS.filter((n) => sources?.[n] !== 'project') : SETTING_NAMES
   return (
     <section className="screen settings-screen" aria-labelledby="settings-title">
       <div className="screen-toolbar">
         <h1 id="settings-title" className="screen-title">Settings</h1>
-        <span className="muted">Django’s names and defaults. A change applies to the next request through the proxy.</span>
+        <span className="muted">
+          {owned
+            ? 'What the app’s own Django uses, read from it. The inspector itself uses only the editable ones.'
+            : 'Django’s names and defaults. A change applies to the next request through the proxy.'}
+        </span>
         <div className="header-spacer" />
         <span className="toolbar-count" data-testid="settings-changed-count" aria-live="polite">
           {differing.length === 0 ? 'All Django’s defaults' : `${plural(differing.length, 'setting')} changed`}
@@ -67,10 +74,12 @@ function SettingsScreen() {
       <div className="settings-layout">
         <div className="settings-list">
           {owned && (
-            <div className="inline-note inline-note-info" role="note">
-              These settings are owned by the app (observe mode): its own Django settings decide them, so they are shown
-              read-only. Set SECRET_KEY, SESSION_COOKIE_NAME and SESSION_COOKIE_AGE to the app's values: the inspector needs
-              them to read its sessions and to tell when each was saved. Changing them here does not change the app.
+            <div className="inline-note inline-note-info" role="note" data-testid="observe-settings-note">
+              Observe mode: the app’s own Django settings decide how its sessions behave, so they are shown as read, each
+              with where it came from.{' '}
+              {editable.length
+                ? `The inspector needs ${editable.join(', ')} to match the app’s; change ${editable.length === 1 ? 'it' : 'them'} here only if ${editable.length === 1 ? 'it differs' : 'they differ'} from the app’s (this never changes the app).`
+                : 'Everything the inspector needs was read from the project (--django-project): nothing to type here.'}
             </div>
           )}
           {!owned && differing.length > 0 && (
@@ -81,7 +90,16 @@ function SettingsScreen() {
             </div>
           )}
           {SETTING_NAMES.map((name) => (
-            <SettingField key={name} name={name} settings={settings} readOnly={owned && !OBSERVE_EDITABLE_SETTINGS.includes(name)} apply={apply} />
+            <SettingField
+              key={name}
+              name={name}
+              settings={settings}
+              readOnly={owned && !editable.includes(name)}
+              source={sources?.[name]}
+              purpose={owned && OBSERVE_EDITABLE_SETTINGS.includes(name) ? OBSERVE_PURPOSE[name] : undefined}
+              resettable={!owned}
+              apply={apply}
+            />
           ))}
         </div>
         <aside className="settings-aside">

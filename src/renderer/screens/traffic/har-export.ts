@@ -31,9 +31,13 @@ export async function collectIds(api: Pick<Api, 'listTraffic'>, filter: TrafficF
   return ids.reverse()
 }
 
-/** One HAR for these ids (all requests when undefined), merged from chunked calls. */
-export async function buildHarExport(api: Pick<Api, 'exportHar'>, ids: number[] | undefined): Promise<{ har: unknown; count: number }> {
-  if (ids === undefined) return api.exportHar({})
+/**
+ * One HAR for these ids (all requests when undefined), merged from chunked calls. `redact`
+ * false keeps session cookie values, _auth_user_hash and X-Session* (the server masks them by default).
+ */
+export async function buildHarExport(api: Pick<Api, 'exportHar'>, ids: number[] | undefined, redact = true): Promise<{ har: unknown; count: number }> {
+  const keep = redact ? {} : { redact: false }
+  if (ids === undefined) return api.exportHar(keep)
   const chunks: number[][] = []
   for (let i = 0; i < ids.length; i += HAR_CHUNK) chunks.push(ids.slice(i, i + HAR_CHUNK))
   // An empty id list would reach the server as no list at all, i.e. "everything".
@@ -41,7 +45,7 @@ export async function buildHarExport(api: Pick<Api, 'exportHar'>, ids: number[] 
   let merged: HarLog | null = null
   let count = 0
   for (const chunk of chunks) {
-    const part = await api.exportHar({ ids: chunk })
+    const part = await api.exportHar({ ids: chunk, ...keep })
     if (!isHarLog(part.har)) throw new Error('the inspector answered a HAR without log.entries')
     count += part.count
     if (merged === null) merged = { ...part.har, log: { ...part.har.log, entries: [...part.har.log.entries] } }

@@ -55,7 +55,8 @@ export function TrafficDetail({ id, summary, clients, onClose }: TrafficDetailPr
   const shown: TrafficSummary | null = entry ?? summary
   const clientInfo = shown?.clientId ? (clients.get(shown.clientId) ?? null) : null
   const key = shown ? entryKey(shown) : null
-  const diff = shown ? diffSessions(shown.sessionBefore?.data ?? null, shown.sessionAfter?.data ?? null) : null
+  // The list's summaries carry no session data: the diff waits for the detail.
+  const diff = entry ? diffSessions(entry.sessionBefore?.data ?? null, entry.sessionAfter?.data ?? null) : null
   const changes = diff ? diff.counts.added + diff.counts.removed + diff.counts.changed : 0
   const cookieCount = entry ? entry.responseHeaders.filter(([n]) => n.toLowerCase() === 'set-cookie').length : undefined
 
@@ -125,9 +126,7 @@ export function TrafficDetail({ id, summary, clients, onClose }: TrafficDetailPr
               { id: 'wire', label: 'Wire' }
             ]}
           >
-            {tab === 'diff' ? (
-              <DetailDiff before={shown.sessionBefore} after={shown.sessionAfter} />
-            ) : !entry ? (
+            {!entry ? (
               <div className="loading">
                 {!error && (
                   <>
@@ -135,6 +134,8 @@ export function TrafficDetail({ id, summary, clients, onClose }: TrafficDetailPr
                   </>
                 )}
               </div>
+            ) : tab === 'diff' ? (
+              <DetailDiff before={entry.sessionBefore} after={entry.sessionAfter} />
             ) : tab === 'summary' ? (
               <DetailSummary entry={entry} clientName={clientInfo?.displayName ?? null} />
             ) : tab === 'cookies' ? (

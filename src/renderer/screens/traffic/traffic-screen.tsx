@@ -101,15 +101,16 @@ function TrafficScreen({ param }: ScreenProps) {
     toast.show('success', `Traffic cleared: ${plural(cleared, 'request')} removed`)
   }
 
+  const [keepSecrets, setKeepSecrets] = useState(false)
   const exportHar = async () => {
     const filtered = isFiltered(filter)
     const ids = filtered ? await collectIds(api, filter) : undefined
     if (ids?.length === 0) return toast.show('info', 'Nothing to export: no request matches the filter')
-    const { har, count } = await buildHarExport(api, ids)
+    const { har, count } = await buildHarExport(api, ids, !keepSecrets)
     if (count === 0) return toast.show('info', 'Nothing to export: the traffic log is empty')
     const name = harFileName()
     downloadJson(name, har)
-    toast.show('success', `Exported ${plural(count, 'request')} to ${name}`)
+    toast.show('success', `Exported ${plural(count, 'request')} to ${name}${keepSecrets ? ' with session cookies and _auth_user_hash unmasked' : ' (session cookies, _auth_user_hash and X-Session* masked)'}`)
   }
 
   const selected = route.openId === null ? null : (data.rows.find((r) => r.id === route.openId) ?? null)
@@ -169,6 +170,9 @@ function TrafficScreen({ param }: ScreenProps) {
             Pause
           </button>
         )}
+        <label className="har-secrets" title="Unchecked, the HAR masks session cookie values, _auth_user_hash and X-Session* payloads: a session cookie logs in as its user">
+          <input type="checkbox" checked={keepSecrets} onChange={(e) => setKeepSecrets(e.target.checked)} /> Unmasked
+        </label>
         <AsyncButton size="small" onClick={exportHar} title={filtered ? 'Export the requests this filter selects as a HAR file' : 'Export every request as a HAR file'}>
           {filtered ? 'Export filtered HAR' : 'Export HAR'}
         </AsyncButton>

@@ -10,6 +10,7 @@ import { formatDateTime, formatDuration, formatOffset, isoToMs } from '../../lib
 import { gridMove, pageOf } from '../../lib/grid-keys'
 import { entryKey, formatMs, formatTimeOfDay } from '../../lib/traffic'
 import { EffectBadge, SetCookieCell, StatusText } from './traffic-cells'
+import { AuthBadge } from './auth-badge'
 
 export const ROW_HEIGHT = 30
 /** Ask for the next page when the last rendered row is this close to the end. */
@@ -135,6 +136,7 @@ const TrafficRow = memo(function TrafficRow({ index, top, entry, clientName, sel
         {entry.method}
       </div>
       <div role="gridcell" className="grid-cell mono cell-path" title={entry.url}>
+        <AuthBadge entry={entry} />
         {entry.url}
       </div>
       <div role="gridcell" className="grid-cell mono">
