@@ -14,10 +14,11 @@ import { openAppStore } from './engine/observe/targets'
 import { JOURNAL_FILE } from './inspector'
 import { giveBackLine } from './service/observe-django'
 
-export const RESTORE_HELP = `Usage: session-inspector restore [--data-dir DIR] [observe options: --django-project DIR | --database … --cache …]
+export const RESTORE_HELP = `Usage: session-inspector restore [--upstream URL | --data-dir DIR] [observe options: --django-project DIR | --database … --cache …]
 
 Gives the app's sessions back the time observe mode aged them by, from the journal in the
 data folder (what a killed run, or one whose store was locked at exit, left), then exits.
+Give it the options the run had: --django-project or --upstream choose the data folder.
 `
 
 /** Tries a store this many times (1, 2, 4 s apart) before saying it cannot be reached. */

@@ -183,7 +183,12 @@ export async function memcachedApp(): Promise<ObservedApp> {
       for (const k of keys) {
         const item = await reader.get(full(k))
         // metadump's exact expiry, or (an item it has not listed yet) the TTL left.
-        const exact = await reader.deadline(full(k))
+        // metadump lists an entry put back a moment ago a little later: asked again, briefly.
+        let exact = await reader.deadline(full(k))
+        for (let i = 0; i < 10 && exact === undefined && item; i++) {
+          await new Promise((r) => setTimeout(r, 100))
+          exact = await reader.deadline(full(k))
+        }
         const ttl = exact === undefined || exact === null ? await reader.ttl(full(k)) : null
         const at: number = typeof exact === 'number' ? exact : ttl === null ? -1 : Date.now() + ttl
         if (item) out.set(k, { data: item.value.toString('base64'), expire: at })

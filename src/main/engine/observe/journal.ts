@@ -136,7 +136,7 @@ export interface GiveBackReport {
 }
 
 /** Rows a clock change moves per batch, each batch journaled then applied in its own short transaction. */
-export const BATCH = 2000
+export const BATCH = 1000
 
 /** Walks a store's journal of one kind batch by batch, giving each batch back and forgetting it. */
 export async function giveBackKind(
