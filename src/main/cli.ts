@@ -11,10 +11,12 @@ import { Inspector, VERSION } from './inspector'
 import { appDataDir, DEFAULT_CONTROL, DEFAULT_LISTEN, defaultDataDir } from './inspector-options'
 import { parseUpstream } from './proxy/upstream'
 import { djangoBannerLine, settingsBannerLines } from './settings-banner'
+import { RESTORE_HELP, runRestore } from './cli-restore'
 
 const HELP = `session-inspector ${VERSION}: a reverse proxy with Django's session engine, a clock you control, and a live inspector.
 
 Usage: session-inspector [options]
+       session-inspector restore [--data-dir DIR] [observe options]   (observe mode: give the app's sessions their time back)
 
   --upstream URL|demo   app to proxy (default: demo, the built-in demo app)
   --listen HOST:PORT    proxy address (default ${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port})
@@ -186,6 +188,7 @@ function openInBrowser(url: string): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'restore') return restore(argv.slice(1))
   let options: ReturnType<typeof parseCli>
   try {
     options = parseCli(argv)
@@ -213,8 +216,11 @@ export async function main(argv: string[]): Promise<number> {
   const onSignal = (signal: string) => (signalled ? signalled(signal) : (early ??= signal))
   const onInt = () => onSignal('SIGINT')
   const onTerm = () => onSignal('SIGTERM')
+  // The terminal closed: the same clean close (observe mode gives the app's sessions their time back).
+  const onHup = () => onSignal('SIGHUP')
   process.once('SIGINT', onInt)
   process.once('SIGTERM', onTerm)
+  process.once('SIGHUP', onHup)
   if (o.readyJson) removeReadyFile(o.readyJson)
   if (o.token !== undefined) log(`--token is visible to every user of this machine in the process list: prefer ${TOKEN_ENV}=… or --token-file FILE`)
   try {
@@ -255,6 +261,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     process.off('SIGINT', onInt)
     process.off('SIGTERM', onTerm)
+    process.off('SIGHUP', onHup)
     console.error(`session-inspector: ${(e as Error).message}`)
     await control?.close().catch(() => undefined)
     await inspector?.close().catch(() => undefined)
@@ -268,6 +275,9 @@ export async function main(argv: string[]): Promise<number> {
       stopping = true
       process.off('SIGINT', onInt)
       process.off('SIGTERM', onTerm)
+      process.off('SIGHUP', onHup)
+      // A second signal while closing (give-back retrying on a locked store) is not fatal.
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => console.error(`session-inspector: ${s}: still closing (giving the app's sessions their time back)`))
       console.error(`session-inspector: ${signal}: closing`)
       void Promise.allSettled([running.control?.close(), running.inspector?.close()]).then(() => {
         if (o.readyJson) removeReadyFile(o.readyJson)
@@ -277,6 +287,26 @@ export async function main(argv: string[]): Promise<number> {
     if (early) signalled(early)
     if (o.stopOnStdinClose) watchStdin(() => signalled?.('standard input closed'))
   })
+}
+
+/** `session-inspector restore [options]`: the observe options say where the app's sessions are. */
+async function restore(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(RESTORE_HELP)
+    return 0
+  }
+  let options: ReturnType<typeof parseCli>
+  try {
+    options = parseCli(argv.includes('--observe-django') || argv.includes('--django-project') ? argv : ['--observe-django', ...argv])
+  } catch (e) {
+    console.error(`session-inspector restore: ${(e as Error).message}`)
+    return EXIT.usage
+  }
+  if (typeof options === 'string' || !options.observe) {
+    process.stdout.write(RESTORE_HELP)
+    return EXIT.usage
+  }
+  return runRestore(options.observe, options.settings, options.dataDir)
 }
 
 if (require.main === module) {

@@ -16,6 +16,7 @@ import { InspectorService } from './service/service'
 import { SettingSources } from './service/setting-sources'
 import { ObservedStore, observeSettings } from './service/observe-django'
 import { openAppStore, userTableTarget, type ObserveTarget } from './engine/observe/targets'
+import { Journal } from './engine/observe/journal'
 import { UserTable } from './engine/observe/user-table'
 import { UserDirectory } from './service/users'
 import { DEFAULT_LISTEN, type InspectorOptions } from './inspector-options'
@@ -43,6 +44,7 @@ export class Inspector implements EventSource {
   private storage: StorageHealth | null = null
   private demo: { url: string; close(): Promise<void> } | null = null
   private observer: ObservedStore | null = null
+  private journal: Journal | null = null
   private users: UserDirectory | null = null
   private sources!: SettingSources
   private proxyAddress = ''
@@ -108,15 +110,35 @@ export class Inspector implements EventSource {
     const databasePath = o.databasePath ?? this.dataDir.file('sessions.sqlite3')
     if (!observe) checkSessionsFile(databasePath)
     const clock = new Clock()
+    // Every change the clock makes to the app's store is journaled here first (issue 18).
+    if (observe) this.journal = new Journal(this.dataDir.file(JOURNAL_FILE))
     // The store reads the engine's live settings (SECRET_KEY can change while it runs).
-    const appStore = observe ? openAppStore(observe, { settings: () => this.engine.settings(), clock, fallbackKeys: o.secretKeyFallbacks ?? [] }) : undefined
+    const appStore = observe
+      ? openAppStore(observe, {
+          settings: () => this.engine.settings(),
+          clock,
+          fallbackKeys: o.secretKeyFallbacks ?? [],
+          ...(this.journal ? { journal: this.journal } : {}),
+          progress: (p) => this.observer?.progress(p)
+        })
+      : undefined
     this.engine = new Engine({ settings, databasePath, clock, ...(appStore ? { appStore } : {}) })
     if (appStore) {
-      this.observer = new ObservedStore(appStore, clock, log, () => {
-        if (this.proxyAddress) this.emit('status', this.status())
-      })
-      // One line now when the app's sessions cannot be read; the header shows it until they can.
+      this.observer = new ObservedStore(
+        appStore,
+        clock,
+        log,
+        () => {
+          if (this.proxyAddress) this.emit('status', this.status())
+        },
+        this.journal
+      )
+      // Before anything is served: what an earlier run left aged is given back first. One
+      // line now when the app's sessions cannot be read; the header shows it until they can.
       await this.observer.start()
+      for (const other of this.journal?.stores() ?? []) {
+        if (other.store !== appStore.location) log(`observe-django: the journal also holds ${other.count} change(s) to the sessions in ${other.store}: run \`session-inspector restore\` with that store's options to give them back`)
+      }
     }
     this.engine.log.subscribe((line) => log(`[${line.channel}] ${line.message}`))
     // A write to the data folder that fails (disk full) is said once, here and in the header.
@@ -283,6 +305,7 @@ export class Inspector implements EventSource {
       this.clients?.close()
       await this.traffic?.close()
       await this.observer?.stop()
+      this.journal?.close()
       await this.users?.close()
       await this.engine?.close()
       this.dataDir.release()
@@ -293,6 +316,9 @@ export class Inspector implements EventSource {
 }
 
 export { ApiError }
+
+/** Observe mode's journal in the data folder (engine/observe/journal.ts). */
+export const JOURNAL_FILE = 'observe-journal.sqlite3'
 
 /** What observe mode watches: the target given, or (issue 7's form) db sessions in --database's SQLite file. */
 function observeTarget(o: InspectorOptions): ObserveTarget {

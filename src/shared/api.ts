@@ -6,6 +6,7 @@ import type { EngineName, SettingName, Settings } from './settings'
 import type { DjangoVersion } from './django-versions'
 import type { ReasonCode, ResponseDecision } from './decision'
 import type { WireSession, WireUpdate } from './wire'
+import type { ClockBounds } from './clock-bounds'
 
 // ---------------------------------------------------------------- data types
 
@@ -18,6 +19,8 @@ export interface ClockState {
   /** Engine time minus real time, in seconds (positive when fast-forwarded). */
   offsetSeconds: number
   frozen: boolean
+  /** How far the clock may go before a stored date leaves what the store and Django hold. */
+  bounds?: ClockBounds
 }
 
 /** Who a session belongs to: django.contrib.auth's `_auth_user_id`, with the username where it can be read. */
@@ -332,6 +335,13 @@ export interface ObserveStatus {
   error?: string
   /** What this store cannot do, one sentence each (freeze: always; list, edit, clock: some stores). */
   limits: { list?: string; edit?: string; clock?: string; freeze: string }
+  /**
+   * The app's sessions are still aged by a clock change that could not be given back yet
+   * (store locked or down): one line saying why; it is retried, and the journal keeps it.
+   */
+  aged?: string
+  /** A clock change (or give-back) moving many stored dates, in batches: how far it has got. */
+  clock?: { moving: 'advance' | 'give-back'; done: number; total: number }
 }
 
 export interface Health {

@@ -9,7 +9,7 @@ import { readDjangoProject } from '../../src/main/service/django-project'
 import type { ObserveTarget } from '../../src/main/engine/observe/targets'
 import { startCli } from '../cli/support'
 import { freePort } from '../support/processes'
-import { usePostgres } from '../support/postgres-server'
+import { usePostgres } from '../support/servers'
 import { CookieClient } from './cookie-client'
 import { FIXTURE_DIR, settingsEnv, startDjangoServer, DJANGO_PYTHON } from './django-server'
 

@@ -5,7 +5,7 @@ import Redis from 'ioredis'
 import memjs from 'memjs'
 import { afterAll, expect, inject, it } from 'vitest'
 import { parseCacheTarget } from '../../src/main/engine/observe/targets'
-import { useMemcached } from '../support/memcached-server'
+import { useMemcached } from '../support/servers'
 import { describeObservedStore, OBSERVED_SETTINGS } from './observe-contract'
 import { startDjangoServer } from './django-server'
 

@@ -7,7 +7,7 @@ import mysql from 'mysql2/promise'
 import { describe, expect, it } from 'vitest'
 import { parseDatabaseTarget } from '../../src/main/engine/observe/targets'
 import { Inspector } from '../../src/main/inspector'
-import { useMariadb } from '../support/mariadb-server'
+import { useMariadb } from '../support/servers'
 import { describeObservedStore, OBSERVED_SETTINGS } from './observe-contract'
 import { startDjangoServer } from './django-server'
 

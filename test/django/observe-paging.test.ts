@@ -17,8 +17,8 @@ import type { AppStore } from '../../src/main/engine/observe/app-store'
 import { openAppStore, parseCacheTarget, parseDatabaseTarget, type ObserveTarget } from '../../src/main/engine/observe/targets'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
 import { ensureDjango5Python } from '../support/django-venv'
-import { useMariadb } from '../support/mariadb-server'
-import { usePostgres } from '../support/postgres-server'
+import { useMariadb } from '../support/servers'
+import { usePostgres } from '../support/servers'
 
 const FILL = fileURLToPath(new URL('../../bench/support/fill_django_sessions.py', import.meta.url))
 const SECRET = 'django-insecure-paging-test-secret-0123456789abcdefghijklmnop'

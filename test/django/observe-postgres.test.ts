@@ -4,7 +4,7 @@
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { parseDatabaseTarget } from '../../src/main/engine/observe/targets'
-import { usePostgres } from '../support/postgres-server'
+import { usePostgres } from '../support/servers'
 import { describeObservedStore, OBSERVED_SETTINGS } from './observe-contract'
 import { startDjangoServer } from './django-server'
 

@@ -12,7 +12,7 @@ import { MemcachedAppCache } from '../../src/main/engine/observe/memcached-cache
 import { RedisAppCache } from '../../src/main/engine/observe/redis-cache'
 import { parseCacheTarget } from '../../src/main/engine/observe/targets'
 import { DEFAULT_SETTINGS } from '../../src/shared/settings'
-import { useMemcached } from '../support/memcached-server'
+import { useMemcached } from '../support/servers'
 import { listAll } from '../support/inspection'
 
 const PYTHON = process.env.DJANGO_PYTHON ?? '/usr/bin/python3'

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mysql from 'mysql2/promise'
-import { AS_ROOT, freePort, lazyServer, run, stopChild, waitForPort } from './processes'
+import { AS_ROOT, freePort, run, stopChild, waitForPort } from './processes'
 
 export interface MariadbServer {
   port: number
@@ -61,6 +61,3 @@ export async function startMariadb(): Promise<MariadbServer> {
     throw e
   }
 }
-
-/** The test file's MariaDB, started on first use. */
-export const useMariadb = (): (() => Promise<MariadbServer>) => lazyServer(startMariadb)

@@ -1,7 +1,7 @@
 // A real memcached for a test file, on a free loopback port (its LRU crawler on, as by
 // default; `options` can turn it off to test a memcached that cannot list its keys).
 import { spawn } from 'node:child_process'
-import { AS_ROOT, freePort, lazyServer, stopChild, waitForPort } from './processes'
+import { AS_ROOT, freePort, stopChild, waitForPort } from './processes'
 
 export interface MemcachedServer {
   port: number
@@ -22,6 +22,3 @@ export async function startMemcached(options: string[] = []): Promise<MemcachedS
   let stopping: Promise<void> | undefined
   return { port, address: `127.0.0.1:${port}`, stop: () => (stopping ??= stopChild(child)) }
 }
-
-/** The test file's memcached, started on first use. */
-export const useMemcached = (options: string[] = []): (() => Promise<MemcachedServer>) => lazyServer(() => startMemcached(options))

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, giveAway, lazyServer, run, stopChild, unprivileged, waitForPort } from './processes'
+import { freePort, giveAway, run, stopChild, unprivileged, waitForPort } from './processes'
 
 /** Debian's PostgreSQL binaries, the newest version installed (or PG_BIN). */
 export const PG_BIN =
@@ -66,6 +66,3 @@ export async function startPostgres(): Promise<PostgresServer> {
     throw e
   }
 }
-
-/** The test file's PostgreSQL, started on first use. */
-export const usePostgres = (): (() => Promise<PostgresServer>) => lazyServer(startPostgres)

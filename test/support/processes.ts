@@ -1,10 +1,9 @@
 // What the server modules of test/support share: free ports, waiting for a port, running a
-// program to completion, stopping a child, and a lazily started server per test file that is
-// stopped when the file ends.
+// program to completion, stopping a child (lazy-server.ts: a server per test file). No vitest
+// here: bench/faults.ts runs the reliability scenarios, which start these servers, outside it.
 import { execFile, type ChildProcess } from 'node:child_process'
 import { chownSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
-import { afterAll } from 'vitest'
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -70,16 +69,4 @@ export function unprivileged(file: string, args: string[]): [string, string[]] {
 /** Gives a folder to the unprivileged user (when root). */
 export function giveAway(dir: string): void {
   if (AS_ROOT) chownSync(dir, NOBODY, NOBODY)
-}
-
-/**
- * A server started on first use and stopped when the test file ends: call at the top of a
- * describe (it registers the afterAll), then `await server()` inside tests or hooks.
- */
-export function lazyServer<T extends { stop(): Promise<void> }>(start: () => Promise<T>): () => Promise<T> {
-  let started: Promise<T> | null = null
-  afterAll(async () => {
-    if (started) await (await started.catch(() => null))?.stop()
-  })
-  return () => (started ??= start())
 }

@@ -193,7 +193,8 @@ app.on('before-quit', (event) => {
   })
 })
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
+// SIGHUP too: the terminal that started it closed; a clean quit gives observe mode's aged sessions back.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => app.quit())
 
 /** Control server first (it calls the inspector), then the inspector (proxy and databases). */
 async function shutdown(): Promise<void> {

@@ -80,7 +80,7 @@ function readSettingsFile(path: string): Record<string, unknown> {
 
 export class DataDir {
   /** What this program keeps here: made 0600 if an older version left them readable to others. */
-  static readonly OWN_FILES = ['secret_key', 'token', 'settings.json', 'window-state.json', ...['sessions', 'inspector'].flatMap((db) => ['', '-wal', '-shm'].map((s) => `${db}.sqlite3${s}`))]
+  static readonly OWN_FILES = ['secret_key', 'token', 'settings.json', 'window-state.json', ...['sessions', 'inspector', 'observe-journal'].flatMap((db) => ['', '-wal', '-shm'].map((s) => `${db}.sqlite3${s}`))]
   /** What settings.json holds: the settings changed through the API that differ from Django's defaults. */
   private saved: Partial<Record<SettingName, unknown>> = {}
 

@@ -6,7 +6,8 @@ import type { ObserveStatus } from '../../shared/api'
 import { ApiError } from '../../shared/errors'
 import type { Settings } from '../../shared/settings'
 import type { Clock, InspectedSession } from '../engine'
-import { oneLine, wrongKey, type AppStore } from '../engine/observe/app-store'
+import { oneLine, tighter, UNBOUNDED, wrongKey, type AppStore, type LagBounds, type MoveProgress } from '../engine/observe/app-store'
+import type { GiveBackReport, Journal } from '../engine/observe/journal'
 import type { ObserveTarget } from '../engine/observe/targets'
 
 /** What the UI and the cookie preview say about observe mode. */
@@ -31,6 +32,17 @@ export function observeSettings(settings: Settings, requested: Record<string, un
 /** Checks again this often while the app's store cannot be read. */
 const RETRY_MS = 5000
 
+/** A give-back that failed (store locked or down) is tried again after 1, 2, 4… s, at most this far apart. */
+const GIVE_BACK_MAX_WAIT_MS = 15_000
+/** At exit, a give-back is tried for this long before the journal is left for the next start. */
+const GIVE_BACK_AT_EXIT_MS = 45_000
+
+/** One line for a give-back. */
+export function giveBackLine(location: string, r: GiveBackReport): string {
+  const left = r.left ? `; ${r.left} left as Django wrote them since` : ''
+  return `gave the app's sessions in ${location} back their time: ${r.restored} value(s) restored${left}`
+}
+
 /**
  * The app's store as the service sees it: whether its sessions can be read (checked at start,
  * again every few seconds while not, and on every listing), and the engine's clock passed on
@@ -42,24 +54,95 @@ export class ObservedStore {
   private pending: Promise<void> = Promise.resolve()
   private unfollow: (() => void) | null = null
   private closed = false
+  /** Why the app's sessions are still aged (a give-back failed), or null. */
+  private aged: string | null = null
+  private retry: { timer: NodeJS.Timeout | null; wait: number } = { timer: null, wait: 1000 }
+  private moving: MoveProgress | null = null
+  private lastBounds: LagBounds = UNBOUNDED
 
   constructor(
     readonly store: AppStore,
     private readonly clock: Clock,
     private readonly log: (line: string) => void,
-    private readonly changed: () => void
+    private readonly changed: () => void,
+    private readonly journal: Journal | null = null
   ) {
     this.current = { engine: store.engine, location: store.location, state: 'starting', limits: store.limits }
   }
 
   status(): ObserveStatus {
-    return { ...this.current, limits: this.store.limits }
+    return { ...this.current, limits: this.store.limits, ...(this.aged ? { aged: this.aged } : {}), ...(this.moving ? { clock: { ...this.moving } } : {}) }
   }
 
-  /** First check; says in one line why the sessions cannot be read, and keeps trying. */
+  /** The store's batches report here (see AppStoreContext.progress). */
+  progress(p: MoveProgress | null): void {
+    this.moving = p
+    this.changed()
+  }
+
+  /**
+   * Before anything is served: gives back what an earlier run left aged (killed, or its store
+   * was locked at exit), then the first check. Says in one line why the sessions cannot be
+   * read, and keeps trying.
+   */
   async start(): Promise<void> {
+    if (this.journal && this.journal.count(this.store.location) > 0) await this.giveBackNow('start')
     await this.probe()
     this.unfollow = this.clock.onChange(() => this.follow())
+  }
+
+  /** Gives everything back; on failure says why (status and log) and retries with backoff. */
+  private async giveBackNow(when: 'start' | 'retry'): Promise<boolean> {
+    try {
+      const report = await this.store.giveBack()
+      if (report.restored || report.left || this.aged) this.log(`observe-django: ${giveBackLine(this.store.location, report)}${when === 'start' ? ' (left aged by an earlier run)' : ''}`)
+      this.setAged(null)
+      return true
+    } catch (e) {
+      const left = this.journal?.count(this.store.location) ?? 0
+      this.setAged(`${left} change(s) to the app's sessions in ${this.store.location} are not given back yet (${oneLine(e)}); retrying, and the journal keeps them`)
+      this.scheduleGiveBack()
+      return false
+    }
+  }
+
+  private setAged(line: string | null): void {
+    if (line === this.aged) return
+    this.aged = line
+    if (line) this.log(`observe-django: ${line}`)
+    if (!line && this.retry.timer) {
+      clearTimeout(this.retry.timer)
+      this.retry = { timer: null, wait: 1000 }
+    }
+    this.changed()
+  }
+
+  private scheduleGiveBack(): void {
+    if (this.retry.timer || this.closed) return
+    const wait = this.retry.wait
+    this.retry.wait = Math.min(wait * 2, GIVE_BACK_MAX_WAIT_MS)
+    this.retry.timer = setTimeout(() => {
+      this.retry.timer = null
+      // Only while the clock is at real time: otherwise the next clock change does it.
+      if (this.clock.snapshot().offsetMs !== 0) return
+      this.pending = this.pending.then(() => this.giveBackNow('retry').then(() => undefined))
+    }, wait)
+    this.retry.timer.unref()
+  }
+
+  /** How far the lag may go (the store's range, read now). */
+  async bounds(): Promise<LagBounds> {
+    try {
+      this.lastBounds = tighter(UNBOUNDED, await this.store.lagBounds?.())
+    } catch {
+      // unreachable: refused by assertWritable instead
+    }
+    return this.lastBounds
+  }
+
+  /** The last bounds read, for the clock's state. */
+  cachedBounds(): LagBounds {
+    return this.lastBounds
   }
 
   /** Reads the store; the state follows what it found. */
@@ -68,6 +151,7 @@ export class ObservedStore {
       await this.store.check()
       // One small page: start never reads the whole store.
       this.note((await this.store.page({ limit: 20 })).records)
+      await this.bounds()
     } catch (e) {
       this.fail(oneLine(e))
     }
@@ -110,12 +194,17 @@ export class ObservedStore {
   private follow(): void {
     const lag = this.clock.snapshot().offsetMs
     this.pending = this.pending.then(async () => {
+      if (lag === 0) {
+        await this.giveBackNow('retry')
+        return
+      }
       try {
         await this.store.applyLag(lag)
       } catch (e) {
-        // Left as it is: the next change moves the store by both.
+        // Left as it is: the next change moves the store by both; the journal has what was done.
         this.log(`observe-django: could not age the app's sessions to ${lag / 1000} s: ${oneLine(e)}`)
       }
+      void this.bounds()
     })
   }
 
@@ -135,11 +224,30 @@ export class ObservedStore {
     this.unfollow = null
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+    if (this.retry.timer) clearTimeout(this.retry.timer)
+    this.retry.timer = null
     await this.pending
-    try {
-      await this.store.applyLag(0)
-    } catch (e) {
-      this.log(`observe-django: could not give the app's sessions back the time they were aged by: ${oneLine(e)}`)
+    // Locked or down: tried again with backoff for a while; then the journal keeps it for the next start.
+    const until = Date.now() + GIVE_BACK_AT_EXIT_MS
+    let wait = 1000
+    for (;;) {
+      try {
+        const report = await this.store.giveBack()
+        if (report.restored || report.left || this.aged) this.log(`observe-django: ${giveBackLine(this.store.location, report)}`)
+        this.aged = null
+        return
+      } catch (e) {
+        const left = this.journal?.count(this.store.location) ?? 0
+        if (Date.now() + wait > until) {
+          this.log(
+            `observe-django: the app's sessions in ${this.store.location} are still aged (${left} change(s)): ${oneLine(e)}; the journal keeps them: the next start gives them back, or run \`session-inspector restore\` with the same options`
+          )
+          return
+        }
+        this.log(`observe-django: cannot give the app's sessions in ${this.store.location} back their time yet (${oneLine(e)}); trying again in ${wait / 1000} s`)
+        await new Promise((r) => setTimeout(r, wait))
+        wait = Math.min(wait * 2, 8000)
+      }
     }
   }
 }

@@ -15,6 +15,8 @@ import { randomSecretKey, type DataDir } from './data-dir'
 import { OBSERVE_NOTES, refuseFreeze, refuseUndecodable, type ObservedStore } from './observe-django'
 import { buildHar } from './har'
 import { SessionSearches, sessionMatches } from './session-search'
+import { clockBounds } from './clock-bounds'
+import { clockBoundError } from '../../shared/clock-bounds'
 import type { UserDirectory } from './users'
 import { authUserId } from '../../shared/auth'
 
@@ -75,9 +77,19 @@ export class InspectorService implements Api {
     this.d.observer?.assertWritable(action)
   }
 
-  /** A clock change, passed on to the app's store (observe mode) before the answer. */
-  private async clockChange(change: () => void): Promise<ClockState> {
+  /**
+   * A clock change, passed on to the app's store (observe mode) before the answer. Refused
+   * (400, nothing written) when the offset it leads to would put a stored date outside what
+   * the store and Django hold.
+   */
+  private async clockChange(change: () => void, targetOffsetMs?: number): Promise<ClockState> {
     this.writable('move the clock')
+    if (targetOffsetMs !== undefined) {
+      const lag = this.d.observer ? await this.d.observer.bounds() : undefined
+      const bounds = clockBounds(this.engine.settings(), Date.now(), lag)
+      const error = clockBoundError(bounds, Date.now() + targetOffsetMs)
+      if (error) throw new ApiError('bad_request', error)
+    }
     change()
     await this.d.observer?.settled()
     return this.clockState()
@@ -232,7 +244,8 @@ export class InspectorService implements Api {
 
   clockState(): ClockState {
     const snap = this.engine.clock.snapshot()
-    return { now: snap.now.toISOString(), realNow: snap.realNow.toISOString(), offsetSeconds: snap.offsetMs / 1000, frozen: snap.frozen }
+    const bounds = clockBounds(this.engine.settings(), snap.realNow.getTime(), this.d.observer?.cachedBounds())
+    return { now: snap.now.toISOString(), realNow: snap.realNow.toISOString(), offsetSeconds: snap.offsetMs / 1000, frozen: snap.frozen, bounds }
   }
 
   async getClock(_: Empty): Promise<ClockState> {
@@ -240,11 +253,12 @@ export class InspectorService implements Api {
   }
 
   async advanceClock(input: A.AdvanceClockInput): Promise<ClockState> {
-    return this.clockChange(() => this.engine.clock.advance(input.seconds))
+    return this.clockChange(() => this.engine.clock.advance(input.seconds), this.engine.clock.snapshot().offsetMs + input.seconds * 1000)
   }
 
   async setClock(input: A.SetClockInput): Promise<ClockState> {
-    return this.clockChange(() => this.engine.clock.set(parseIsoDate(input.now) as Date))
+    const moment = parseIsoDate(input.now) as Date
+    return this.clockChange(() => this.engine.clock.set(moment), moment.getTime() - Date.now())
   }
 
   async freezeClock(input: A.FreezeClockInput): Promise<ClockState> {

@@ -1,11 +1,13 @@
 // Fast-forward presets, a custom amount, freeze/unfreeze and reset for the engine clock.
 import { useState, type FormEvent } from 'react'
+import { clockBoundError } from '../../shared/clock-bounds'
 import { useAppState } from '../app/app-state'
 import { useClient } from '../app/client-context'
 import { AsyncButton } from '../components/async-button'
 import { IconPlay, IconReset, IconSnowflake } from '../components/icons'
 import { errorMessage, useToast } from '../components/toast'
 import { DURATION_HELP, parseDurationInput } from '../lib/duration-input'
+import { engineNowMs } from '../lib/engine-clock'
 import { formatDuration } from '../lib/format'
 
 export const CLOCK_PRESETS: { label: string; seconds: number }[] = [
@@ -25,7 +27,12 @@ export function ClockControls() {
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
-  const advance = async (seconds: number) => applyClock(await client.advanceClock({ seconds }))
+  /** Refused here with the server's own sentence when it would pass what the store and Django hold. */
+  const advance = async (seconds: number) => {
+    const refused = clock ? clockBoundError(clock.bounds, engineNowMs(clock, Date.now()) + seconds * 1000) : null
+    if (refused) throw new Error(refused)
+    applyClock(await client.advanceClock({ seconds }))
+  }
 
   const submitCustom = async (event: FormEvent) => {
     event.preventDefault()

@@ -6,5 +6,6 @@ import { scenarios as upstreamFaults } from './upstream-faults'
 import { scenarios as concurrency } from './concurrency'
 import { scenarios as controlApi } from './control-api'
 import { scenarios as durability } from './durability'
+import { scenarios as observeDurability } from './observe-durability'
 
-export const allScenarios: Scenario[] = [...proxyInput, ...upstreamFaults, ...controlApi, ...durability, ...concurrency]
+export const allScenarios: Scenario[] = [...proxyInput, ...upstreamFaults, ...controlApi, ...durability, ...observeDurability, ...concurrency]

@@ -31,6 +31,12 @@ export interface AppCache {
   ttl(key: string): Promise<number | null>
   set(key: string, item: CacheItem, ttlMs: number): Promise<void>
   delete(key: string): Promise<boolean>
+  /** When the entry expires, exactly (Unix ms), where the cache can tell (Redis 7+: PEXPIRETIME); else undefined. */
+  deadline?(key: string): Promise<number | null | undefined>
+  /** Sets an exact deadline (Unix ms, Redis PEXPIREAT); false when there is no entry. */
+  expireAt?(key: string, atMs: number): Promise<boolean>
+  /** Sets an entry only when the key holds none (Redis SET NX, memcached add); false when it does. */
+  add(key: string, item: CacheItem, ttlMs: number): Promise<boolean>
   /** Gives an existing entry a new time to live; false when there is none. */
   expireIn(key: string, ttlMs: number): Promise<boolean>
   close(): Promise<void>

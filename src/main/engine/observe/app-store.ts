@@ -9,6 +9,7 @@ import { isPlainObject } from '../../../shared/json'
 import type { EngineName, Settings } from '../../../shared/settings'
 import type { Clock } from '../clock'
 import { BadSignature } from '../errors'
+import type { GiveBackReport, Journal } from './journal'
 import { OldestKey } from '../oldest-key'
 import type { Count, Page, PageQuery } from '../inspection/inspection'
 import type { Decoded, SessionRecord } from '../session-store'
@@ -32,7 +33,45 @@ export interface AppStoreContext {
   clock: Clock
   /** SECRET_KEY_FALLBACKS (Django 4.1+): sessions signed with any of them still load. */
   fallbackKeys: readonly string[]
+  /** Where every change the clock makes is written before it is applied (none: in memory only, for tests). */
+  journal?: Journal
+  /** A clock change or give-back in progress over many entries (null: done). */
+  progress?: (p: MoveProgress | null) => void
 }
+
+/** How far a clock change (or a give-back) has got through the store. */
+export interface MoveProgress {
+  moving: 'advance' | 'give-back'
+  done: number
+  total: number
+}
+
+/**
+ * How far the lag may go before a stored date leaves what the store or Django can hold:
+ * maxLagMs (advancing) and minLagMs (setting the clock before real time), each with the one
+ * sentence that names the limit.
+ */
+export interface LagBounds {
+  maxLagMs: number
+  maxReason: string
+  minLagMs: number
+  minReason: string
+}
+
+/** Django's datetime: years 1 to 9999. */
+export const DJANGO_MIN_MS = new Date('0001-01-01T00:00:00Z').getTime()
+export const DJANGO_MAX_MS = new Date('9999-12-31T23:59:59.999Z').getTime()
+
+/** The tighter of two bounds. */
+export function tighter(a: LagBounds, b: LagBounds | undefined): LagBounds {
+  if (!b) return a
+  return {
+    ...(b.maxLagMs < a.maxLagMs ? { maxLagMs: b.maxLagMs, maxReason: b.maxReason } : { maxLagMs: a.maxLagMs, maxReason: a.maxReason }),
+    ...(b.minLagMs > a.minLagMs ? { minLagMs: b.minLagMs, minReason: b.minReason } : { minLagMs: a.minLagMs, minReason: a.minReason })
+  }
+}
+
+export const UNBOUNDED: LagBounds = { maxLagMs: Number.MAX_SAFE_INTEGER, maxReason: '', minLagMs: -Number.MAX_SAFE_INTEGER, minReason: '' }
 
 /** How the session cookie of one request is rewritten on its way (signed_cookies only). */
 export interface CookieRewrite {
@@ -66,6 +105,14 @@ export interface AppStore {
    * Django sees as much time passed (and gives it back when the lag shrinks).
    */
   applyLag(lagMs: number): Promise<void>
+  /**
+   * Gives back every change the journal holds for this store (this run's and an earlier,
+   * killed run's): each value as it was, unless Django wrote it since. The lag is 0 after.
+   * Throws a one-line Error when the store cannot be reached; the journal keeps what is left.
+   */
+  giveBack(): Promise<GiveBackReport>
+  /** How far the lag may go (stores without stored dates: none). */
+  lagBounds?(): Promise<LagBounds>
   /** A session key (or signed cookie) seen in traffic: stores that cannot list their keys keep these. */
   seen?(key: string): void
   /** signed_cookies: the request's session cookie as the app must see it; undefined leaves it alone. */
@@ -110,18 +157,28 @@ export function encodeSigned(ctx: AppStoreContext, data: SessionData, salt: stri
 /** True when a record could not be read because the key does not sign it. */
 export const wrongKey = (r: Pick<SessionRecord, 'decodeErrorKind'>): boolean => r.decodeErrorKind === 'bad-signature'
 
-/** Save times this process made (engine ms), the oldest forgotten first. */
+/**
+ * Save times this process made (engine ms), with the expiry each save wrote, the oldest
+ * forgotten first. A save time holds only while the session still has that expiry: once
+ * Django saves it again (a new expiry), its time is worked out from the store instead.
+ */
 export class SaveTimes {
-  private readonly times = new Map<string, number>()
+  private readonly times = new Map<string, { at: number; expire: number | null }>()
   private readonly oldest = new OldestKey(() => this.times.keys())
-  note(key: string, at: number): void {
+  note(key: string, at: number, expire: number | null = null): void {
     this.times.delete(key)
-    this.times.set(key, at)
+    this.times.set(key, { at, expire })
     if (this.times.size > 100_000) this.times.delete(this.oldest.take() as string)
   }
-  get(key: string): Date | null {
-    const at = this.times.get(key)
-    return at === undefined ? null : new Date(at)
+  /** The save time noted for key, if its expiry (engine ms) is still the one written then, within toleranceMs. */
+  get(key: string, expire?: Date | null, toleranceMs = 1): Date | null {
+    const t = this.times.get(key)
+    if (!t) return null
+    if (t.expire !== null && expire !== undefined && (expire === null || Math.abs(expire.getTime() - t.expire) > toleranceMs)) {
+      this.times.delete(key)
+      return null
+    }
+    return new Date(t.at)
   }
   forget(key: string): void {
     this.times.delete(key)

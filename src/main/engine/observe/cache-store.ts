@@ -9,7 +9,24 @@ import { VALID_KEY, type SessionRecord, decodeFailure } from '../session-store'
 import { savedAtFrom } from '../stores/db'
 import { decodeCached, encodeCached, type AppCache, type CacheFormat, type CacheItem } from './app-cache'
 import { decodeCursor, encodeCursor, keyOrderPage, type Count, type Page, type PageQuery } from '../inspection/inspection'
-import { FREEZE_LIMIT, SaveTimes, type AppStore, type AppStoreContext, type StoreLimits } from './app-store'
+import { FREEZE_LIMIT, SaveTimes, type AppStore, type AppStoreContext, type LagBounds, type StoreLimits } from './app-store'
+import { StoreJournal, type GiveBackReport, type JournalEntry } from './journal'
+
+/** A journal entry's `next` for an entry kept aside (deleted from the cache, its value in `extra`). */
+const PARKED = 'parked'
+
+/** How far a TTL read back may stray from the deadline written (memcached counts whole seconds). */
+const TOLERANCE_MS = 2500
+
+/** memcached keeps an absolute expiry as a signed 32-bit Unix time. */
+const MEMCACHED_LAST_MS = (2 ** 31 - 1) * 1000
+
+const packItem = (item: CacheItem): Buffer => {
+  const flags = Buffer.alloc(4)
+  flags.writeUInt32BE(item.flags >>> 0, 0)
+  return Buffer.concat([flags, item.value])
+}
+const unpackItem = (b: Buffer): CacheItem => ({ flags: b.readUInt32BE(0), value: b.subarray(4) })
 
 export const CACHE_SESSION_PREFIX = 'django.contrib.sessions.cache'
 
@@ -70,7 +87,8 @@ export class CacheAppStore implements AppStore {
     const { data } = decoded
     const now = this.ctx.clock.nowMs()
     const expireDate = ttl === null ? null : new Date(now + ttl)
-    const savedAt = this.saves.get(key) ?? savedAtFrom(data, expireDate, this.ctx.settings().SESSION_COOKIE_AGE)
+    // A TTL read back is whole seconds on memcached: an expiry within 2 s is still our save's.
+    const savedAt = this.saves.get(key, expireDate, 2000) ?? savedAtFrom(data, expireDate, this.ctx.settings().SESSION_COOKIE_AGE)
     return { key, data, expireDate, savedAt, ...decodeFailure(decoded) }
   }
 
@@ -127,8 +145,9 @@ export class CacheAppStore implements AppStore {
     if (!(await this.cache.get(full))) return null
     // Django: cache.set(key, session, get_expiry_age()).
     const now = this.ctx.clock.now()
-    await this.cache.set(full, encodeCached(this.format, data), getExpiryAge(data[EXPIRY_KEY], now, this.ctx.settings().SESSION_COOKIE_AGE) * 1000)
-    this.saves.note(key, now.getTime())
+    const age = getExpiryAge(data[EXPIRY_KEY], now, this.ctx.settings().SESSION_COOKIE_AGE) * 1000
+    await this.cache.set(full, encodeCached(this.format, data), age)
+    this.saves.note(key, now.getTime(), now.getTime() + age)
     return key
   }
 
@@ -147,21 +166,44 @@ export class CacheAppStore implements AppStore {
     return 0 // Django's cache store: the cache expires its own entries
   }
 
+  private get journal(): StoreJournal | null {
+    return this.ctx.journal ? new StoreJournal(this.ctx.journal, this.location) : null
+  }
+
+  /**
+   * Shortens every TTL by the lag's change (an entry whose time runs out is kept aside and
+   * deleted, so Django sees it gone), each change journaled before it is made. Lag 0 gives
+   * everything back from the journal instead.
+   */
   async applyLag(lagMs: number): Promise<void> {
+    if (lagMs === 0 && this.journal) {
+      await this.giveBack()
+      return
+    }
     const delta = lagMs - this.applied
     if (delta === 0) return
+    const journal = this.journal
     const real = Date.now()
     for (const key of await this.sessionKeys()) {
       const full = this.fullKey(key)
       const ttl = await this.cache.ttl(full)
       if (ttl === null) continue
       const next = ttl - delta
+      // Exact where the cache says (Redis 7+), else worked out from the TTL left.
+      const deadline = (await this.cache.deadline?.(full)) ?? real + ttl
+      // The value the journal wrote last, when the entry still holds it: its first value stays "old".
+      const last = journal?.get('ttl', key)
+      const from = last && last.next !== PARKED && Math.abs(Number(last.next) - deadline) <= TOLERANCE_MS ? last.next : String(deadline)
       if (next > 0) {
-        await this.cache.expireIn(full, next)
+        journal?.record('ttl', [{ key, from, to: String(deadline - delta) }])
+        if (this.cache.expireAt) await this.cache.expireAt(full, deadline - delta)
+        else await this.cache.expireIn(full, next)
         continue
       }
       const item = await this.cache.get(full)
-      if (item) this.parked.set(key, { item, deadline: real + ttl + this.applied })
+      if (!item) continue
+      journal?.record('ttl', [{ key, from, to: PARKED, extra: packItem(item) }])
+      this.parked.set(key, { item, deadline: deadline + this.applied })
       await this.cache.delete(full)
     }
     this.applied = lagMs
@@ -169,7 +211,77 @@ export class CacheAppStore implements AppStore {
       const ttl = p.deadline - lagMs - real
       if (ttl <= 0) continue
       this.parked.delete(key)
-      await this.cache.set(this.fullKey(key), p.item, ttl)
+      journal?.record('ttl', [{ key, from: PARKED, to: String(real + ttl) }])
+      await this.putBack(this.fullKey(key), p.item, real + ttl)
+    }
+  }
+
+  /** A kept-aside entry back in the cache, unless the key holds one again; its deadline exact where the cache can. */
+  private async putBack(full: string, item: CacheItem, deadline: number): Promise<boolean> {
+    const added = await this.cache.add(full, item, deadline - Date.now())
+    if (added && this.cache.expireAt) await this.cache.expireAt(full, deadline)
+    return added
+  }
+
+  /** One journal entry back as it was, unless Django wrote the key since. */
+  private async giveBackOne(e: JournalEntry, now: number): Promise<boolean> {
+    const full = this.fullKey(e.key)
+    const left = Number(e.old) - now
+    const exact = await this.cache.deadline?.(full)
+    const ttl = exact === undefined ? await this.cache.ttl(full) : null
+    const absent = exact === null || (exact === undefined && ttl === null)
+    // Kept aside (or about to be, or about to be put back when the run ended): put back, unless
+    // it ran out on its own meanwhile or Django has written the key again.
+    if (absent) {
+      if ((e.next !== PARKED && e.prev !== PARKED) || !e.extra) return false
+      if (left <= 0) return true
+      return this.putBack(full, unpackItem(e.extra), Number(e.old))
+    }
+    const at = exact ?? now + (ttl as number)
+    // Exact deadlines: Redis to the ms, memcached to the second.
+    const tolerance = exact === undefined ? TOLERANCE_MS : 1000
+    const ours = [e.next, e.prev].some((v) => v !== PARKED && Math.abs(Number(v) - at) <= tolerance)
+    if (!ours) return false
+    if (this.cache.expireAt) await this.cache.expireAt(full, Number(e.old))
+    else await this.cache.expireIn(full, left)
+    return true
+  }
+
+  async giveBack(): Promise<GiveBackReport> {
+    const report: GiveBackReport = { restored: 0, left: 0 }
+    const journal = this.journal
+    if (!journal) {
+      await this.applyLag(0)
+      return report
+    }
+    for (;;) {
+      const batch = journal.entries('ttl', null, 500)
+      if (!batch.length) break
+      for (const e of batch) {
+        if (await this.giveBackOne(e, Date.now())) report.restored++
+        else report.left++
+        journal.forget('ttl', [e.key])
+      }
+    }
+    this.parked.clear()
+    this.applied = 0
+    return report
+  }
+
+  /** memcached: an expiry lengthened past 2038 (the clock set before real time) cannot be stored. */
+  async lagBounds(): Promise<LagBounds> {
+    const unbounded: LagBounds = { maxLagMs: Number.MAX_SAFE_INTEGER, maxReason: '', minLagMs: -Number.MAX_SAFE_INTEGER, minReason: '' }
+    if (this.format.kind !== 'memcached') return unbounded
+    const real = Date.now()
+    let latest = real
+    for (const key of await this.sessionKeys()) {
+      const ttl = await this.cache.ttl(this.fullKey(key))
+      if (ttl !== null) latest = Math.max(latest, real + ttl + this.applied)
+    }
+    return {
+      ...unbounded,
+      minLagMs: latest - MEMCACHED_LAST_MS,
+      minReason: `memcached keeps an expiry over 30 days as a 32-bit Unix time, so no TTL can end after 2038-01-19 03:14:07 UTC`
     }
   }
 

@@ -65,10 +65,9 @@ export class CachedDbAppStore extends DbAppStore {
     return done
   }
 
-  override async applyLag(lagMs: number): Promise<void> {
-    await super.applyLag(lagMs)
-    // The cached copies carry TTLs from before: Django reloads each from its moved row.
-    await this.drop((await this.table.rows()).map((r) => r.key))
+  /** The cached copies of moved rows carry TTLs from before: Django reloads each from its row. */
+  protected override async moved(keys: string[]): Promise<void> {
+    await this.drop(keys)
   }
 
   override async close(): Promise<void> {

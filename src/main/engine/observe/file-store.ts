@@ -12,7 +12,19 @@ import type { EngineName } from '../../../shared/settings'
 import { Unsupported } from '../errors'
 import { VALID_KEY, type SessionRecord, decodeFailure, type Decoded } from '../session-store'
 import { keyOrderPage, type Count, type Page, type PageQuery } from '../inspection/inspection'
-import { decodeSigned, encodeSigned, FREEZE_LIMIT, SESSION_SALT, type AppStore, type AppStoreContext, type StoreLimits } from './app-store'
+import { decodeSigned, encodeSigned, FREEZE_LIMIT, SESSION_SALT, type AppStore, type AppStoreContext, type LagBounds, type StoreLimits } from './app-store'
+import { giveBackKind, StoreJournal, type GiveBackReport } from './journal'
+
+/** Two mtimes this close (ns) are the same write: utimes() takes seconds as a double. */
+const SAME_NS = 5000n
+
+const near = (ns: bigint, text: string): boolean => {
+  const d = ns - BigInt(text)
+  return (d < 0n ? -d : d) <= SAME_NS
+}
+
+/** File systems differ before 1970 (and some refuse it): an mtime is never aged past it. */
+const MTIME_FLOOR_MS = 0
 
 export class FileAppStore implements AppStore {
   readonly engine: EngineName = 'file'
@@ -150,19 +162,82 @@ export class FileAppStore implements AppStore {
     return removed
   }
 
+  private get journal(): StoreJournal | null {
+    return this.ctx.journal ? new StoreJournal(this.ctx.journal, this.location) : null
+  }
+
+  /** Ages every session file's mtime by the lag's change, each old mtime (ns) journaled first. */
   async applyLag(lagMs: number): Promise<void> {
+    if (lagMs === 0 && this.journal) {
+      await this.giveBack()
+      return
+    }
     const delta = lagMs - this.applied
     if (delta === 0) return
+    const journal = this.journal
     for (const key of await this.keys()) {
       const file = this.file(key) as string
       try {
-        const s = await stat(file)
-        await utimes(file, s.atimeMs / 1000, (s.mtimeMs - delta) / 1000)
+        const s = await stat(file, { bigint: true })
+        const next = s.mtimeNs - BigInt(Math.round(delta * 1e6))
+        // utimes() lands within a few hundred ns of what it was given: the mtime our last change
+        // wrote counts as ours, so the journal keeps the file's first mtime as the one to give back.
+        const last = journal?.get('mtime', key)
+        const from = last && near(s.mtimeNs, last.next) ? last.next : String(s.mtimeNs)
+        journal?.record('mtime', [{ key, from, to: String(next) }])
+        await utimes(file, Number(s.atimeNs) / 1e9, Number(next) / 1e9)
       } catch {
         // deleted by Django meanwhile
       }
     }
     this.applied = lagMs
+  }
+
+  /** Each aged file's mtime back as it was, unless Django saved the file since (a new mtime). */
+  async giveBack(): Promise<GiveBackReport> {
+    const report: GiveBackReport = { restored: 0, left: 0 }
+    const journal = this.journal
+    if (!journal) {
+      await this.applyLag(0)
+      return report
+    }
+    await this.check()
+    await giveBackKind(journal, 'mtime', async (batch) => {
+      let n = 0
+      for (const e of batch) {
+        const file = this.file(e.key)
+        if (!file) continue
+        try {
+          const s = await stat(file, { bigint: true })
+          if (!near(s.mtimeNs, e.next) && !near(s.mtimeNs, e.prev)) continue
+          await utimes(file, Number(s.atimeNs) / 1e9, Number(BigInt(e.old)) / 1e9)
+          n++
+        } catch {
+          // deleted by Django meanwhile: nothing to give back
+        }
+      }
+      return n
+    }, report)
+    this.applied = 0
+    return report
+  }
+
+  /** The oldest file, aged by the lag, must keep an mtime after 1970. */
+  async lagBounds(): Promise<LagBounds> {
+    let oldest = Date.now()
+    for (const key of await this.keys()) {
+      try {
+        oldest = Math.min(oldest, (await stat(this.file(key) as string)).mtimeMs + this.applied)
+      } catch {
+        // gone
+      }
+    }
+    return {
+      maxLagMs: oldest - MTIME_FLOOR_MS,
+      maxReason: `the oldest session file's modification time (${new Date(oldest).toISOString().slice(0, 19).replace('T', ' ')} UTC) would move before 1970-01-01, which file systems do not all keep`,
+      minLagMs: -Number.MAX_SAFE_INTEGER,
+      minReason: ''
+    }
   }
 
   async close(): Promise<void> {

@@ -120,17 +120,37 @@ export class MemcachedAppCache implements AppCache {
     await this.run(() => this.client.get('session-inspector:check'))
   }
 
+  /** The last metadump's absolute expiries (Unix s), and when it was read. */
+  private expiries: { at: number; exp: Map<string, number> } | null = null
+
   async keys(prefix: string): Promise<string[] | null> {
     const lines = await this.run(() => this.text.send('lru_crawler metadump all', END))
     if (lines.at(-1) !== 'END') return null
     const out: string[] = []
+    const exp = new Map<string, number>()
     for (const line of lines) {
-      const m = /^key=(\S+)/.exec(line)
+      const m = /^key=(\S+)(?:.* exp=(-?\d+))?/.exec(line)
       if (!m) continue
       const key = decodeURIComponent(m[1] as string)
+      if (m[2] !== undefined) exp.set(key, Number(m[2]))
       if (key.startsWith(prefix)) out.push(key)
     }
+    this.expiries = { at: Date.now(), exp }
     return out
+  }
+
+  /**
+   * The entry's absolute expiry, to the second, as metadump shows it (exp=, memcached's own
+   * deadline; a TTL read back would carry its clock's lag). From the listing just made, or a
+   * new one; undefined when the cache cannot list.
+   */
+  async deadline(key: string): Promise<number | null | undefined> {
+    if (!this.expiries || Date.now() - this.expiries.at > 1000) {
+      if ((await this.keys('')) === null) return undefined
+    }
+    const exp = this.expiries?.exp.get(key)
+    if (exp === undefined) return (await this.get(key)) ? undefined : null
+    return exp < 0 ? null : exp * 1000
   }
 
   async get(key: string): Promise<CacheItem | null> {
@@ -147,6 +167,7 @@ export class MemcachedAppCache implements AppCache {
   }
 
   async set(key: string, item: CacheItem, ttlMs: number): Promise<void> {
+    this.expiries?.exp.delete(key)
     if (ttlMs <= 0) {
       await this.delete(key)
       return
@@ -156,11 +177,28 @@ export class MemcachedAppCache implements AppCache {
     await this.run(() => this.client.set(key, value, { expires: expiration(ttlMs) }))
   }
 
+  /** An absolute expiry (memcached reads one over 30 days as a Unix time), to the second. */
+  async expireAt(key: string, atMs: number): Promise<boolean> {
+    this.expiries?.exp.delete(key)
+    if (atMs <= Date.now()) return this.delete(key)
+    return this.run(() => this.client.touch(key, Math.round(atMs / 1000)))
+  }
+
+  async add(key: string, item: CacheItem, ttlMs: number): Promise<boolean> {
+    this.expiries?.exp.delete(key)
+    if (ttlMs <= 0) return false
+    const value = Buffer.from(item.value)
+    this.flagsOf.set(value, item.flags)
+    return this.run(() => this.client.add(key, value, { expires: expiration(ttlMs) }))
+  }
+
   async delete(key: string): Promise<boolean> {
+    this.expiries?.exp.delete(key)
     return this.run(() => this.client.delete(key))
   }
 
   async expireIn(key: string, ttlMs: number): Promise<boolean> {
+    this.expiries?.exp.delete(key)
     if (ttlMs <= 0) return this.delete(key)
     return this.run(() => this.client.touch(key, expiration(ttlMs)))
   }

@@ -22,6 +22,9 @@ interface Raw extends mysql.RowDataPacket {
   expire_date: string
 }
 
+/** expire_date as text to the microsecond (naive UTC, as Django stores it with USE_TZ). */
+const TEXT = "DATE_FORMAT(expire_date, '%Y-%m-%d %H:%i:%s.%f')"
+
 const toRow = (r: Raw): SqlRow => ({ key: r.session_key, data: r.session_data, expire: fromDjangoDate(r.expire_date) ?? new Date(0) })
 
 export class MysqlTable implements SqlTable {
@@ -102,6 +105,30 @@ export class MysqlTable implements SqlTable {
 
   async shift(ms: number): Promise<void> {
     await this.run('UPDATE django_session SET expire_date = TIMESTAMPADD(MICROSECOND, ?, expire_date)', [Math.round(ms * 1000)])
+  }
+
+  /** MySQL's and MariaDB's DATETIME start at year 1000. */
+  readonly floor = { text: '1000-01-01 00:00:00', name: 'a MySQL/MariaDB DATETIME' }
+
+  async expiryPage(after: string | null, limit: number): Promise<{ key: string; expire: string }[]> {
+    return this.run<{ key: string; expire: string }[]>(`SELECT session_key AS \`key\`, ${TEXT} AS expire FROM django_session WHERE session_key > ? ORDER BY session_key LIMIT ?`, [after ?? '', limit])
+  }
+
+  async casExpire(moves: readonly { key: string; to: string; from: readonly string[] }[]): Promise<number> {
+    if (!moves.length) return 0
+    // One statement joined to the batch: its own short transaction, compare-and-set per row.
+    const values = moves.map(() => 'SELECT ? AS k, ? AS t, ? AS a, ? AS b').join(' UNION ALL ')
+    const params = moves.flatMap((m) => [m.key, m.to, m.from[0], m.from[1] ?? m.from[0]])
+    const r = await this.run<mysql.ResultSetHeader>(
+      `UPDATE django_session s JOIN (${values}) v ON s.session_key = v.k AND (s.expire_date = CAST(v.a AS DATETIME(6)) OR s.expire_date = CAST(v.b AS DATETIME(6))) SET s.expire_date = CAST(v.t AS DATETIME(6))`,
+      params
+    )
+    return r.affectedRows
+  }
+
+  async expiryRange(): Promise<{ min: string; max: string } | null> {
+    const [row] = await this.run<{ min: string | null; max: string | null }[]>(`SELECT ${TEXT.replace('expire_date', 'MIN(expire_date)')} AS min, ${TEXT.replace('expire_date', 'MAX(expire_date)')} AS max FROM django_session`)
+    return !row?.min || !row.max ? null : { min: row.min, max: row.max }
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,9 @@ interface Raw {
   expire_date: Date
 }
 
+/** expire_date as naive UTC text to the microsecond, whatever the session's TimeZone. */
+const TEXT = "to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+
 const toRow = (r: Raw): SqlRow => ({ key: r.session_key, data: r.session_data, expire: r.expire_date })
 
 export class PgTable implements SqlTable {
@@ -107,6 +110,36 @@ export class PgTable implements SqlTable {
 
   async shift(ms: number): Promise<void> {
     await this.query("UPDATE django_session SET expire_date = expire_date + $1::double precision * interval '1 millisecond'", [ms])
+  }
+
+  readonly floor = { text: '0001-01-01 00:00:00', name: "Django's datetime" }
+
+  async expiryPage(after: string | null, limit: number): Promise<{ key: string; expire: string }[]> {
+    const r = await this.query<{ key: string; expire: string }>(
+      `SELECT session_key AS key, ${TEXT} AS expire FROM django_session WHERE session_key > $1 ORDER BY session_key LIMIT $2`,
+      [after ?? '', limit]
+    )
+    return r.rows
+  }
+
+  async casExpire(moves: readonly { key: string; to: string; from: readonly string[] }[]): Promise<number> {
+    if (!moves.length) return 0
+    // One statement, so its own short transaction; the text is naive UTC to the microsecond.
+    const r = await this.query(
+      `UPDATE django_session s SET expire_date = (v.t::timestamp AT TIME ZONE 'UTC')
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(k, t, a, b)
+       WHERE s.session_key = v.k AND (s.expire_date = (v.a::timestamp AT TIME ZONE 'UTC') OR s.expire_date = (v.b::timestamp AT TIME ZONE 'UTC'))`,
+      [moves.map((m) => m.key), moves.map((m) => m.to), moves.map((m) => m.from[0]), moves.map((m) => m.from[1] ?? m.from[0])]
+    )
+    return r.rowCount ?? 0
+  }
+
+  async expiryRange(): Promise<{ min: string; max: string } | null> {
+    const r = await this.query<{ min: string | null; max: string | null }>(
+      `SELECT ${TEXT.replace('expire_date', 'MIN(expire_date)')} AS min, ${TEXT.replace('expire_date', 'MAX(expire_date)')} AS max FROM django_session`
+    )
+    const row = r.rows[0]
+    return !row?.min || !row.max ? null : { min: row.min, max: row.max }
   }
 
   async close(): Promise<void> {

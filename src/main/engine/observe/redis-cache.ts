@@ -97,6 +97,31 @@ export class RedisAppCache implements AppCache {
     else await this.run(() => this.client.set(key, item.value, 'PX', Math.max(1, Math.round(ttlMs))))
   }
 
+  /** PEXPIRETIME needs Redis 7; an older server answers "unknown command" once, then TTLs are used. */
+  private noExpireTime = false
+
+  async deadline(key: string): Promise<number | null | undefined> {
+    if (this.noExpireTime) return undefined
+    try {
+      const at = Number(await this.run(() => this.client.call('PEXPIRETIME', key)))
+      return at < 0 ? null : at
+    } catch (e) {
+      if (!/unknown command/i.test((e as Error).message)) throw e
+      this.noExpireTime = true
+      return undefined
+    }
+  }
+
+  async expireAt(key: string, atMs: number): Promise<boolean> {
+    if (atMs <= Date.now()) return this.delete(key)
+    return (await this.run(() => this.client.pexpireat(key, Math.round(atMs)))) === 1
+  }
+
+  async add(key: string, item: CacheItem, ttlMs: number): Promise<boolean> {
+    if (ttlMs <= 0) return false
+    return (await this.run(() => this.client.set(key, item.value, 'PX', Math.max(1, Math.round(ttlMs)), 'NX'))) === 'OK'
+  }
+
   async delete(key: string): Promise<boolean> {
     return (await this.run(() => this.client.del(key))) > 0
   }

@@ -8,6 +8,7 @@
 import type { SessionData } from '../../../shared/json'
 import type { EngineName } from '../../../shared/settings'
 import { decodeFailure, type SessionRecord } from '../session-store'
+import type { GiveBackReport } from './journal'
 import { OldestKey } from '../oldest-key'
 import { b62Decode, signWithTimestamp, unsignWithTimestamp } from '../signing'
 import { keyOrderPage, type Count, type Page, type PageQuery } from '../inspection/inspection'
@@ -105,6 +106,12 @@ export class SignedCookiesAppStore implements AppStore {
 
   async clearExpired(): Promise<number> {
     return 0 // Django's signed_cookies: a no-op
+  }
+
+  /** Nothing is stored: the lag lives in the cookies re-signed on their way, and ends with the run. */
+  async giveBack(): Promise<GiveBackReport> {
+    this.applied = 0
+    return { restored: 0, left: 0 }
   }
 
   async applyLag(lagMs: number): Promise<void> {

@@ -99,6 +99,31 @@ export class SqliteTable implements SqlTable {
     this.open().prepare('UPDATE django_session SET expire_date = si_shift_date(expire_date, ?)').run(ms)
   }
 
+  readonly floor = { text: '0001-01-01 00:00:00', name: "Django's datetime" }
+
+  async expiryPage(after: string | null, limit: number): Promise<{ key: string; expire: string }[]> {
+    const rows = this.open().prepare('SELECT session_key AS key, expire_date AS expire FROM django_session WHERE session_key > ? ORDER BY session_key LIMIT ?').all(after ?? '', limit) as { key: string; expire: unknown }[]
+    return rows.map((r) => ({ key: r.key, expire: String(r.expire) }))
+  }
+
+  async casExpire(moves: readonly { key: string; to: string; from: readonly string[] }[]): Promise<number> {
+    if (!moves.length) return 0
+    const db = this.open()
+    const one = db.prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ? AND expire_date = ?')
+    const two = db.prepare('UPDATE django_session SET expire_date = ? WHERE session_key = ? AND expire_date IN (?, ?)')
+    // BEGIN IMMEDIATE: the write lock for one batch only, so Django's saves wait one batch at most.
+    return db.transaction(() => {
+      let n = 0
+      for (const m of moves) n += (m.from.length > 1 ? two.run(m.to, m.key, m.from[0], m.from[1]) : one.run(m.to, m.key, m.from[0])).changes
+      return n
+    }).immediate()
+  }
+
+  async expiryRange(): Promise<{ min: string; max: string } | null> {
+    const r = this.open().prepare('SELECT MIN(expire_date) AS min, MAX(expire_date) AS max FROM django_session').get() as { min: string | null; max: string | null }
+    return r.min === null || r.max === null ? null : { min: String(r.min), max: String(r.max) }
+  }
+
   async close(): Promise<void> {
     if (this.db?.open) this.db.close()
     this.db = null

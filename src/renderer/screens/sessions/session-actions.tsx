@@ -1,5 +1,6 @@
 // What can be done to one session: jump the clock to its expiry, expire it now, delete it.
 import type { SessionInfo } from '../../../shared/api'
+import { clockBoundError } from '../../../shared/clock-bounds'
 import { useAppState, useEngineNow } from '../../app/app-state'
 import { useClient } from '../../app/client-context'
 import { AsyncButton } from '../../components/async-button'
@@ -10,13 +11,15 @@ import { formatDateTime, formatDuration, isoToMs } from '../../lib/format'
 export function SessionActions({ session, onUpdated, onDeleted }: { session: SessionInfo; onUpdated(s: SessionInfo): void; onDeleted(): void }) {
   const client = useClient()
   const confirm = useConfirm()
-  const { applyClock } = useAppState()
+  const { applyClock, clock } = useAppState()
   const { engineMs } = useEngineNow()
   const expireAt = isoToMs(session.expireDate)
   const remaining = expireAt === null ? null : (expireAt - engineMs) / 1000
   // One second past the expiry, so that every store agrees it is over (expiry is "not after now").
   const jump = async () => {
     if (expireAt === null) return
+    const refused = clockBoundError(clock?.bounds, expireAt + 1000)
+    if (refused) throw new Error(refused)
     applyClock(await client.setClock({ now: new Date(expireAt + 1000).toISOString() }))
   }
   const remove = async () => {
