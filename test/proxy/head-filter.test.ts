@@ -35,6 +35,26 @@ describe('HeadFilter', () => {
     expect(run(filter, Buffer.from(input, 'latin1'), 13)).toBe(`HTTP/1.1 103 Early Hints\nLink: </a>\n\nHTTP/1.1 200 OK\n${atLimit}X-Session-Oversize: X-Session-Foo 300\n\nX-Session-Bar: ${'E'.repeat(300)}\n`)
   })
 
+  it('counts the lines of one name together: from the line that takes them over the limit, every line of that name is dropped', () => {
+    const filter = new HeadFilter(100)
+    const line = (name: string, value: string) => `${name}: ${value}\r\n`
+    const u40 = 'U'.repeat(40)
+    const input =
+      'HTTP/1.1 200 OK\r\n' +
+      line('X-Session-Update', u40) + // 58 of 100
+      line('X-Session-User', 'V'.repeat(70)) + // another name, its own budget
+      line('x-session-update', u40) + // 116: dropped, 80 bytes of values so far
+      line('X-Session-Update', 'w') + // dropped too
+      'X-Other: 1\r\n\r\n'
+    expect(run(filter, Buffer.from(input, 'latin1'), 9)).toBe(
+      'HTTP/1.1 200 OK\r\n' + line('X-Session-Update', u40) + line('X-Session-User', 'V'.repeat(70)) + 'X-Session-Oversize: x-session-update 80\r\nX-Session-Oversize: X-Session-Update 81\r\nX-Other: 1\r\n\r\n'
+    )
+    // Each head has its own budget.
+    filter.reset()
+    const next = `HTTP/1.1 200 OK\r\n${line('X-Session-Update', u40)}\r\n`
+    expect(run(filter, Buffer.from(next, 'latin1'), 1000)).toBe(next)
+  })
+
   it('filters the head of the next response on a reused connection, and only after reset()', () => {
     const filter = new HeadFilter(100)
     const response = `HTTP/1.1 200 OK\r\nX-Session-Update: ${'F'.repeat(200)}\r\nContent-Length: 0\r\n\r\n`

@@ -26,8 +26,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => adapted.listen(0, '127.0.0.1', r))
   adaptedUrl = `http://127.0.0.1:${(adapted.address() as { port: number }).port}`
   app = http.createServer((req, res) => {
-    const size = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('update') ?? 0)
-    if (size) res.setHeader('X-Session-Update', 'A'.repeat(size))
+    const query = new URL(req.url ?? '/', 'http://x').searchParams
+    const size = Number(query.get('update') ?? 0)
+    // `lines`: the update sent as that many header lines of `size` each.
+    if (size) res.setHeader('X-Session-Update', Array<string>(Number(query.get('lines') ?? 1)).fill('A'.repeat(size)))
     res.end('from the app')
   })
   await new Promise<void>((r) => app.listen(0, '127.0.0.1', r))
@@ -80,6 +82,30 @@ describe('an X-Session-Update over 1 MiB', () => {
       expect((await get('/')).status).toBe(200)
     }, 60_000)
   }
+})
+
+describe('an X-Session-Update over 1 MiB in several header lines', () => {
+  // 800,000 + 800,000: each line under the limit, the second takes them over it; 2 MB + 2 MB:
+  // both over it (their markers were joined with ", " by Node and not recognised).
+  for (const [size, lines] of [[800_000, 2], [2_000_000, 2], [400_000, 5]] as const) {
+    it(`${lines} × ${size.toLocaleString('en-US')} bytes: refused and flagged with the sum, and the app's answer passes`, async () => {
+      const r = await get(`/?update=${size}&lines=${lines}`)
+      expect([r.status, r.body, r.update]).toEqual([200, 'from the app', null])
+      const entry = await lastEntry()
+      expect(entry.effect).toBe('rejected')
+      // The lines of that name are counted up to (and including) the first one past the limit, and every one after it.
+      expect(entry.error).toBe(`X-Session-Update refused: X-Session-Update is over 1 MiB (${size * lines} bytes)`)
+      expect(inspector().inspector.status().upstreamState).toBe('up')
+    }, 60_000)
+  }
+
+  it('2 lines under 1 MiB in all: refused as sent twice', async () => {
+    const r = await get('/?update=1000&lines=2')
+    expect([r.status, r.body, r.update]).toEqual([200, 'from the app', null])
+    const entry = await lastEntry()
+    expect(entry.effect).toBe('rejected')
+    expect(entry.error).toBe('X-Session-Update refused: X-Session-Update sent 2 times')
+  })
 })
 
 describe('the Node adapter with 5 MB in the session', () => {

@@ -1,6 +1,7 @@
 // Between the app's socket and Node's HTTP response parser: within a response head only, an
-// X-Session* header line too long to be an update the proxy would take is dropped as it
-// streams by and replaced by a short marker line, so that Node's parser (whose cost grows with
+// X-Session* header too long to be an update the proxy would take is dropped as it streams by
+// and replaced by a short marker line (one line, or several lines of the same name whose sum
+// is: from the line that takes the sum over the limit, every line of that name is dropped), so that Node's parser (whose cost grows with
 // the square of a head's size: 12.8 s of a blocked event loop for 16 MiB) never sees it. The
 // status line, every other header and the body pass byte for byte; after the head it is a
 // plain relay. The agent's reuseSocket() tells it when a kept-alive connection's next
@@ -11,7 +12,7 @@ import { MAX_UPDATE_BYTES } from '../../shared/wire'
 
 /** The marker's name: an X-Session* header, so it never reaches the browser. */
 export const OVERSIZE_HEADER = 'X-Session-Oversize'
-/** A session header line longer than this is dropped (below it, the proxy refuses it as before). */
+/** Session header lines of one name longer than this in all are dropped (below it, the proxy refuses them as before). */
 export const OVERSIZE_LINE = MAX_UPDATE_BYTES + 4096
 
 const LF = 0x0a
@@ -22,7 +23,7 @@ const MARKER = new RegExp(`^${OVERSIZE_HEADER}\\s*:`, 'i')
 
 type LineState = 'start' | 'pass' | 'hold' | 'drop' | 'discard'
 
-/** The header lines dropped from one response head: name and the size of its value in bytes. */
+/** The header lines dropped from one response head: name and the size of its values in bytes (all its lines). */
 export interface Oversize {
   name: string
   bytes: number
@@ -34,13 +35,18 @@ export function parseOversize(value: string): Oversize | null {
   return m ? { name: m[1] as string, bytes: Number(m[2]) } : null
 }
 
-/** The refusal for an X-Session-Update the head filter dropped, as for one of 1 MiB; null if none was. */
-export function oversizeUpdate(marker: string | string[] | undefined): { ok: false; error: string } | null {
-  for (const value of marker === undefined ? [] : [marker].flat()) {
+/**
+ * The refusal for an X-Session-Update the head filter dropped, as for one of 1 MiB; null if none
+ * was. `markers` are the marker lines one by one (IncomingMessage.headersDistinct: Node joins
+ * repeated headers of other names with ", " in `headers`).
+ */
+export function oversizeUpdate(markers: string[] | undefined): { ok: false; error: string } | null {
+  let bytes = -1
+  for (const value of markers ?? []) {
     const o = parseOversize(value)
-    if (o && /^x[-_]session[-_]update$/i.test(o.name)) return { ok: false, error: `X-Session-Update is over 1 MiB (${o.bytes} bytes)` }
+    if (o && /^x[-_]session[-_]update$/i.test(o.name)) bytes = Math.max(bytes, o.bytes)
   }
-  return null
+  return bytes < 0 ? null : { ok: false, error: `X-Session-Update is over 1 MiB (${bytes} bytes)` }
 }
 
 /**
@@ -61,6 +67,9 @@ export class HeadFilter {
   private dropHead = 0
   private lastByte = 0
   private beforeLast = 0
+  /** Per session header name (lower case) in this head: its lines' bytes so far (without line ends), its values' bytes, whether it is being dropped. */
+  private names = new Map<string, { line: number; value: number; dropped: boolean }>()
+  private name = { line: 0, value: 0, dropped: false }
 
   constructor(private readonly limit = OVERSIZE_LINE) {}
 
@@ -72,6 +81,7 @@ export class HeadFilter {
     this.state = 'start'
     this.held = []
     this.heldBytes = 0
+    this.names.clear()
   }
 
   feed(chunk: Buffer): Buffer[] {
@@ -96,12 +106,19 @@ export class HeadFilter {
       if (this.state === 'start' && (ends || this.heldBytes >= NAME_BYTES)) this.decide(ends)
       // decide() changed the state
       const state = this.state as LineState
-      if (state === 'hold' && this.heldBytes - this.lineEnd(ends) > this.limit) {
+      // What is left of the name's budget (none once a line of it was dropped).
+      const budget = this.name.dropped ? -1 : this.limit - this.name.line
+      if (state === 'hold' && this.heldBytes - this.lineEnd(ends) > budget) {
         this.state = 'drop'
         this.dropped = this.heldBytes
         this.held = []
         this.heldBytes = 0
       } else if (state === 'pass' || (state === 'hold' && ends)) {
+        if (state === 'hold') {
+          const line = this.heldBytes - this.lineEnd(ends)
+          this.name.line += line
+          this.name.value += Math.max(0, line - this.dropHead)
+        }
         out.push(...this.held)
         this.held = []
         this.heldBytes = 0
@@ -117,7 +134,9 @@ export class HeadFilter {
     if (this.state === 'drop') {
       // The line's value: its length less the name, the colon, the space and the line end.
       const eol = this.beforeLast === 0x0d ? '\r\n' : '\n'
-      const bytes = Math.max(0, this.dropped - this.dropHead - eol.length)
+      this.name.value += Math.max(0, this.dropped - this.dropHead - eol.length)
+      this.name.dropped = true
+      const bytes = this.name.value
       out.push(Buffer.from(`${OVERSIZE_HEADER}: ${this.dropName} ${bytes}${eol}`, 'latin1'))
     }
     this.state = 'start'
@@ -136,6 +155,7 @@ export class HeadFilter {
     const text = Buffer.concat(this.held, Math.min(this.heldBytes, NAME_BYTES)).toString('latin1')
     if (this.firstLine) {
       this.firstLine = false
+      this.names.clear()
       const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(text)?.[1])
       // 1xx (not 101, whose bytes after the head are another protocol's) comes before the answer.
       this.informational = status >= 100 && status < 200 && status !== 101
@@ -154,6 +174,9 @@ export class HeadFilter {
         this.dropName = colon === -1 ? text.slice(0, 16) : text.slice(0, colon).trim()
         // The value's length is counted without the name, the colon and the space after it.
         this.dropHead = colon === -1 ? 0 : colon + 1 + (/^[ \t]*/.exec(text.slice(colon + 1))?.[0].length ?? 0)
+        const key = this.dropName.toLowerCase()
+        this.name = this.names.get(key) ?? { line: 0, value: 0, dropped: false }
+        this.names.set(key, this.name)
       }
     } else this.state = 'pass'
   }

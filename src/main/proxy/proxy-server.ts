@@ -223,9 +223,11 @@ export class SessionProxy {
     proxyRes.socket?.setTimeout(0)
     this.monitor.up()
     const status = proxyRes.statusCode ?? 502
-    const header = proxyRes.headers['x-session-update']
-    const oversize = this.mode === 'middleware' ? oversizeUpdate(proxyRes.headers[OVERSIZE_HEADER.toLowerCase()]) : null
-    const parsed = oversize ?? (this.mode === 'middleware' && header !== undefined ? parseWireUpdate(header) : null)
+    // Line by line: Node joins a repeated header of a name it does not know with ", ".
+    const updates = proxyRes.headersDistinct['x-session-update']
+    const header = updates?.length === 1 ? updates[0] : updates?.join(', ')
+    const oversize = this.mode === 'middleware' ? oversizeUpdate(proxyRes.headersDistinct[OVERSIZE_HEADER.toLowerCase()]) : null
+    const parsed = oversize ?? (this.mode === 'middleware' && updates !== undefined ? parseWireUpdate(updates) : null)
     const update: WireUpdate | null = parsed?.ok ? parsed.value : null
     if (this.mode === 'middleware' && proxyRes.headers['x-session-django'] !== undefined) this.opts.events.app?.(proxyRes.headers['x-session-django'])
     let result: FinishResult | null = null

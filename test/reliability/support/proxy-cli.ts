@@ -51,8 +51,9 @@ export async function startProxyProcess(upstream: string, extraArgs: string[] = 
   if (!existsSync(join(BIN, '../../out/main/cli.js'))) throw new Error('the CLI is not built: run `npm run build` first')
   const dataDir = mkdtempSync(join(tmpdir(), 'si-reliability-'))
   const token = 'reliability-token'
-  const args = [BIN, '--upstream', upstream, '--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', '--data-dir', dataDir, '--token', token, ...extraArgs]
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SESSION_INSPECTOR_TOKEN: '' } })
+  const args = [BIN, '--upstream', upstream, '--listen', '127.0.0.1:0', '--control', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs]
+  // The token in the environment: on the command line the CLI warns that every user can read it.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SESSION_INSPECTOR_TOKEN: token } })
   let stdout = ''
   let stderr = ''
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null
