@@ -47,14 +47,15 @@ export async function applyMirror(context: BrowserContext, api: Api, proxyUrl: s
  * A browser close for this context, as a real one: every session cookie (no Expires or
  * Max-Age: Playwright's `expires: -1`) leaves the jar, for every site, persistent ones stay;
  * and the proxy discards the same cookies in its mirror of this client, so a request that
- * still carries one (sent before the close) loses it too. Pages stay open.
+ * still carries one (sent before the close) loses it too. Pages stay open. The answer names
+ * the cookies the jar held when the close began: a request still on its way (the page's
+ * favicon) may meanwhile be told by the proxy to forget one it discarded.
  */
 export async function closeContextBrowser(context: BrowserContext, api: Api, proxyUrl: string): Promise<{ discarded: string[]; kept: string[] }> {
+  const held = await context.cookies()
   const id = await clientIdOf(context, proxyUrl)
   // A client the proxy does not know (forgotten past its 500) has nothing mirrored to discard.
   if (id) await api.closeBrowser({ client: id }).catch((e: unknown) => ignoreNotFound(e))
-  const held = await context.cookies()
-  const sessionOnly = held.filter((c) => c.expires === -1)
-  await forget(context, sessionOnly)
-  return { discarded: sessionOnly.map((c) => c.name), kept: held.filter((c) => c.expires !== -1).map((c) => c.name) }
+  await forget(context, (await context.cookies()).filter((c) => c.expires === -1))
+  return { discarded: held.filter((c) => c.expires === -1).map((c) => c.name), kept: held.filter((c) => c.expires !== -1).map((c) => c.name) }
 }

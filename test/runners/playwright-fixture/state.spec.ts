@@ -39,3 +39,24 @@ test('closeBrowser: session cookies leave the context and the mirror; persistent
   await page.goto('/page/get/')
   await expect(page.locator('.expired')).toHaveText('Your session has Expired...')
 })
+
+test('closeBrowser names what the context held, though a request still on its way loses the discarded cookie meanwhile', async ({ page, context, inspector }) => {
+  await inspector.settings.set({ SESSION_EXPIRE_AT_BROWSER_CLOSE: true })
+  await page.goto('/page/set/')
+  // A late request (as the favicon Chromium asks for after a page's load) reaching the proxy
+  // after its close: the proxy tells the browser to forget the discarded cookie.
+  const close = inspector.api.closeBrowser
+  inspector.api.closeBrowser = async (input) => {
+    const result = await close(input)
+    await context.request.get(`${inspector.proxyUrl}/favicon.ico`) // the context's own cookies, both ways
+    expect((await context.cookies()).map((c) => c.name)).toEqual(['si_client'])
+    return result
+  }
+  try {
+    expect(await inspector.closeBrowser()).toEqual({ discarded: ['sessionid'], kept: ['si_client'] })
+  } finally {
+    inspector.api.closeBrowser = close
+  }
+  await page.goto('/page/get/')
+  await expect(page.locator('.expired')).toHaveText('Your session has Expired...')
+})

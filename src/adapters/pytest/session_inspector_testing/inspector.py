@@ -115,11 +115,14 @@ class Inspector:
     def close_browser(self, browser=None):
         """A browser close, as a real one: the proxy discards the browser-session cookies it
         mirrors (of this browser, or of every browser when none is known), and this browser's
-        own jar loses its session cookies; persistent ones stay. Returns {discarded, kept}."""
+        own jar loses its session cookies; persistent ones stay. Returns {discarded, kept}: the
+        cookies the jar held when the close began (a request still on its way, such as the
+        page's favicon, may meanwhile be told by the proxy to forget one it discarded)."""
         jar = self._jar(browser)
         if jar is None:
             result = self.api.post('/api/browser/close', {})
             return {key: sorted({n for c in result['clients'] for n in c[key]}) for key in ('discarded', 'kept')}
+        held = jar.cookies()
         cid = browsers.client_id(jar)
         if cid:
             try:
@@ -127,8 +130,7 @@ class Inspector:
             except ApiError as e:
                 if e.code != 'not_found':  # a client the proxy forgot has nothing mirrored
                     raise
-        held = jar.cookies()
-        for c in held:
+        for c in jar.cookies():
             if c['session_only']:
                 jar.forget(c)
         return {'discarded': [c['name'] for c in held if c['session_only']],
