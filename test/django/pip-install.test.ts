@@ -57,7 +57,7 @@ describe('pip install src/adapters/django', () => {
 
   it('installs the package with its metadata', () => {
     expect(readdirSync(join(site, 'session_inspector_django')).filter((f) => f.endsWith('.py')).sort()).toEqual([
-      '__init__.py', 'exceptions.py', 'middleware.py', 'store.py', 'wire.py'
+      '__init__.py', 'exceptions.py', 'middleware.py', 'store.py', 'users.py', 'wire.py'
     ])
     expect(readdirSync(site).some((f) => /^session_inspector_django-0\.1\.0\.dist-info$/.test(f))).toBe(true)
   })

@@ -145,7 +145,14 @@ describe('issue 6: why every cookie was set, against the headless mode', () => {
     expect(p3.response.status).toBe(200)
     expect(p3._session.effect).toBe('modified')
     expect(p3._session.reason).toBe(entries.find((e) => e.url === '/p3/set/')!.reason)
-    expect(p3._session.after?.key).toBe(key)
+    // Session keys are masked unless asked for (issue 20): the same mask as the cookie's.
+    expect(p3._session.after?.key).toMatch(/^redacted-/)
+    expect(JSON.stringify(har)).not.toContain(key)
+    await ui.getByRole('checkbox', { name: 'Unmasked' }).check()
+    const [unmasked] = await Promise.all([ui.waitForEvent('download'), ui.getByRole('button', { name: 'Export HAR', exact: true }).click()])
+    const full = JSON.parse(readFileSync(await unmasked.path(), 'utf8')) as typeof har
+    expect(full.log.entries.find((e) => new URL(e.request.url).pathname === '/p3/set/')?._session.after?.key).toBe(key)
+    await ui.getByRole('checkbox', { name: 'Unmasked' }).uncheck()
   })
 
   it("shows a session's history from the Sessions screen, in order", async () => {

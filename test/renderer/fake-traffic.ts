@@ -24,9 +24,11 @@ function buildHar(entries: TrafficEntry[], baseUrl: string, version: string): un
   }
 }
 
+/** A listed request as the real log (format 2) lists it: the sessions' keys, no data. */
 export function summaryOf(entry: TrafficEntry): TrafficSummary {
   const { requestHeaders: _q, responseHeaders: _r, xSession: _x, xSessionUpdate: _u, rejectedUpdate: _ru, decision: _d, droppedCookies: _c, ...summary } = entry
-  return summary
+  const keyOnly = (s: TrafficEntry['sessionBefore']) => (s ? { key: s.key } : null)
+  return { ...summary, sessionBefore: keyOnly(entry.sessionBefore), sessionAfter: keyOnly(entry.sessionAfter) }
 }
 
 function searchText(e: TrafficSummary): string {

@@ -95,7 +95,7 @@ describe('expiry timeline', () => {
     expect(tip.textContent).toContain('closeclosecloseclosecloseclose04')
     expect(tip.textContent).toContain('"user":"dave"')
     expect(tip.textContent).toContain('at browser close')
-    expect(tip.textContent).toContain('ends at browser close')
+    expect(tip.textContent).toContain('statebrowser close')
     fireEvent.mouseLeave(rowOf('close'))
     expect(screen.queryByRole('tooltip')).toBeNull()
     fireEvent.click(rowOf('active'))

@@ -305,11 +305,19 @@ export function makeClient(init: { id: string; name: string; userAgent?: string;
   }
 }
 
-/** A plausible stream of `count` requests over the last hour before `now`, cycling through the cases. */
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+
+/**
+ * A plausible stream of `count` requests over the last hour before `now`, cycling through the
+ * cases in a shuffled order that visits every case (the stride is coprime to their number).
+ */
 export function seedEntries(count: number, now: number, firstId = 1): TrafficEntry[] {
   const out: TrafficEntry[] = []
+  const n = REASON_CASES.length
+  let stride = 7
+  while (gcd(stride, n) !== 1) stride++
   for (let i = 0; i < count; i++) {
-    const c = REASON_CASES[(i * 7) % REASON_CASES.length] as ReasonCase
+    const c = REASON_CASES[(i * stride) % n] as ReasonCase
     const time = now - (count - i) * Math.max(50, Math.floor(3_600_000 / Math.max(1, count)))
     const e = c.make(firstId + i, time)
     e.durationMs = Math.round((2 + ((i * 37) % 180) / 3) * 10) / 10

@@ -135,7 +135,7 @@ describe('timeline scale', () => {
 describe('HAR export helpers', () => {
   it('collects every id a filter selects across pages, and exports them in chunks', async () => {
     const fake = new FakeApi({ now: T0, frozen: true })
-    const modified = REASON_CASES[3] as (typeof REASON_CASES)[0]
+    const modified = REASON_CASES.find((c) => c.name === 'modified with set_expiry(600)') as (typeof REASON_CASES)[0]
     for (let id = 1; id <= 12_000; id++) fake.addTraffic((id % 3 ? REASON_CASES[0] : modified)!.make(id, T0))
     const ids = await collectIds(fake, { ...NO_FILTER, effect: 'modified' })
     expect(ids).toHaveLength(4000)

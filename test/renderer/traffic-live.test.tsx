@@ -200,9 +200,12 @@ describe("a session's history", () => {
     const fake = new FakeApi({ now: T0, frozen: true })
     REASON_CASES.forEach((c, i) => fake.addTraffic(c.make(i + 1, T0 - (20 - i) * 1000)))
     await renderApp({ fake, route: `#/traffic/session/${KEY_B}` })
-    await waitFor(() => expect(dataRows()).toHaveLength(2))
+    // KEY_B: a cycle_key() from KEY_A, a login on a first visit that created it, its flush.
+    await waitFor(() => expect(dataRows()).toHaveLength(3))
     expect(fake.callsOf('listTraffic').at(-1)).toMatchObject({ sessionKey: KEY_B })
-    expect(dataRows().map((r) => r.textContent)).toEqual([expect.stringContaining('/logout/'), expect.stringContaining('/login/')])
+    expect(dataRows().map((r) => r.textContent)).toEqual([
+      expect.stringContaining('POST/logout/'), expect.stringContaining('POST/admin/login/'), expect.stringContaining('POST/login/')
+    ])
     fireEvent.click(screen.getByRole('link', { name: "Show every session's requests" }))
     await waitFor(() => expect(dataRows()).toHaveLength(REASON_CASES.length))
   })

@@ -182,15 +182,16 @@ describe('column headers are never cut', { timeout: 60_000 }, () => {
 })
 
 describe('the ready marker', { timeout: 60_000 }, () => {
-  it('is set once the first data is shown and the event stream is open, while networkidle never comes', async () => {
+  it('is set once the first data is shown and the event stream is open', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: HEIGHT } })
     try {
       const page = await context.newPage()
       await page.goto(`${server.url}/#token=${server.token}`)
-      // What a script used to wait for: the open event stream keeps the network busy.
-      await expect(page.waitForLoadState('networkidle', { timeout: 2500 })).rejects.toThrow(/Timeout/)
       // The README's wait: the marker, and the data is there at that moment.
       await page.waitForSelector('html[data-ready="true"]', { state: 'attached' })
+      // (Playwright's "networkidle" is no wait for it: the open event stream keeps the network
+      // busy once it is open, but a page on a loaded machine can sit idle 500 ms before that,
+      // so whether it comes is timing, not something to test.)
       const rows = await page.locator('[role="grid"][aria-label="Sessions"] .grid-body [role="row"]').count()
       expect(rows).toBeGreaterThan(5)
       expect(await page.getByText('50 sessions').count()).toBe(1)

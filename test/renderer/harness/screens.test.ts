@@ -86,7 +86,7 @@ describe('Traffic, Timeline and Clients in Chromium', { timeout: 60_000 }, () =>
     await grid.getByRole('row').nth(1).waitFor()
     await page.getByText('5,000 requests').waitFor()
     expect(await grid.getByRole('row').count()).toBeLessThan(60)
-    const next = REASON_CASES[3]?.make(REQUESTS + 1, fake.now())
+    const next = REASON_CASES.find((c) => c.name === 'modified with set_expiry(600)')?.make(REQUESTS + 1, fake.now())
     if (!next) throw new Error('no case')
     next.url = '/live/from-the-server/'
     next.realTime = new Date(Date.now()).toISOString()
