@@ -55,6 +55,22 @@ describe('users on the Sessions screen', () => {
     expect(dataRows()[0]?.textContent).toContain(ANON)
   })
 
+  it('filters by a user over the whole store, not only the pages loaded', async () => {
+    const fake = fakeWithUsers()
+    // 500 anonymous sessions newer than sonam's second one (K2), older than the first (K1):
+    // K1 is on the first page of 200, K2 is not.
+    const filler = (i: number) => `filler${String(i).padStart(26, '0')}`
+    for (let i = 0; i < 500; i++) fake.addSession({ key: filler(i), data: { n: i }, savedAt: T0 - 1 - i })
+    fake.addSession({ key: K2, data: { _auth_user_id: '1', _auth_user_backend: BACKEND, _auth_user_hash: 'h' }, savedAt: T0 - 10_000_000, clientId: 'c-firefox' })
+    await renderApp({ fake })
+    await within(grid()).findByText(K1)
+    expect(within(grid()).queryByText(K2)).toBeNull()
+    fireEvent.change(screen.getByLabelText('Filter sessions by user'), { target: { value: '1' } })
+    await waitFor(() => expect(dataRows()).toHaveLength(2))
+    expect(within(grid()).getByText(K2)).toBeTruthy()
+    expect(fake.callsOf('listSessions').some((c) => (c as { user?: string }).user === '1')).toBe(true)
+  })
+
   it("says who, with which backend, and lists the user's sessions with their browsers", async () => {
     await renderApp({ fake: fakeWithUsers() })
     const pane = await openSession(K1)

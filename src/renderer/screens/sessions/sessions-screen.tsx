@@ -18,7 +18,7 @@ import { SessionsTable } from './sessions-table'
 import { useClientNames } from './use-client-names'
 import { useStoreSearch } from './use-session-search'
 import { useSessions, type SessionsData } from './use-sessions'
-import { matchesUser, UserFilter } from './user-filter'
+import { matchesUser, UserFilter, useUserSessions } from './user-filter'
 
 function SessionsScreen({ param }: ScreenProps) {
   const client = useClient()
@@ -44,15 +44,16 @@ function SessionsScreen({ param }: ScreenProps) {
   // also runs over the whole store (key prefix through the API, data in the background).
   const complete = !data.loading && !data.hasMore
   const store = useStoreSearch(needle, !complete && !data.unsupported)
+  const byUser = useUserSessions(user, !complete && !data.unsupported)
   const rows = useMemo(() => {
     if (!needle && !user) return data.rows
     const keep = (s: SessionInfo) => (!needle || sessionMatches(s, needle)) && matchesUser(s, user)
     const local = data.rows.filter(keep)
-    const extra = needle ? [...(store.byKey ?? []), ...(store.search?.matches ?? [])].filter(keep) : []
+    const extra = [...(needle ? [...(store.byKey ?? []), ...(store.search?.matches ?? [])] : []), ...(byUser?.rows ?? [])].filter(keep)
     if (extra.length === 0) return local
     const seen = new Set(local.map((s) => s.key))
     return [...local, ...extra.filter((s) => !seen.has(s.key) && (seen.add(s.key), true))]
-  }, [data.rows, needle, user, store.byKey, store.search])
+  }, [data.rows, needle, user, store.byKey, store.search, byUser])
   const selected = selectedKey === null ? null : (rows.find((s) => s.key === selectedKey) ?? data.rows.find((s) => s.key === selectedKey) ?? null)
 
   const open = (key: string) => {
